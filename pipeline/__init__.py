@@ -1,0 +1,1 @@
+"""Entente's ETL: load → segment → actors → quotes → dyads → score → store."""
