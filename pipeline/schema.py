@@ -1,0 +1,36 @@
+"""Column contracts of the tables that flow between stages and into the store.
+
+Character offsets (`start`, `end`) always index the article's `text` (end exclusive).
+`date` is a tz-aware UTC timestamp (``datetime64[..., UTC]``).
+"""
+
+ARTICLES = ["article_id", "date", "title", "text", "source", "url"]
+"""Canonical article table (readers may keep extra columns after these)."""
+
+SENTENCES = ["article_id", "sent_idx", "para_idx", "start", "end", "text"]
+"""One row per sentence; `sent_idx` counts from 0 within the article."""
+
+MENTIONS = ["article_id", "sent_idx", "start", "end", "surface", "actor", "person", "mention_type"]
+"""One row per actor mention. `person` is the canonical person name or None.
+`mention_type` ∈ MENTION_TYPES."""
+
+MENTION_TYPES = (
+    "country", "demonym", "capital", "institution", "bloc", "person", "role", "surname", "pronoun",
+)
+
+QUOTES = [
+    "article_id", "quote_idx", "start", "end", "text", "sent_idx",
+    "speaker", "speaker_start", "speaker_end", "speaker_person", "speaker_actor", "cue",
+]
+"""One row per quoted span (quote marks excluded). `speaker` is the speaker text as written
+("a spokesman for the Russian government", "Peskov", "he"); `speaker_person`/`speaker_actor`
+are resolved values or None; `speaker_start`/`speaker_end` are -1 when no speaker was found."""
+
+DYADS = [
+    "article_id", "date", "source_actor", "target_actor", "kind", "speaker", "evidence",
+    "start", "end", "score", "contributions", "source", "url",
+]
+"""The core fact table: one row per (evidence, source actor, target actor).
+`kind` ∈ DYAD_KINDS; `contributions` is a JSON list of [word, delta] pairs explaining `score`."""
+
+DYAD_KINDS = ("quote", "statement", "comention")
