@@ -1,0 +1,29 @@
+"""The analysis chain on canonical articles: segment → actors → quotes → dyads (scored).
+
+Loading, validation and storage are the run's business (``pipeline.run``); this module only wires
+the pure stages together so that the CLI, the dashboard's "Try text" page and the evaluations
+share one path.
+"""
+
+import pandas as pd
+
+from pipeline.actors import find_mentions, load_dictionary
+from pipeline.dyads import build_dyads
+from pipeline.quotes import find_quotes
+from pipeline.score import load_lexicon
+from pipeline.segment import split_sentences
+
+
+def versions() -> dict[str, str]:
+    """Versions of the data the analysis depends on; a change means re-analysis."""
+    return {"dictionary": str(load_dictionary().version), "lexicon": str(load_lexicon().version)}
+
+
+def analyse(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Sentences, mentions, quotes and dyads for ``articles`` (``ARTICLES`` columns)."""
+    sentences = split_sentences(articles)
+    dates = articles.set_index("article_id")["date"]
+    mentions = find_mentions(sentences, dates, load_dictionary())
+    quotes = find_quotes(articles, sentences, mentions)
+    dyads = build_dyads(articles, sentences, mentions, quotes)
+    return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "dyads": dyads}
