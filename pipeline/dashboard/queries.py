@@ -1,0 +1,310 @@
+"""DuckDB queries and pandas aggregates behind every dashboard view.
+
+All functions take a DuckDB connection holding the ``dyads`` table (see :func:`open_dyads`) and a
+:class:`~pipeline.dashboard.urlstate.Filters`; they return small DataFrames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import ruptures
+
+from pipeline.dashboard.urlstate import DEFAULT_PAIR_COUNT, Filters, Pair, label_codes
+from pipeline.schema import DYADS
+
+Z_95 = 1.959963984540054
+SERIES_COLUMNS = ["pair", "period", "mean", "lo", "hi", "n", "period_n", "below_min"]
+SHIFT_COLUMNS = ["pair", "period", "before_mean", "after_mean", "change", "before_n", "after_n"]
+_DYAD_COLUMNS = ", ".join(f'"{column}"' for column in DYADS)
+_PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months"}
+
+
+def open_dyads(dyads_path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database with the store's dyads sorted by date (UTC timestamps)."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "CREATE TABLE dyads AS SELECT * FROM read_parquet(?) ORDER BY date", [str(dyads_path)]
+    )
+    return con
+
+
+def _where(filters: Filters, pairs: tuple[Pair, ...] | None = None) -> tuple[str, list]:
+    """SQL WHERE clause and its parameters for the filters (``pairs`` overrides filters.pairs)."""
+    pairs = filters.pairs if pairs is None else pairs
+    clauses = ["date >= ?", "date < ?", "list_contains(?, kind)"]
+    params: list = [
+        pd.Timestamp(filters.start, tz="UTC"),
+        pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1),
+        list(filters.kinds),
+    ]
+    if filters.outlets:
+        clauses.append("list_contains(?, source)")
+        params.append(list(filters.outlets))
+    if pairs:
+        directed = {str(p) for p in pairs}
+        if filters.either:
+            directed |= {str(p.reversed()) for p in pairs}
+        clauses.append("list_contains(?, source_actor || '>' || target_actor)")
+        params.append(sorted(directed))
+    return " AND ".join(clauses), params
+
+
+def _label_sql(either: bool) -> str:
+    if either:
+        return "least(source_actor, target_actor) || '<>' || greatest(source_actor, target_actor)"
+    return "source_actor || '>' || target_actor"
+
+
+def top_pairs(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = DEFAULT_PAIR_COUNT) -> tuple[Pair, ...]:
+    """The busiest directed pairs under the filters (used when no pair is chosen)."""
+    where, params = _where(filters, pairs=())
+    rows = con.cursor().execute(
+        f"SELECT source_actor, target_actor FROM dyads WHERE {where} "
+        "GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    return tuple(Pair(s, t) for s, t in rows)
+
+
+def chosen_pairs(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[Pair, ...]:
+    """The pairs the views show: the chosen ones, else the busiest."""
+    return filters.pairs or top_pairs(con, filters)
+
+
+def period_stats(con: duckdb.DuckDBPyConnection, filters: Filters, pairs: tuple[Pair, ...]) -> pd.DataFrame:
+    """Per line label and period: count, sum and sum of squares of the scores."""
+    where, params = _where(filters, pairs)
+    return con.cursor().execute(
+        f"SELECT {_label_sql(filters.either)} AS pair, "
+        "CAST(date_trunc(?, date) AS DATE) AS period, count(*) AS n, "
+        "sum(score) AS total, sum(score * score) AS total_sq "
+        f"FROM dyads WHERE {where} GROUP BY ALL ORDER BY pair, period",
+        [filters.granularity, *params],
+    ).df()
+
+
+def series_from_stats(stats: pd.DataFrame, smoothing: int, min_count: int) -> pd.DataFrame:
+    """Mean per period with a 95% CI of the mean, over a window of ``smoothing`` periods with data.
+
+    The window pools the scores of the last ``smoothing`` periods of the line (count-weighted);
+    ``below_min`` marks periods whose own count is under ``min_count``.
+    """
+    if stats.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    rolled = (
+        stats.groupby("pair", sort=False)[["n", "total", "total_sq"]]
+        .rolling(smoothing, min_periods=1)
+        .sum()
+        .reset_index(level=0, drop=True)
+    )
+    n = rolled["n"]
+    mean = rolled["total"] / n
+    variance = ((rolled["total_sq"] - n * mean**2) / (n - 1)).clip(lower=0).where(n > 1)
+    half_width = Z_95 * np.sqrt(variance / n)
+    return pd.DataFrame(
+        {
+            "pair": stats["pair"],
+            "period": pd.to_datetime(stats["period"]),
+            "mean": mean,
+            "lo": (mean - half_width).fillna(mean),
+            "hi": (mean + half_width).fillna(mean),
+            "n": n.astype("int64"),
+            "period_n": stats["n"].astype("int64"),
+            "below_min": stats["n"] < min_count,
+        }
+    ).reset_index(drop=True)
+
+
+def trend_series(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """SERIES_COLUMNS for the chosen pairs (or the busiest) under the filters."""
+    stats = period_stats(con, filters, chosen_pairs(con, filters))
+    return series_from_stats(stats, filters.smoothing, filters.min_count)
+
+
+def _period_end(period: dt.date, granularity: str) -> pd.Timestamp:
+    offsets = {
+        "day": pd.DateOffset(days=1),
+        "week": pd.DateOffset(weeks=1),
+        "month": pd.DateOffset(months=1),
+        "quarter": pd.DateOffset(months=3),
+    }
+    return pd.Timestamp(period, tz="UTC") + offsets[granularity]
+
+
+def evidence(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    label: str | None = None,
+    period: dt.date | None = None,
+    periods_around: int = 0,
+    search: str = "",
+    limit: int = 5000,
+) -> pd.DataFrame:
+    """The dyad rows behind a view, newest first.
+
+    ``label`` restricts to one trend line (``RUS>USA`` or ``RUS<>USA``); ``period`` to one period
+    (widened by ``periods_around`` periods each side); ``search`` is a case-insensitive substring
+    of the evidence or the speaker.
+    """
+    pairs = filters.pairs
+    either = filters.either
+    if label:
+        either = "<>" in label
+        pairs = (Pair(*label_codes(label)),)
+    scoped = Filters(**{**filters.__dict__, "pairs": pairs, "either": either})
+    where, params = _where(scoped, pairs)
+    if period is not None:
+        step = _PERIOD_STEP[filters.granularity]
+        where += f" AND date >= ? - INTERVAL '{step}' * ? AND date < ? + INTERVAL '{step}' * ?"
+        first = pd.Timestamp(period, tz="UTC")
+        params += [first, periods_around, _period_end(period, filters.granularity), periods_around]
+    if search.strip():
+        where += " AND (contains(lower(evidence), ?) OR contains(lower(coalesce(speaker, '')), ?))"
+        params += [search.strip().lower()] * 2
+    return con.cursor().execute(
+        f"SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY date DESC, article_id, \"start\" LIMIT ?",
+        [*params, limit],
+    ).df()
+
+
+def matrix(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Mean score and count per (source_actor, target_actor) under the filters, all pairs."""
+    where, params = _where(filters, pairs=())
+    return con.cursor().execute(
+        "SELECT source_actor, target_actor, avg(score) AS mean, count(*) AS n "
+        f"FROM dyads WHERE {where} GROUP BY ALL ORDER BY 1, 2",
+        params,
+    ).df()
+
+
+def speakers(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 10) -> pd.DataFrame:
+    """The speakers who drive each direction of ``pair``: count and mean score, busiest first."""
+    directed = Filters(**{**filters.__dict__, "either": True})
+    where, params = _where(directed, (pair,))
+    return con.cursor().execute(
+        "SELECT source_actor || '>' || target_actor AS direction, speaker, count(*) AS n, "
+        f"avg(score) AS mean FROM dyads WHERE {where} AND speaker IS NOT NULL AND speaker <> '' "
+        "GROUP BY direction, speaker QUALIFY row_number() OVER (PARTITION BY direction ORDER BY n DESC, speaker) <= ? "
+        "ORDER BY direction, n DESC, speaker",
+        [*params, limit],
+    ).df()
+
+
+def extreme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The most positive and the most negative evidence of both directions of ``pair``."""
+    directed = Filters(**{**filters.__dict__, "either": True})
+    where, params = _where(directed, (pair,))
+    query = f"SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY score {{}}, date DESC LIMIT ?"
+    cursor = con.cursor()
+    return (
+        cursor.execute(query.format("DESC"), [*params, limit]).df(),
+        cursor.execute(query.format("ASC"), [*params, limit]).df(),
+    )
+
+
+def scores(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.DataFrame:
+    """Direction label and score of every dyad of both directions of ``pair``."""
+    directed = Filters(**{**filters.__dict__, "either": True})
+    where, params = _where(directed, (pair,))
+    return con.cursor().execute(
+        f"SELECT source_actor || '>' || target_actor AS direction, score FROM dyads WHERE {where}",
+        params,
+    ).df()
+
+
+def change_points(series: pd.DataFrame, penalty_scale: float = 3.0) -> pd.DataFrame:
+    """Sentiment shifts per line by change-point detection (ruptures PELT, L2 cost) on the period means.
+
+    The penalty is ``penalty_scale · variance · log(periods)`` of the line; each change reports
+    the count-weighted means and counts of the segments before and after it, biggest change first.
+    """
+    rows = []
+    for label, line in series.groupby("pair", sort=False):
+        means = line["mean"].to_numpy(dtype=float)
+        if len(means) < 4 or np.var(means) == 0:
+            continue
+        penalty = penalty_scale * np.var(means) * np.log(len(means))
+        breaks = ruptures.Pelt(model="l2", min_size=2).fit(means).predict(pen=penalty)
+        bounds = [0, *breaks]
+        totals = (line["mean"] * line["n"]).to_numpy()
+        counts = line["n"].to_numpy()
+        for left, cut, right in zip(bounds, bounds[1:], bounds[2:]):
+            before_n, after_n = counts[left:cut].sum(), counts[cut:right].sum()
+            before = totals[left:cut].sum() / before_n
+            after = totals[cut:right].sum() / after_n
+            rows.append((label, line["period"].iloc[cut], before, after, after - before, int(before_n), int(after_n)))
+    shifts = pd.DataFrame(rows, columns=SHIFT_COLUMNS)
+    return shifts.sort_values("change", key=np.abs, ascending=False, ignore_index=True)
+
+
+def surrounding_paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph (blank-line or newline delimited) of ``text`` containing ``start``…``end``."""
+    first = max(text.rfind("\n", 0, start) + 1, 0)
+    stop = text.find("\n", end)
+    return text[first : len(text) if stop == -1 else stop].strip()
+
+
+def article_text(articles_path: Path, article_id: str) -> str | None:
+    """The text of one stored article, or None when it is not in the store."""
+    row = duckdb.execute(
+        "SELECT text FROM read_parquet(?) WHERE article_id = ? LIMIT 1", [str(articles_path), article_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
+    """Counts and ranges of what the store holds (articles and dyads)."""
+    articles = duckdb.execute(
+        "SELECT count(*), min(date), max(date), count(DISTINCT source) FROM read_parquet(?)",
+        [str(articles_path)],
+    ).fetchone()
+    dyads = con.cursor().execute(
+        "SELECT count(*), count(DISTINCT source_actor || '>' || target_actor) FROM dyads"
+    ).fetchone()
+    return {
+        "articles": articles[0],
+        "first": articles[1],
+        "last": articles[2],
+        "outlets": articles[3],
+        "dyads": dyads[0],
+        "pairs": dyads[1],
+    }
+
+
+def has_synthetic(articles_path: Path) -> bool:
+    """Whether any stored article is marked ``synthetic``."""
+    columns = duckdb.execute("SELECT name FROM parquet_schema(?)", [str(articles_path)]).df()["name"]
+    if "synthetic" not in set(columns):
+        return False
+    return bool(
+        duckdb.execute("SELECT coalesce(bool_or(synthetic), false) FROM read_parquet(?)", [str(articles_path)]).fetchone()[0]
+    )
+
+
+def domain_values(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date, tuple[str, ...], tuple[str, ...]]:
+    """First and last day, directed pairs (busiest first) and outlets (alphabetical) of the dyads."""
+    cursor = con.cursor()
+    first, last = cursor.execute("SELECT CAST(min(date) AS DATE), CAST(max(date) AS DATE) FROM dyads").fetchone()
+    pairs = cursor.execute(
+        "SELECT source_actor || '>' || target_actor FROM dyads GROUP BY 1 ORDER BY count(*) DESC, 1"
+    ).fetchall()
+    outlets = cursor.execute("SELECT DISTINCT source FROM dyads WHERE source IS NOT NULL ORDER BY 1").fetchall()
+    return first, last, tuple(p for (p,) in pairs), tuple(o for (o,) in outlets)
+
+
+def events_for(events: pd.DataFrame, labels: list[str], start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Events inside start…end that concern one of the shown lines (or name no pair at all)."""
+    shown = set()
+    for label in labels:
+        source, target = label_codes(label)
+        shown |= {f"{source}>{target}", f"{target}>{source}"} if "<>" in label else {label}
+    inside = (events["date"] >= pd.Timestamp(start, tz="UTC")) & (events["date"] < pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1))
+    relevant = events["pairs"].map(lambda text: not text.strip() or bool(shown & {p.strip() for p in text.split(";")}))
+    return events[inside & relevant]
