@@ -1,0 +1,1 @@
+"""Benchmarks of pipeline stages against third-party gold data."""

@@ -1,0 +1,125 @@
+"""NewsMTSC benchmark of `pipeline.score.score_target`: macro-F1, accuracy and confusion matrix.
+
+Reads `<dir>/original/<split>.jsonl` (one sentence a line, `sentence_normalized` and
+`targets[{from, to, polarity}]`, `to` exclusive; polarity 2.0/4.0/6.0 = negative/neutral/positive
+per the dataset's readme). Thresholds are tuned on `train` only.
+
+    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc          # all splits
+    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --tune   # thresholds from train
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.score import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, score_target
+
+CLASSES = ("negative", "neutral", "positive")
+POLARITY_CLASSES = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+SPLITS = ("train", "devtest_rw", "devtest_mt")
+THRESHOLD_GRID = np.round(np.arange(0.0, 0.61, 0.01), 2)
+
+
+class NewsMTSCError(ValueError):
+    """A NewsMTSC file that is missing or does not follow the documented format."""
+
+
+def read_targets(directory: Path | str, split: str) -> pd.DataFrame:
+    """One row per target: sentence, start, end, gold class; errors name file and line."""
+    path = Path(directory) / "original" / f"{split}.jsonl"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise NewsMTSCError(f"{path}: cannot read ({error.strerror})") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+            sentence = record["sentence_normalized"]
+            for target in record["targets"]:
+                start, end = int(target["from"]), int(target["to"])
+                if not 0 <= start < end <= len(sentence):
+                    raise ValueError(f"target {start}:{end} outside the sentence")
+                rows.append((sentence, start, end, POLARITY_CLASSES[float(target["polarity"])]))
+        except json.JSONDecodeError as error:
+            raise NewsMTSCError(f"{path}:{number}: not JSON ({error.msg})") from None
+        except KeyError as error:
+            raise NewsMTSCError(f"{path}:{number}: missing or unknown value {error}") from None
+        except (TypeError, ValueError) as error:
+            raise NewsMTSCError(f"{path}:{number}: {error}") from None
+    return pd.DataFrame(rows, columns=["sentence", "start", "end", "gold"])
+
+
+def score_targets(targets: pd.DataFrame) -> np.ndarray:
+    """`score_target` of every row."""
+    return np.array([score_target(sentence, start, end).score
+                     for sentence, start, end in zip(targets["sentence"], targets["start"], targets["end"])])
+
+
+def classify(scores: np.ndarray, negative_threshold: float, positive_threshold: float) -> np.ndarray:
+    """Class labels: ≤ negative_threshold negative, ≥ positive_threshold positive, else neutral."""
+    return np.where(scores <= negative_threshold, "negative",
+                    np.where(scores >= positive_threshold, "positive", "neutral"))
+
+
+def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
+    """Macro-F1 over CLASSES, accuracy, per-class F1 and the gold × predicted confusion matrix."""
+    gold_codes = pd.Categorical(gold, CLASSES).codes
+    predicted_codes = pd.Categorical(predicted, CLASSES).codes
+    confusion = np.bincount(gold_codes * len(CLASSES) + predicted_codes,
+                            minlength=len(CLASSES) ** 2).reshape(len(CLASSES), len(CLASSES))
+    true_positives = np.diag(confusion)
+    denominators = confusion.sum(axis=0) + confusion.sum(axis=1)
+    f1 = np.divide(2 * true_positives, denominators, out=np.zeros(len(CLASSES)), where=denominators > 0)
+    return {
+        "targets": int(confusion.sum()),
+        "macro_f1": round(float(f1.mean()), 4),
+        "accuracy": round(float(true_positives.sum() / confusion.sum()), 4),
+        "f1": {label: round(float(value), 4) for label, value in zip(CLASSES, f1)},
+        "confusion": {label: dict(zip(CLASSES, map(int, row))) for label, row in zip(CLASSES, confusion)},
+    }
+
+
+def evaluate_newsmtsc(path_to_newsmtsc_dir: Path | str, split: str = "devtest_rw") -> dict:
+    """Score every target of `split` and compare with the gold classes (thresholds from pipeline.score)."""
+    targets = read_targets(path_to_newsmtsc_dir, split)
+    predicted = classify(score_targets(targets), NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD)
+    return {"split": split, **metrics(targets["gold"].to_numpy(), predicted)}
+
+
+def tune_thresholds(path_to_newsmtsc_dir: Path | str) -> tuple[float, float, float]:
+    """(negative, positive threshold, macro-F1) maximising macro-F1 on train.jsonl over THRESHOLD_GRID."""
+    targets = read_targets(path_to_newsmtsc_dir, "train")
+    scores, gold = score_targets(targets), targets["gold"].to_numpy()
+    return max(((-negative, positive, metrics(gold, classify(scores, -negative, positive))["macro_f1"])
+                for negative in THRESHOLD_GRID for positive in THRESHOLD_GRID),
+               key=lambda candidate: candidate[2])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures of every split, or the thresholds tuned on train with --tune."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", type=Path, help="NewsMTSC folder holding original/<split>.jsonl")
+    parser.add_argument("--tune", action="store_true", help="search the class thresholds on train.jsonl")
+    args = parser.parse_args(argv)
+    try:
+        if args.tune:
+            negative, positive, macro_f1 = tune_thresholds(args.directory)
+            print(f"NEGATIVE_THRESHOLD = {negative}\nPOSITIVE_THRESHOLD = {positive}\ntrain macro-F1 {macro_f1}")
+            return 0
+        for split in SPLITS:
+            result = evaluate_newsmtsc(args.directory, split)
+            print(f"{split}: macro-F1 {result['macro_f1']:.4f}  accuracy {result['accuracy']:.4f}  "
+                  f"n={result['targets']}  F1 {result['f1']}  confusion (gold→predicted) {result['confusion']}")
+    except NewsMTSCError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
