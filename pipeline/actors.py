@@ -1,0 +1,721 @@
+"""Stage 3 — find international actors in sentences (``MENTIONS``).
+
+One Aho-Corasick automaton holds every surface string of the actor dictionary (names, aliases,
+demonyms, capitals, institutions, people's names and variants, role titles and look-alikes). Each
+sentence is scanned once; hits are kept when word-bounded, dropped when they overlap a look-alike,
+and the longest wins. Small context rules then reject person-like uses of ambiguous country names
+("Chad Smith", "Michael Jordan", Georgia the US state), persons absorb the titles in front of them
+("Ukrainian President Volodymyr Zelensky"), titles next to an actor become role phrases ("the
+Russian president", "a spokesman for the Russian government") and, per article, bare surnames and
+he/she pronouns are resolved to people named earlier. People resolve to the actor they represented
+on the article's date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import random
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+import pandas as pd
+import yaml
+
+from pipeline.schema import MENTIONS
+
+DEFAULT_DICTIONARY = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
+
+_TOP_KEYS = {"version", "countries", "blocs", "people", "titles", "not_actors"}
+_ACTOR_LISTS = ("aliases", "demonyms", "capitals", "institutions")
+_COUNTRY_ID = re.compile(r"[A-Z]{3}")
+_BLOC_ID = re.compile(r"[A-Z][A-Z0-9_]*")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+# Titles that name the same office; a role phrase with one finds holders listed under another.
+_TITLE_SYNONYMS = (
+    frozenset({"foreign minister", "minister of foreign affairs", "foreign secretary"}),
+    frozenset({"defence minister", "defense minister", "minister of defence", "minister of defense",
+               "defence secretary", "defense secretary", "secretary of defense"}),
+    frozenset({"spokesman", "spokeswoman", "spokesperson", "press secretary"}),
+    frozenset({"prime minister", "premier"}),
+)
+_SMALL_WORDS = {"of", "for", "the", "and", "on", "to", "in"}
+_NAME_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III"}
+
+# Country names that are also first names or surnames, and the words that make them US states.
+_PERSON_LIKE_PLACES = frozenset({"Jordan", "Chad", "Georgia", "Turkey", "Washington"})
+_US_STATE_CONTEXT = {
+    "Georgia": re.compile(
+        r"\b(?:Atlanta|Savannah|Augusta|Macon|Athens, Georgia|Fulton|Peach State|Bulldogs|[Gg]overnor"
+        r"|Gov\.|[Cc]ount(?:y|ies)|Senate (?:race|seat|runoff)|runoff|state legislature"
+        r"|Georgia['’]s (?:Republican|Democrat)|Georgia (?:Republican|Democrat)s?)"),
+    "Washington": re.compile(r"\b(?:Washington [Ss]tate|Seattle|Spokane|Tacoma|Olympia|Puget Sound)"),
+}
+# Capitalised words that stand before a place name without being a first name.
+_NOT_FIRST_NAMES = frozenset("""
+    The A An In At On To From For With Without By Of And But Or Nor As Like Near Into Across Against
+    Between Both Neither Either Unlike Including Via Visiting Neighbouring Neighboring Northern
+    Southern Eastern Western Central North South East West Upper Lower Greater Lake Mount River
+    If When While Since After Before During Unless Although Though Because Where Why How What Who
+    Does Did Do Is Was Has Had Have Will Would Can Could Should May Might Must Let Only Even Also
+    Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+""".split())
+_NOT_SURNAMES = frozenset("""
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December And But Or If As The This That These Those
+""".split())
+_FIRST_NAME = re.compile(r"(?:^|(?<=\s))([A-Z][a-z]+)\s$")
+_SURNAME = re.compile(r"\s([A-Z][a-z]+)")
+
+_ROLE_MODIFIERS = r"(?:senior|top|chief|deputy|first deputy|vice|former|ex-|acting|high-ranking|outgoing)"
+_ROLE_PREFIX = re.compile(rf"(?:\b(?:[Tt]he|[Aa]n?)\s+)?(?:\b{_ROLE_MODIFIERS}\s+)*$")
+_NOT_THE_HOLDER = re.compile(r"\b(?:deputy|vice|former|ex-|outgoing)\b")
+_ACTOR_THEN_TITLE = re.compile(rf"(?:['’]s)?\s+(?:{_ROLE_MODIFIERS}\s+)*")
+_TITLE_THEN_ACTOR = re.compile(r"\s+(?:for|of|from|at|in)\s+(?:the\s+)?")
+_TITLE_THEN_PERSON = re.compile(r"[ \t]+")
+_ACTOR_THEN_PERSON_TITLE = re.compile(r"(?:['’]s)?[ \t]+")
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?[ \t]+$")
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]is|[Hh]er)\b")
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+
+_ACTOR_KINDS = frozenset({"country", "demonym", "capital", "institution", "bloc"})
+
+
+class DictionaryError(ValueError):
+    """A problem in the actor dictionary, as one line: ``file:line: reason``."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A country or bloc and the surface strings that name it."""
+
+    id: str
+    name: str
+    kind: str  # "country" | "bloc"
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capitals: tuple[str, ...]
+    institutions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Role:
+    """An office held for an actor from ``start`` (inclusive) to ``end`` (exclusive, None = still)."""
+
+    actor: str
+    title: str
+    start: date
+    end: date | None
+
+    def held_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person of the dictionary: canonical name, other surface forms, gender and dated roles."""
+
+    name: str
+    variants: tuple[str, ...]
+    gender: str
+    roles: tuple[Role, ...]
+
+    def role_on(self, day: date) -> Role | None:
+        """The role held on ``day`` (the most recently started one if several), else None."""
+        held = [role for role in self.roles if role.held_on(day)]
+        return max(held, key=lambda role: role.start) if held else None
+
+    @property
+    def surname(self) -> str:
+        words = [w for w in self.name.split() if w not in _NAME_SUFFIXES]
+        return words[-1]
+
+
+class Holding(NamedTuple):
+    """A person and the role they held on some date."""
+
+    person: Person
+    role: Role
+
+
+class Surface(NamedTuple):
+    """What a surface string stands for: ``kind`` and the actor id, person names or title."""
+
+    kind: str  # an actor kind, "person", "surname", "title", "titles" (plural) or "not_actor"
+    key: str | tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ActorDictionary:
+    """The parsed, checked actor dictionary with its compiled matcher."""
+
+    version: str
+    path: Path
+    actors: dict[str, Actor]
+    people: dict[str, Person]
+    titles: tuple[str, ...]
+    not_actors: tuple[str, ...]
+    surfaces: dict[str, Surface]
+    automaton: ahocorasick.Automaton
+
+    def people_at(self, when, actor: str | None = None, title: str | None = None) -> list[Holding]:
+        """Who held which role on ``when``, optionally only for ``actor`` and/or ``title``
+        (a title also finds holders listed under a synonym: "minister of foreign affairs")."""
+        day = _day(when)
+        titles = _title_synonyms(title) if title else None
+        return [
+            Holding(person, role)
+            for person in self.people.values()
+            for role in person.roles
+            if role.held_on(day)
+            and (actor is None or role.actor == actor)
+            and (titles is None or role.title in titles)
+        ]
+
+
+def actor_name(dictionary: ActorDictionary, actor_id: str) -> str:
+    """Display name of ``actor_id`` (the id itself when the dictionary does not know it)."""
+    actor = dictionary.actors.get(actor_id)
+    return actor.name if actor else actor_id
+
+
+def resolve_person(dictionary: ActorDictionary, surface_or_name: str, when) -> tuple[str, str | None] | None:
+    """``(person, actor on that date)`` for a name or variant ("Peskov", "President Donald Trump",
+    "Putin's"), or None when it names no single dictionary person."""
+    text = surface_or_name.strip()
+    found = {
+        (m.person, m.actor)
+        for m in _sentence_mentions(dictionary, text, _day(when))
+        if m.kind in ("person", "surname")
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def load_dictionary(path: str | os.PathLike = DEFAULT_DICTIONARY) -> ActorDictionary:
+    """Parse and check the actor dictionary at ``path``; cached per path and modification time.
+
+    Raises ``DictionaryError`` with one line naming the file, line and reason."""
+    path = Path(path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as error:
+        raise DictionaryError(f"{_shown(path)}: cannot read: {error.strerror}") from None
+    return _load_cached(path.resolve(), mtime, _shown(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime: int, shown: str) -> ActorDictionary:
+    return _Parser(shown).parse(path)
+
+
+def _shown(path: Path) -> str:
+    """``path`` as written in messages: relative to the working directory when under it."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _day(when) -> date:
+    """The UTC calendar day of a date, datetime, Timestamp or ISO string."""
+    stamp = pd.Timestamp(when)
+    if pd.isna(stamp):
+        raise ValueError(f"not a date: {when!r}")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return stamp.date()
+
+
+def _title_synonyms(title: str) -> frozenset[str]:
+    return next((group for group in _TITLE_SYNONYMS if title in group), frozenset({title}))
+
+
+class _Parser:
+    """Builds an ``ActorDictionary`` from YAML nodes, failing with ``file:line: reason``."""
+
+    def __init__(self, shown: str):
+        self.shown = shown
+        self.surfaces: dict[str, tuple[Surface, int]] = {}
+
+    def fail(self, node: yaml.Node, reason: str):
+        raise DictionaryError(f"{self.shown}:{node.start_mark.line + 1}: {reason}")
+
+    def parse(self, path: Path) -> ActorDictionary:
+        try:
+            root = yaml.compose(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise DictionaryError(f"{self.shown}: cannot read: {error.strerror}") from None
+        except UnicodeDecodeError as error:
+            raise DictionaryError(f"{self.shown}: not UTF-8 text ({error.reason})") from None
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            raise DictionaryError(f"{self.shown}{line}: invalid YAML: {getattr(error, 'problem', error)}") from None
+        if root is None:
+            raise DictionaryError(f"{self.shown}:1: the file is empty")
+        top = self.mapping(root, "the file", required=_TOP_KEYS, optional=set())
+        version = self.string(top["version"], "version")
+        titles = self.titles(top["titles"])
+        actors = {}
+        for kind, key in (("country", "countries"), ("bloc", "blocs")):
+            for index, node in enumerate(self.sequence(top[key], key)):
+                actor = self.actor(node, f"{key}[{index}]", kind)
+                if actor.id in actors:
+                    self.fail(node, f"{key}[{index}].id '{actor.id}' is not unique")
+                actors[actor.id] = actor
+        people = {}
+        for index, node in enumerate(self.sequence(top["people"], "people")):
+            person = self.person(node, f"people[{index}]", actors, titles)
+            if person.name in people:
+                self.fail(node, f"people[{index}].name '{person.name}' is not unique")
+            people[person.name] = person
+        not_actors = self.strings(top["not_actors"], "not_actors", Surface("not_actor", "not_actor"))
+        surfaces = {surface: meaning for surface, (meaning, _) in self.surfaces.items()}
+        return ActorDictionary(version, path, actors, people, titles, not_actors, surfaces,
+                               _compile(surfaces))
+
+    def mapping(self, node, what: str, required: set[str], optional: set[str]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping")
+        out = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in out:
+                self.fail(key_node, f"{what}: duplicate key '{key}'")
+            if key not in required | optional:
+                self.fail(key_node, f"{what}: unknown key '{key}'")
+            out[key] = value_node
+        missing = sorted(required - out.keys())
+        if missing:
+            self.fail(node, f"{what}: missing key '{missing[0]}'")
+        return out
+
+    def sequence(self, node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{what} must be a list")
+        return node.value
+
+    def string(self, node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR_TAG or not node.value.strip():
+            self.fail(node, f"{what} must be a non-empty string")
+        return node.value
+
+    def strings(self, node, what: str, meaning: Surface | None = None) -> tuple[str, ...]:
+        values = []
+        for index, item in enumerate(self.sequence(node, what)):
+            value = self.string(item, f"{what}[{index}]")
+            if meaning:
+                self.register(item, f"{what}[{index}]", value, meaning)
+            values.append(value)
+        return tuple(values)
+
+    def day(self, node, what: str) -> date:
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"{what} must be a date (YYYY-MM-DD)")
+        try:
+            return date.fromisoformat(node.value)
+        except ValueError:
+            self.fail(node, f"{what} '{node.value}' is not a valid date (YYYY-MM-DD)")
+
+    def register(self, node, what: str, surface: str, meaning: Surface):
+        """Record that ``surface`` stands for ``meaning``; a clash with another actor is an error."""
+        known = self.surfaces.get(surface)
+        if known is None:
+            self.surfaces[surface] = (meaning, node.start_mark.line + 1)
+            return
+        seen, line = known
+        if seen == meaning:
+            return
+        if seen.kind in ("person", "surname") and meaning.kind in ("person", "surname"):
+            names = tuple(dict.fromkeys(seen.key + meaning.key))
+            self.surfaces[surface] = (Surface(seen.kind, names), line)
+            return
+        if seen.kind in _ACTOR_KINDS and meaning.kind in _ACTOR_KINDS and seen.key == meaning.key:
+            return
+        self.fail(node, f"{what} '{surface}' already stands for {_describe(seen)} (line {line})")
+
+    def titles(self, node) -> tuple[str, ...]:
+        titles = self.strings(node, "titles")
+        for index, (title, item) in enumerate(zip(titles, node.value)):
+            if title != title.lower():
+                self.fail(item, f"titles[{index}] '{title}' must be lower case")
+            if title in titles[:index]:
+                self.fail(item, f"titles[{index}] '{title}' is not unique")
+            for form, kind in _title_forms(title):
+                self.register(item, f"titles[{index}]", form, Surface(kind, title))
+        return titles
+
+    def actor(self, node, what: str, kind: str) -> Actor:
+        fields = self.mapping(node, what, required={"id", "name"}, optional=set(_ACTOR_LISTS))
+        actor_id = self.string(fields["id"], f"{what}.id")
+        pattern, rule = (_COUNTRY_ID, "3 upper-case letters (ISO 3166-1 alpha-3)") if kind == "country" \
+            else (_BLOC_ID, "upper-case letters, digits or _")
+        if not pattern.fullmatch(actor_id):
+            self.fail(fields["id"], f"{what}.id '{actor_id}' must be {rule}")
+        name_kind = "country" if kind == "country" else "bloc"
+        name = self.string(fields["name"], f"{what}.name")
+        self.register(fields["name"], f"{what}.name", name, Surface(name_kind, actor_id))
+        lists = {}
+        for key, surface_kind in zip(_ACTOR_LISTS, (name_kind, "demonym", "capital", "institution")):
+            lists[key] = self.strings(fields[key], f"{what}.{key}", Surface(surface_kind, actor_id)) \
+                if key in fields else ()
+        return Actor(actor_id, name, kind, **lists)
+
+    def person(self, node, what: str, actors: dict[str, Actor], titles: tuple[str, ...]) -> Person:
+        fields = self.mapping(node, what, required={"name", "gender", "roles"}, optional={"variants"})
+        name = self.string(fields["name"], f"{what}.name")
+        self.register(fields["name"], f"{what}.name", name, Surface("person", (name,)))
+        variants = ()
+        if "variants" in fields:
+            variants = self.strings(fields["variants"], f"{what}.variants")
+            for index, (variant, item) in enumerate(zip(variants, fields["variants"].value)):
+                kind = "person" if " " in variant else "surname"
+                self.register(item, f"{what}.variants[{index}]", variant, Surface(kind, (name,)))
+        gender = self.string(fields["gender"], f"{what}.gender")
+        if gender not in ("m", "f"):
+            self.fail(fields["gender"], f"{what}.gender '{gender}' must be m or f")
+        roles = tuple(
+            self.role(item, f"{what}.roles[{index}]", actors, titles)
+            for index, item in enumerate(self.sequence(fields["roles"], f"{what}.roles"))
+        )
+        return Person(name, variants, gender, roles)
+
+    def role(self, node, what: str, actors: dict[str, Actor], titles: tuple[str, ...]) -> Role:
+        fields = self.mapping(node, what, required={"actor", "title", "start"}, optional={"end"})
+        actor = self.string(fields["actor"], f"{what}.actor")
+        if actor not in actors:
+            self.fail(fields["actor"], f"{what}.actor '{actor}' is not a known country or bloc")
+        title = self.string(fields["title"], f"{what}.title")
+        if title not in titles:
+            self.fail(fields["title"], f"{what}.title '{title}' is not listed in titles")
+        start = self.day(fields["start"], f"{what}.start")
+        end = self.day(fields["end"], f"{what}.end") if "end" in fields else None
+        if end is not None and not start < end:
+            self.fail(fields["end"], f"{what}.end {end} is not after start {start}")
+        return Role(actor, title, start, end)
+
+
+def _describe(meaning: Surface) -> str:
+    if meaning.kind in ("person", "surname"):
+        return "person " + " / ".join(meaning.key)
+    if meaning.kind in ("title", "titles"):
+        return f"title '{meaning.key}'"
+    if meaning.kind == "not_actor":
+        return "a look-alike (not_actors)"
+    return f"{meaning.kind} of {meaning.key}"
+
+
+def _plural(title: str) -> str:
+    """'foreign minister' -> 'foreign ministers', 'secretary of state' -> 'secretaries of state'."""
+    head, of, rest = title.partition(" of ")
+    words = head.split()
+    last = words[-1]
+    if last.endswith("man"):
+        last = last[:-3] + "men"
+    elif last.endswith("y") and last[-2:-1] not in tuple("aeiou"):
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "sh", "ch", "x")):
+        last += "es"
+    else:
+        last += "s"
+    return " ".join(words[:-1] + [last]) + (of + rest if of else "")
+
+
+def _title_forms(title: str) -> list[tuple[str, str]]:
+    """Surface forms of a title (lower, Sentence and Title case; singular and plural) with kinds."""
+    forms = {}
+    for text, kind in ((title, "title"), (_plural(title), "titles")):
+        words = text.split()
+        capitalised = " ".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:]
+                               for i, w in enumerate(words))
+        for form in (text, text[:1].upper() + text[1:], capitalised):
+            forms.setdefault(form, kind)
+    return list(forms.items())
+
+
+def _compile(surfaces: dict[str, Surface]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for surface, meaning in surfaces.items():
+        automaton.add_word(surface, (len(surface), meaning))
+    automaton.make_automaton()
+    return automaton
+
+
+class _Hit(NamedTuple):
+    start: int
+    end: int
+    meaning: Surface
+
+
+class _Mention(NamedTuple):
+    start: int
+    end: int
+    actor: str | None
+    person: str | None
+    kind: str
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _hits(automaton: ahocorasick.Automaton, text: str) -> list[_Hit]:
+    """Word-bounded automaton hits, look-alikes removed, longest first without overlaps, in order."""
+    hits, blockers = [], []
+    for last, (length, meaning) in automaton.iter(text):
+        start, end = last - length + 1, last + 1
+        if (start and _is_word_char(text[start - 1])) or (end < len(text) and _is_word_char(text[end])):
+            continue
+        (blockers if meaning.kind == "not_actor" else hits).append(_Hit(start, end, meaning))
+    chosen = []
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
+        if not any(_overlaps(hit, other) for other in blockers) and not any(_overlaps(hit, other) for other in chosen):
+            chosen.append(hit)
+    return sorted(chosen)
+
+
+def _overlaps(a, b) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _is_person_like_place(hit: _Hit, text: str, starts: set[int], ends: set[int]) -> bool:
+    """A country/capital name used as a person's name or as a US state ("Chad Smith", "Michael
+    Jordan", "Georgia Tech", "Atlanta, Georgia")."""
+    name = text[hit.start:hit.end]
+    if name not in _PERSON_LIKE_PLACES:
+        return False
+    following = _SURNAME.match(text, hit.end)
+    if following and following.start(1) not in starts and following.group(1) not in _NOT_SURNAMES:
+        return True
+    preceding = _FIRST_NAME.search(text, max(0, hit.start - 30), hit.start)
+    if preceding and preceding.end(1) not in ends and preceding.group(1) not in _NOT_FIRST_NAMES:
+        return True
+    state_context = _US_STATE_CONTEXT.get(name)
+    return bool(state_context and state_context.search(text))
+
+
+def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date) -> list[_Mention]:
+    """Dictionary mentions of one sentence: actors, people (with titles) and role phrases."""
+    hits = _hits(dictionary.automaton, text)
+    starts, ends = {h.start for h in hits}, {h.end for h in hits}
+    hits = [h for h in hits
+            if not (h.meaning.kind in ("country", "capital") and _is_person_like_place(h, text, starts, ends))]
+    used: set[int] = set()
+    mentions = []
+    for index, hit in enumerate(hits):
+        if hit.meaning.kind in ("person", "surname"):
+            mention = _person_mention(dictionary, text, hits, index, used, day)
+            if mention:
+                mentions.append(mention)
+    for index, hit in enumerate(hits):
+        if hit.meaning.kind in ("title", "titles") and index not in used:
+            mention = _role_mention(dictionary, text, hits, index, used, day)
+            if mention:
+                mentions.append(mention)
+    mentions.extend(
+        _Mention(hit.start, hit.end, hit.meaning.key, None, hit.meaning.kind)
+        for index, hit in enumerate(hits)
+        if hit.meaning.kind in _ACTOR_KINDS and index not in used
+    )
+    return sorted(mentions, key=_by_start)
+
+
+def _by_start(mention: _Mention) -> int:
+    return mention.start
+
+
+def _person_at(dictionary: ActorDictionary, names: tuple[str, ...], day: date) -> Person | None:
+    """The person a (possibly shared) surface names on ``day``: the only one, else the only one in office."""
+    if len(names) == 1:
+        return dictionary.people[names[0]]
+    in_office = [dictionary.people[n] for n in names if dictionary.people[n].role_on(day)]
+    return in_office[0] if len(in_office) == 1 else None
+
+
+def _actor_on(person: Person, day: date) -> str | None:
+    role = person.role_on(day)
+    return role.actor if role else None
+
+
+def _person_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
+    """A person hit with the title (and the actor before the title) directly in front of it."""
+    hit = hits[index]
+    person = _person_at(dictionary, hit.meaning.key, day)
+    if person is None:
+        return None
+    start, kind = hit.start, hit.meaning.kind
+    title = hits[index - 1] if index else None
+    if title and title.meaning.kind == "title" and _TITLE_THEN_PERSON.fullmatch(text, title.end, start):
+        used.add(index - 1)
+        start, kind = title.start, "person"
+        actor = hits[index - 2] if index > 1 else None
+        if actor and actor.meaning.kind in _ACTOR_KINDS and _ACTOR_THEN_PERSON_TITLE.fullmatch(text, actor.end, start):
+            used.add(index - 2)
+            start = actor.start
+    else:
+        honorific = _HONORIFIC.search(text, max(0, start - 6), start)
+        start = honorific.start() if honorific else start
+    used.add(index)
+    return _Mention(start, hit.end, _actor_on(person, day), person.name, kind)
+
+
+def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
+    """A role phrase around title hit ``index``: "the Russian president", "Russia's foreign
+    minister", "a spokesman for the Russian government"; None when no actor is attached."""
+    title = hits[index]
+    before = hits[index - 1] if index else None
+    after = hits[index + 1] if index + 1 < len(hits) else None
+    if before and before.meaning.kind in _ACTOR_KINDS and index - 1 not in used \
+            and _ACTOR_THEN_TITLE.fullmatch(text, before.end, title.start):
+        actor_hit, first, last = before, before, title
+    elif after and after.meaning.kind in _ACTOR_KINDS and _TITLE_THEN_ACTOR.fullmatch(text, title.end, after.start):
+        actor_hit, first, last = after, title, after
+    else:
+        return None
+    used.update({hits.index(actor_hit), index})
+    prefix = _ROLE_PREFIX.search(text, max(0, first.start - 40), first.start)
+    start = prefix.start() if prefix else first.start
+    actor = actor_hit.meaning.key
+    person = None
+    if title.meaning.kind == "title" and not _NOT_THE_HOLDER.search(text, start, title.start):
+        holders = {h.person.name for h in dictionary.people_at(day, actor=actor, title=title.meaning.key)}
+        person = holders.pop() if len(holders) == 1 else None
+    return _Mention(start, last.end, actor, person, "role")
+
+
+class _ArticleContext:
+    """What earlier sentences of an article say about people: surnames to match, pronoun antecedents."""
+
+    def __init__(self, dictionary: ActorDictionary, day: date):
+        self.dictionary, self.day = dictionary, day
+        self.surnames: dict[str, str] = {}  # surname not in the dictionary -> person named in full
+        self.surname_pattern: re.Pattern | None = None
+        self.previous: list[_Mention] = []
+
+    def mentions(self, text: str) -> list[_Mention]:
+        """All mentions of the next sentence of the article, with surnames and pronouns resolved."""
+        mentions = _sentence_mentions(self.dictionary, text, self.day)
+        mentions = sorted(mentions + self._surname_mentions(text, mentions), key=_by_start)
+        mentions = sorted(mentions + self._pronoun_mentions(text, mentions), key=_by_start)
+        self.previous = mentions
+        return mentions
+
+    def _learn(self, mention: _Mention):
+        surname = self.dictionary.people[mention.person].surname
+        if surname not in self.dictionary.surfaces and self.surnames.get(surname) != mention.person:
+            self.surnames[surname] = mention.person
+            self.surname_pattern = re.compile(
+                r"(?<![\w])(?:" + "|".join(map(re.escape, self.surnames)) + r")(?![\w])")
+
+    def _surname_mentions(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        found = []
+        for mention in mentions:
+            if mention.kind == "person":
+                self._learn(mention)
+        if self.surname_pattern is None:
+            return found
+        for match in self.surname_pattern.finditer(text):
+            if any(m.start < match.end() and match.start() < m.end for m in mentions):
+                continue
+            person = self.dictionary.people[self.surnames[match.group()]]
+            found.append(_Mention(match.start(), match.end(), _actor_on(person, self.day), person.name, "surname"))
+        return found
+
+    def _pronoun_mentions(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        people = [m for m in self.previous + mentions if m.person]
+        if not people:
+            return []
+        found = []
+        for match in _PRONOUN.finditer(text):
+            if any(m.start < match.end() and match.start() < m.end for m in mentions):
+                continue
+            gender = _PRONOUN_GENDER[match.group().lower()]
+            here = [m for m in mentions + found if m.person and m.end <= match.start()]
+            for candidates in (here, [m for m in self.previous if m.person]):
+                matching = [m for m in candidates if self.dictionary.people[m.person].gender == gender]
+                if matching:
+                    antecedent = max(matching, key=lambda m: m.end)
+                    found.append(_Mention(match.start(), match.end(), antecedent.actor, antecedent.person, "pronoun"))
+                    break
+        return found
+
+
+def find_mentions(sentences: pd.DataFrame, dates: pd.Series, dictionary: ActorDictionary) -> pd.DataFrame:
+    """``MENTIONS`` of every sentence (``SENTENCES`` rows); ``dates`` maps article_id to its UTC
+    date, which decides whom each person represents. Offsets index the article text."""
+    ordered = sentences.sort_values(["article_id", "sent_idx"], kind="stable")
+    rows = []
+    context, current = None, object()
+    for article_id, sent_idx, offset, text in zip(
+        ordered["article_id"], ordered["sent_idx"], ordered["start"], ordered["text"]
+    ):
+        if article_id != current:
+            if article_id not in dates.index:
+                raise ValueError(f"find_mentions: article_id {article_id!r} has no date")
+            context, current = _ArticleContext(dictionary, _day(dates[article_id])), article_id
+        for m in context.mentions(text):
+            rows.append((article_id, sent_idx, offset + m.start, offset + m.end, text[m.start:m.end],
+                         m.actor, m.person, m.kind))
+    columns = list(zip(*rows)) or [()] * len(MENTIONS)
+    frame = pd.DataFrame({
+        name: pd.Series(values, dtype=object if name in ("actor", "person") else None)
+        for name, values in zip(MENTIONS, columns)
+    })
+    return frame.astype({"article_id": sentences["article_id"].dtype, "sent_idx": "int32", "start": "int64", "end": "int64",
+                         "surface": "str", "mention_type": "str"})
+
+
+def _generated_sentences(dictionary: ActorDictionary, count: int, seed: int = 7) -> list[str]:
+    """Plausible news sentences: a third name actors and people, the rest plain filler."""
+    rng = random.Random(seed)
+    names = [s for s, m in dictionary.surfaces.items() if m.kind in _ACTOR_KINDS | {"person", "surname"}]
+    fillers = [
+        "The talks ran late into the evening and officials declined to comment on the details.",
+        "Markets were little changed on Tuesday as investors waited for new inflation figures.",
+        "The agreement still needs the approval of parliament before it can take effect next year.",
+        "Analysts said the decision could shift the balance of power in the region for years.",
+    ]
+    out = []
+    for i in range(count):
+        if i % 3:
+            out.append(rng.choice(fillers))
+        else:
+            a, b = rng.sample(names, 2)
+            out.append(f"{a} said on Monday that talks with {b} had made progress, and the foreign "
+                       f"minister of {rng.choice(names)} welcomed it.")
+    return out
+
+
+def _benchmark(argv: list[str] | None = None) -> None:
+    """Print the matcher's throughput in sentences/s on generated news-like sentences."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline.actors", description=_benchmark.__doc__)
+    parser.add_argument("--dictionary", default=str(DEFAULT_DICTIONARY))
+    parser.add_argument("--sentences", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    dictionary = load_dictionary(args.dictionary)
+    loaded = time.perf_counter()
+    texts = _generated_sentences(dictionary, args.sentences)
+    frame = pd.DataFrame({"article_id": [f"a{i // 30}" for i in range(len(texts))],
+                          "sent_idx": [i % 30 for i in range(len(texts))], "start": 0, "text": texts})
+    dates = pd.Series(pd.Timestamp("2025-03-04", tz="UTC"), index=frame["article_id"].unique())
+    begun = time.perf_counter()
+    mentions = find_mentions(frame, dates, dictionary)
+    elapsed = time.perf_counter() - begun
+    megabytes = sum(map(len, texts)) / 1e6
+    print(f"dictionary {dictionary.version}: {len(dictionary.surfaces)} surface strings, "
+          f"loaded and compiled in {loaded - started:.3f} s")
+    print(f"{len(texts)} sentences ({megabytes:.1f} MB), {len(mentions)} mentions in {elapsed:.2f} s: "
+          f"{len(texts) / elapsed:,.0f} sentences/s, {megabytes / elapsed:.1f} MB/s")
+
+
+if __name__ == "__main__":
+    _benchmark()
