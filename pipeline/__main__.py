@@ -1,0 +1,109 @@
+"""Command line: `python -m pipeline run|validate INPUT... [--store DIR] [--map field=column]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from pipeline.load import FIELD_CANDIDATES
+from pipeline.run import RunReport, run
+from pipeline.validate import MAX_CHARS
+
+DEFAULT_STORE = Path(__file__).resolve().parents[1] / "data" / "store"
+TOP_REASONS = 10
+EXAMPLES_PER_REASON = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors and exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def field_mapping(spec: str) -> tuple[str, str]:
+    """Parse one `--map field=column`."""
+    field, sep, column = spec.partition("=")
+    field, column = field.strip().lower(), column.strip()
+    if not sep or not field or not column:
+        raise argparse.ArgumentTypeError(f"--map {spec!r}: expected field=column")
+    if field not in FIELD_CANDIDATES:
+        raise argparse.ArgumentTypeError(
+            f"--map {spec!r}: unknown field {field!r} (fields: {', '.join(FIELD_CANDIDATES)})")
+    return field, column
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_text in (("run", "load, validate, analyse and store articles"),
+                            ("validate", "dry run: report what would be accepted and rejected")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("inputs", nargs="+", metavar="INPUT",
+                             help="file, folder of .txt/.md, or http(s) URL of a feed/page")
+        command.add_argument("--store", type=Path, default=DEFAULT_STORE,
+                             help=f"store directory (default {DEFAULT_STORE})")
+        command.add_argument("--map", dest="mapping", action="append", type=field_mapping,
+                             default=[], metavar="FIELD=COLUMN",
+                             help="take a field from this input column, e.g. text=body")
+        command.add_argument("--max-chars", type=positive_int, default=MAX_CHARS,
+                             help=f"reject texts longer than this (default {MAX_CHARS})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    dry_run = args.command == "validate"
+    bars: dict[str, tqdm] = {}
+
+    def on_progress(done: int, total: int, stage: str) -> None:
+        bar = bars.get(stage) or bars.setdefault(
+            stage, tqdm(total=total, desc=stage, unit="article" if stage == "analyse" else
+                        "input", file=sys.stderr, leave=False))
+        bar.update(done - bar.n)
+
+    try:
+        report = run(args.inputs, args.store, mapping=dict(args.mapping),
+                     max_chars=args.max_chars, on_progress=on_progress, dry_run=dry_run)
+    except (ValueError, OSError) as error:  # InputError, FileNotFoundError, ... from loading
+        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    finally:
+        for bar in bars.values():
+            bar.close()
+    print(summary(report, dry_run))
+    return 0
+
+
+def summary(report: RunReport, dry_run: bool) -> str:
+    """The human-readable outcome of a run or a dry run."""
+    lines = [("would accept: " if dry_run else "") + report.accounting_line()]
+    reasons = report.rejections["reason"].str.split(":", n=1).str[0]
+    if len(reasons):
+        lines.append("rejections by reason:")
+        for reason, count in reasons.value_counts().head(TOP_REASONS).items():
+            lines.append(f"  {count:>7}  {reason}")
+            if dry_run:
+                examples = report.rejections[reasons == reason].head(EXAMPLES_PER_REASON)
+                lines += [f"           {row.file}:{row.row}: {row.reason}"
+                          for row in examples.itertuples()]
+    if not dry_run:
+        lines.append(f"analysed {report.analysed} articles; tables written:")
+        lines += [f"  {name:<10} {count:>9} rows" for name, count in report.counts.items()]
+        lines.append(f"store: {report.version_dir}")
+    lines.append("timings: " + ", ".join(f"{stage} {seconds:.2f}s"
+                                         for stage, seconds in report.timings.items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

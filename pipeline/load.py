@@ -1,0 +1,464 @@
+"""Readers: every input (file, folder or URL) becomes one canonical article DataFrame.
+
+Columns: `ARTICLES` (see `pipeline.schema`), then `content_hash` and `text_from_title`, then the
+input's other columns, then the bookkeeping columns `input_file`, `input_row` (1-based
+row/line/item number within its file), `date_raw` (the date as written) and `undecodable`
+(the record held bytes that are not UTF-8; its text had them replaced by U+FFFD).
+"""
+
+from __future__ import annotations
+
+import csv
+import email.utils
+import gzip
+import hashlib
+import io
+import json
+import re
+import warnings
+import zlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import feedparser
+import lxml.html
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import trafilatura
+import yaml
+
+from pipeline.schema import ARTICLES
+
+FIELD_CANDIDATES = {
+    "date": ["date", "published", "publication_date", "date_published", "pubdate",
+             "published_at", "datetime", "timestamp"],
+    "text": ["text", "body", "content", "description", "summary", "article"],
+    "title": ["title", "headline"],
+    "source": ["source", "outlet", "publisher", "domain", "site"],
+    "url": ["url", "link"],
+    "id": ["id", "article_id", "guid"],
+}
+"""Input column names recognised per canonical field (case-insensitive), preferred first."""
+
+BOOKKEEPING = ["input_file", "input_row", "date_raw", "undecodable"]
+DERIVED = ["content_hash", "text_from_title"]
+
+TABLE_FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json",
+                 ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+MARKUP_FORMATS = {".rss": "feed", ".atom": "feed", ".xml": "feed", ".html": "html", ".htm": "html"}
+TEXT_SUFFIXES = (".txt", ".md")
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+SURROGATES = "[\udc80-\udcff]"
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+DATE_IN_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+RFC_2822 = r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s"
+EPOCH = r"^\s*-?\d+(?:\.\d+)?\s*$"
+EPOCH_MS_THRESHOLD = 1e11
+"""Numbers at or above this are epoch milliseconds (1e11 s would be the year 5138)."""
+
+
+class InputError(ValueError):
+    """An input cannot be read; the message is one line: `<file>: <reason>`."""
+
+    def __init__(self, source: str | Path, reason: str):
+        one_line = " ".join(str(reason).split())
+        super().__init__(f"{source}: {one_line}")
+
+
+def load_input(source: str | Path, mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Read one file, folder or http(s) URL into the canonical article frame."""
+    source_text = str(source)
+    if re.match(r"^https?://", source_text, re.I):
+        return _concat_canonical(_read_url(source_text), mapping)
+    path = Path(source)
+    if not path.exists():
+        raise InputError(path, "no such file or directory")
+    if path.is_dir():
+        return _concat_canonical(_read_text_folder(path), mapping)
+    return canonicalise(_read_file(path), str(path), mapping)
+
+
+def empty_articles() -> pd.DataFrame:
+    """A canonical article frame with no rows."""
+    frame = pd.DataFrame({column: pd.Series(dtype="str") for column in ARTICLES})
+    frame["date"] = pd.Series(dtype="datetime64[us, UTC]")
+    frame["content_hash"] = pd.Series(dtype="str")
+    frame["text_from_title"] = pd.Series(dtype=bool)
+    frame["input_file"] = pd.Series(dtype="str")
+    frame["input_row"] = pd.Series(dtype="int64")
+    frame["date_raw"] = pd.Series(dtype="str")
+    frame["undecodable"] = pd.Series(dtype=bool)
+    return frame
+
+
+def _concat_canonical(raws: list[tuple[str, pd.DataFrame]], mapping) -> pd.DataFrame:
+    frames = [canonicalise(raw, name, mapping) for name, raw in raws]
+    return pd.concat(frames, ignore_index=True) if frames else empty_articles()
+
+
+# --- raw readers: each returns a frame of input columns indexed by 1-based row number -------
+
+def _read_file(path: Path) -> pd.DataFrame:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, error.strerror or error) from None
+    name = path.name.lower()
+    if data.startswith(GZIP_MAGIC):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            raise InputError(path, f"corrupt gzip: {error}") from None
+        name = name.removesuffix(".gz")
+    elif name.endswith(".gz"):
+        raise InputError(path, "corrupt gzip: not a gzip file")
+    return _read_bytes(data, _detect_format(data, name, path), path)
+
+
+def _detect_format(data: bytes, name: str, path: Path) -> str:
+    if data.startswith(PARQUET_MAGIC):
+        return "parquet"
+    suffix = Path(name).suffix
+    if suffix in TABLE_FORMATS:
+        return TABLE_FORMATS[suffix]
+    if suffix in MARKUP_FORMATS:
+        return MARKUP_FORMATS[suffix]
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    raise InputError(path, f"unknown format '{suffix or name}' (expected .csv, .tsv, .json, "
+                           ".jsonl, .parquet, .rss/.atom/.xml, .html, .txt/.md, a folder, or .gz "
+                           "of these)")
+
+
+def _read_bytes(data: bytes, kind: str, path: Path) -> pd.DataFrame:
+    readers = {"csv": _read_csv, "json": _read_json, "jsonl": _read_jsonl,
+               "parquet": _read_parquet, "feed": _read_feed, "html": _read_html,
+               "text": _read_text_file}
+    return readers[kind](data, path)
+
+
+def _numbered(frame: pd.DataFrame, rows: Iterable[int] | None = None) -> pd.DataFrame:
+    frame.index = pd.Index(list(rows) if rows is not None else range(1, len(frame) + 1),
+                           dtype="int64")
+    return frame
+
+
+def _read_csv(data: bytes, path: Path) -> pd.DataFrame:
+    sample = data[:65536].decode("utf-8", "replace")
+    if len(data) > 65536 and "\n" in sample:
+        sample = sample[:sample.rindex("\n")]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
+    try:
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=object, keep_default_na=False,
+                            na_values=[""], encoding="utf-8", encoding_errors="surrogateescape")
+    except pd.errors.EmptyDataError:
+        return _numbered(pd.DataFrame())
+    except (pd.errors.ParserError, ValueError) as error:
+        raise InputError(path, f"unreadable CSV: {error}") from None
+    return _numbered(frame)
+
+
+def _read_json(data: bytes, path: Path) -> pd.DataFrame:
+    try:
+        items = json.loads(data.decode("utf-8", "surrogateescape"))
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"invalid JSON: {error}") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise InputError(path, "expected a JSON array of objects")
+    return _numbered(pd.DataFrame.from_records(items))
+
+
+def _read_jsonl(data: bytes, path: Path) -> pd.DataFrame:
+    records, rows = [], []
+    for number, line in enumerate(data.decode("utf-8", "surrogateescape").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(path, f"line {number}: invalid JSON: {error}") from None
+        if not isinstance(record, dict):
+            raise InputError(path, f"line {number}: expected a JSON object")
+        records.append(record)
+        rows.append(number)
+    return _numbered(pd.DataFrame.from_records(records), rows)
+
+
+def _read_parquet(data: bytes, path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as error:  # pyarrow raises several unrelated types for corrupt files
+        raise InputError(path, f"corrupt parquet: {error}") from None
+    return _numbered(frame.reset_index(drop=True))
+
+
+def _read_feed(data: bytes | str, path: Path | str) -> pd.DataFrame:
+    feed = feedparser.parse(data)
+    if feed.bozo and not feed.entries:
+        raise InputError(path, f"not a readable RSS/Atom feed: {feed.get('bozo_exception')}")
+    feed_title = feed.feed.get("title", "")
+    records = [{
+        "id": entry.get("id"),
+        "title": entry.get("title", ""),
+        "content": _html_to_text(entry.content[0].value) if entry.get("content") else "",
+        "summary": _html_to_text(entry.get("summary", "")),
+        "link": entry.get("link", ""),
+        "published": entry.get("published") or entry.get("updated"),
+        "source": entry.get("source", {}).get("title") or feed_title,
+    } for entry in feed.entries]
+    return _numbered(pd.DataFrame.from_records(records))
+
+
+def _html_to_text(fragment: str) -> str:
+    if "<" not in fragment:
+        return fragment.strip()
+    return lxml.html.fromstring(f"<div>{fragment}</div>").text_content().strip()
+
+
+def _read_html(data: bytes | str, path: Path | str, url: str | None = None) -> pd.DataFrame:
+    document = trafilatura.bare_extraction(data, url=url, with_metadata=True, as_dict=True)
+    if not document or not document.get("text"):
+        raise InputError(path, "no article text found in the HTML page")
+    record = {
+        "title": document.get("title") or "",
+        "text": document["text"],
+        "date": document.get("date"),
+        "url": document.get("url") or url or "",
+        "source": document.get("sitename") or document.get("hostname") or "",
+    }
+    return _numbered(pd.DataFrame.from_records([record]))
+
+
+def _read_url(url: str) -> list[tuple[str, pd.DataFrame]]:
+    feed = feedparser.parse(url)
+    if feed.entries:
+        return [(url, _read_feed(url, url))]
+    page = trafilatura.fetch_url(url)
+    if page is None:
+        raise InputError(url, "could not fetch the page")
+    return [(url, _read_html(page, url, url=url))]
+
+
+def _read_text_folder(folder: Path) -> list[tuple[str, pd.DataFrame]]:
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES
+                   and p.is_file())
+    if not files:
+        raise InputError(folder, "no .txt or .md files in the folder")
+    return [(str(file), _read_text_file(file.read_bytes(), file)) for file in files]
+
+
+def _read_text_file(data: bytes, path: Path) -> pd.DataFrame:
+    """One article from a .txt/.md file: YAML front matter, date from the name, first heading."""
+    content = data.decode("utf-8", "surrogateescape").lstrip("\ufeff")
+    meta: dict = {}
+    match = FRONT_MATTER.match(content)
+    if match:
+        try:
+            meta = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as error:
+            raise InputError(path, f"bad YAML front matter: {error}") from None
+        if not isinstance(meta, dict):
+            raise InputError(path, "bad YAML front matter: expected key: value pairs")
+        content = content[match.end():]
+    body = content.strip()
+    if not meta.get("title"):
+        first_line, _, rest = body.partition("\n")
+        meta["title"] = first_line.lstrip("#").strip()
+        if first_line.startswith("#"):
+            body = rest.strip()
+    if not meta.get("date"):
+        name_date = DATE_IN_NAME.match(path.name)
+        meta["date"] = name_date.group(1) if name_date else None
+    record = {**{key: _scalar(value) for key, value in meta.items()}, "text": body}
+    return _numbered(pd.DataFrame.from_records([record]))
+
+
+def _scalar(value):
+    """YAML values as table cells: dates as ISO text, lists/maps as JSON."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=str)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+# --- canonicalisation ---------------------------------------------------------------------------
+
+def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] | None = None,
+                 ) -> pd.DataFrame:
+    """Map input columns onto the canonical article columns (see the module docstring)."""
+    if raw.empty:
+        return empty_articles()
+    raw, undecodable = _replace_undecodable(raw)
+    fields = _resolve_fields(raw.columns, mapping or {}, input_file)
+    column = {field: _coalesce(raw, names) for field, names in fields.items()}
+    blank = pd.Series("", index=raw.index, dtype="str")
+    title = _as_text(column.get("title", blank))
+    text = _as_text(column.get("text", blank))
+    text_from_title = (text.str.strip() == "") & (title.str.strip() != "")
+    text = text.where(~text_from_title, title)
+    url = _as_text(column.get("url", blank)).str.strip()
+    source = _as_text(column.get("source", blank)).str.strip()
+    source = source.where(source != "", _domain(url))
+    source = source.where(source != "", Path(input_file).name.split(".")[0])
+    date_raw = column.get("date", pd.Series(None, index=raw.index, dtype=object))
+    folded_text = _normalise(text)
+    ids = _as_text(column.get("id", blank)).str.strip()
+    ids = ids.where(ids != "", _stable_ids(url, folded_text))
+    used = {name for names in fields.values() for name in names}
+    extras = {name: _tidy_extra(raw[name]) for name in raw.columns
+              if name not in used and name not in ARTICLES + DERIVED + BOOKKEEPING}
+    frame = pd.DataFrame({
+        "article_id": ids, "date": parse_dates(date_raw), "title": title, "text": text,
+        "source": source, "url": url,
+        "content_hash": _sha256(_normalise(title) + "\n" + folded_text),
+        "text_from_title": text_from_title, **extras,
+        "input_file": input_file, "input_row": raw.index.to_numpy(),
+        "date_raw": _as_text(date_raw.astype(object).where(date_raw.notna(), None)),
+        "undecodable": undecodable,
+    })
+    return frame.reset_index(drop=True)
+
+
+def _resolve_fields(columns: pd.Index, mapping: Mapping[str, str], input_file: str,
+                    ) -> dict[str, list[str]]:
+    """Input column names per canonical field, preferred first (a mapping names exactly one)."""
+    by_lower: dict[str, str] = {}
+    for name in columns:
+        by_lower.setdefault(str(name).lower(), name)
+    fields = {}
+    for field, candidates in FIELD_CANDIDATES.items():
+        if field in mapping:
+            wanted = mapping[field]
+            if wanted not in columns and wanted.lower() not in by_lower:
+                raise InputError(input_file, f"--map {field}={wanted}: no column '{wanted}' "
+                                             f"(columns: {', '.join(map(str, columns))})")
+            fields[field] = [wanted if wanted in columns else by_lower[wanted.lower()]]
+        else:
+            present = [by_lower[name] for name in candidates if name in by_lower]
+            if present:
+                fields[field] = present
+    return fields
+
+
+def _present(values: pd.Series) -> pd.Series:
+    return values.notna() & (values.astype(str).str.strip() != "")
+
+
+def _coalesce(raw: pd.DataFrame, names: list[str]) -> pd.Series:
+    """Per row, the first non-empty value among the named columns."""
+    result = raw[names[0]].astype(object)
+    for name in names[1:]:
+        result = result.where(_present(result), raw[name].astype(object))
+    return result
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Values as str dtype, missing as ""."""
+    text = values.astype(object).where(values.notna(), "")
+    return text.map(lambda value: value if isinstance(value, str) else str(value)).astype("str")
+
+
+def _tidy_extra(values: pd.Series) -> pd.Series:
+    """Extra columns stay as read, except mixed/nested object values, which become text."""
+    if values.dtype != object:
+        return values
+    def cell(value):
+        if isinstance(value, (list, dict)):
+            return json.dumps(value, default=str, ensure_ascii=False)
+        return value if value is None or isinstance(value, str) else str(value)
+    return values.map(cell).astype("str")
+
+
+def _replace_undecodable(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Flag rows with bytes that were not UTF-8 (surrogate-escaped) and replace them by U+FFFD."""
+    flags = pd.Series(False, index=raw.index)
+    raw = raw.copy()
+    for name in raw.columns:
+        if raw[name].dtype != object:
+            continue
+        hits = raw[name].str.contains(SURROGATES, regex=True, na=False).astype(bool)
+        if hits.any():
+            flags |= hits
+            raw.loc[hits, name] = raw.loc[hits, name].str.replace(SURROGATES, "\ufffd",
+                                                                   regex=True)
+    return raw, flags
+
+
+def _domain(url: pd.Series) -> pd.Series:
+    host = url.str.extract(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)", expand=False)
+    return host.fillna("").str.lower().astype("str")
+
+
+def _normalise(text: pd.Series) -> pd.Series:
+    """Case-, whitespace- and punctuation-folded text, for duplicate detection and hashes."""
+    strings = pa.array(text.astype("str"), type=pa.large_string(), from_pandas=True)
+    folded = pc.replace_substring_regex(pc.utf8_lower(strings), r"[^\p{L}\p{N}]+", " ")
+    return pd.Series(pc.utf8_trim_whitespace(folded), index=text.index, dtype="str")
+
+
+def normalised_text_key(text: pd.Series) -> pd.Series:
+    """A short hash of the normalised text: equal for texts differing only in case/spacing/punctuation."""
+    return _sha256(_normalise(text.astype("str")))
+
+
+def _sha256(values: pd.Series) -> pd.Series:
+    return pd.Series([hashlib.sha256(value.encode("utf-8")).hexdigest() for value in values],
+                     index=values.index, dtype="str")
+
+
+def _stable_ids(url: pd.Series, folded_text: pd.Series) -> pd.Series:
+    """Hash of the url, or of the normalised text when there is no url."""
+    key = ("url:" + url).where(url != "", "text:" + folded_text)
+    return _sha256(key).str.slice(0, 16)
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Dates as tz-aware UTC timestamps; NaT where missing or unparseable.
+
+    Accepts datetimes, ISO 8601, RFC 2822 and epoch seconds/milliseconds (numbers or digit
+    strings); a date without a zone is taken as UTC.
+    """
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values if values.dt.tz is not None else values.dt.tz_localize("UTC")
+        return stamps.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+    text = _as_text(values).str.strip()
+    epoch = text.str.match(EPOCH)
+    if epoch.any():
+        result[epoch] = _from_epoch(pd.to_numeric(text[epoch]))
+    rest = ~epoch & (text != "")
+    iso = pd.to_datetime(text[rest], utc=True, format="ISO8601", errors="coerce")
+    result[rest] = iso
+    rfc = rest & result.isna() & text.str.match(RFC_2822)
+    if rfc.any():
+        result[rfc] = pd.Series([_rfc_2822(value) for value in text[rfc]], index=text[rfc].index,
+                                dtype="datetime64[us, UTC]")
+    other = rest & result.isna()
+    if other.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result[other] = pd.to_datetime(text[other], utc=True, format="mixed",
+                                           errors="coerce")
+    return result
+
+
+def _from_epoch(numbers: pd.Series) -> pd.Series:
+    seconds = numbers.where(numbers.abs() < EPOCH_MS_THRESHOLD, numbers / 1000)
+    return pd.to_datetime(seconds, unit="s", utc=True, errors="coerce")
+
+
+def _rfc_2822(value: str):
+    try:
+        stamp = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return pd.NaT
+    return pd.Timestamp(stamp).tz_localize("UTC") if stamp.tzinfo is None else \
+        pd.Timestamp(stamp).tz_convert("UTC")

@@ -1,0 +1,196 @@
+"""A pipeline run: load → validate → analyse the new articles → merge with the store → write.
+
+Accounting: `read == accepted + rejected` and `accepted == new + unchanged`. An article stored
+before with the same id and content is `unchanged` and is not analysed again unless the
+dictionary or lexicon version changed, in which case every article is analysed afresh.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+import pipeline
+from pipeline.analyse import analyse, versions
+from pipeline.load import empty_articles, load_input
+from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
+from pipeline.store import (
+    REJECTED_COLUMNS, TABLES, current_version_dir, read_manifest, read_rejected, read_table,
+    write_version,
+)
+from pipeline.validate import MAX_CHARS, validate
+
+CHUNK_ARTICLES = 500
+ANALYSIS_COLUMNS = {"sentences": SENTENCES, "mentions": MENTIONS, "quotes": QUOTES,
+                    "dyads": DYADS}
+ARTICLE_ORDER = ["date", "article_id"]
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class RunReport:
+    """What a run read, accepted, rejected and wrote."""
+
+    read: int
+    accepted: int
+    rejected: int
+    new: int
+    unchanged: int
+    analysed: int
+    rejections: pd.DataFrame
+    timings: dict[str, float]
+    version_dir: Path | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def accounting_line(self) -> str:
+        return (f"read {self.read} = accepted {self.accepted} + rejected {self.rejected}; "
+                f"accepted {self.accepted} = new {self.new} + unchanged {self.unchanged}")
+
+
+def run(inputs: Iterable[str | Path], store_dir: str | Path, *,
+        mapping: Mapping[str, str] | None = None, max_chars: int = MAX_CHARS,
+        on_progress: Progress | None = None, dry_run: bool = False) -> RunReport:
+    """Load `inputs`, validate, analyse what is new and write a new store version.
+
+    With `dry_run` nothing is analysed or written (`version_dir` is None).
+    `on_progress(done, total, stage)` is called per input ("load") and per chunk ("analyse").
+    """
+    if dry_run:
+        return _run(list(inputs), Path(store_dir), mapping, max_chars, on_progress, dry_run)
+    with _store_lock(store_dir):
+        return _run(list(inputs), Path(store_dir), mapping, max_chars, on_progress, dry_run)
+
+
+def ensure_store(store_dir: str | Path, corpus_path: str | Path,
+                 on_progress: Progress | None = None) -> RunReport | None:
+    """Build the store from `corpus_path` unless it has a live version; None when it had one."""
+    if current_version_dir(store_dir) is not None:
+        return None
+    with _store_lock(store_dir):
+        if current_version_dir(store_dir) is not None:
+            return None
+        return _run([corpus_path], Path(store_dir), None, MAX_CHARS, on_progress, False)
+
+
+@contextmanager
+def _store_lock(store_dir: str | Path):
+    """One writer per store at a time (an advisory lock on `DIR/.lock`)."""
+    store = Path(store_dir)
+    store.mkdir(parents=True, exist_ok=True)
+    with open(store / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progress | None,
+         dry_run: bool) -> RunReport:
+    progress = on_progress or (lambda done, total, stage: None)
+    clock = _Stopwatch()
+    loaded = []
+    for done, item in enumerate(inputs, 1):
+        loaded.append(load_input(item, mapping))
+        progress(done, len(inputs), "load")
+    articles = pd.concat(loaded, ignore_index=True) if loaded else empty_articles()
+    clock.lap("load")
+
+    stored = _read_stored(store)
+    analysis_versions = versions()
+    reuse = stored is not None and all(
+        str(stored["manifest"].get(name)) == value for name, value in analysis_versions.items())
+    accepted, rejected = validate(articles, max_chars=max_chars,
+                                  stored=stored["articles"] if stored else None)
+    run_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    rejected = rejected.assign(run_at=run_at)
+    new_articles = accepted[~accepted["unchanged"]].drop(columns="unchanged")
+    clock.lap("validate")
+
+    report = RunReport(
+        read=len(articles), accepted=len(accepted), rejected=len(rejected),
+        new=len(new_articles), unchanged=int(accepted["unchanged"].sum()), analysed=0,
+        rejections=rejected, timings=clock.laps, version_dir=None)
+    if dry_run:
+        return report
+
+    all_articles = pd.concat([stored["articles"], new_articles] if stored else [new_articles],
+                             ignore_index=True)
+    all_articles = all_articles.sort_values(ARTICLE_ORDER, kind="stable", ignore_index=True)
+    to_analyse = new_articles if reuse else all_articles
+    fresh = _analyse_in_chunks(to_analyse, progress)
+    clock.lap("analyse")
+
+    tables = {"articles": all_articles}
+    for name in ANALYSIS_COLUMNS:
+        parts = [stored[name]] if reuse else []
+        tables[name] = _concat([*parts, fresh[name]], ANALYSIS_COLUMNS[name])
+    history = [stored["rejected"]] if stored else []
+    rejections = pd.concat([*history, rejected[REJECTED_COLUMNS]], ignore_index=True)
+    rejections = rejections.drop_duplicates(["file", "row", "reason", "article_id"], keep="last")
+    clock.lap("merge")
+
+    report.analysed = len(to_analyse)
+    manifest = {
+        "entente_version": getattr(pipeline, "__version__", "unversioned"),
+        **analysis_versions,
+        "inputs": [str(item) for item in inputs],
+        "accounting": {"read": report.read, "accepted": report.accepted,
+                       "rejected": report.rejected, "new": report.new,
+                       "unchanged": report.unchanged, "analysed": report.analysed},
+        "timings": clock.laps,
+    }
+    report.version_dir = write_version(store, tables, rejections, manifest)
+    clock.lap("store")
+    report.counts = {name: len(tables[name]) for name in TABLES}
+    return report
+
+
+def _read_stored(store: Path) -> dict | None:
+    """The live version's tables, manifest and rejections, or None without a store."""
+    if current_version_dir(store) is None:
+        return None
+    stored = {name: read_table(store, name) for name in TABLES}
+    stored["manifest"] = read_manifest(store)
+    stored["rejected"] = read_rejected(store)
+    return stored
+
+
+def _analyse_in_chunks(articles: pd.DataFrame, progress: Progress) -> dict[str, pd.DataFrame]:
+    """`analyse()` over chunks of `CHUNK_ARTICLES` articles, reporting progress per chunk."""
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in ANALYSIS_COLUMNS}
+    total = len(articles)
+    for start in range(0, total, CHUNK_ARTICLES):
+        chunk = articles.iloc[start:start + CHUNK_ARTICLES][ARTICLES].reset_index(drop=True)
+        for name, table in analyse(chunk).items():
+            parts[name].append(table)
+        progress(min(start + CHUNK_ARTICLES, total), total, "analyse")
+    return {name: _concat(frames, ANALYSIS_COLUMNS[name]) for name, frames in parts.items()}
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Concatenate non-empty frames; an empty frame with `columns` when all are empty."""
+    filled = [frame for frame in frames if len(frame)]
+    if not filled:
+        return frames[0].iloc[:0] if frames else pd.DataFrame(columns=columns)
+    return pd.concat(filled, ignore_index=True)
+
+
+class _Stopwatch:
+    """Seconds per stage, measured between successive `lap` calls."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 3)
+        self._last = now

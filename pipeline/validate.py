@@ -1,0 +1,80 @@
+"""Validation: every loaded record is either accepted or rejected with one short, fixed reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.load import normalised_text_key
+
+MAX_CHARS = 1_000_000
+EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
+REJECTED = ["file", "row", "reason", "article_id", "title"]
+TITLE_CHARS = 120
+
+
+def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
+             stored: pd.DataFrame | None = None, now: pd.Timestamp | None = None,
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split loaded `articles` into (accepted, rejected).
+
+    Checks run in order and each rejected record gets the first reason that applies:
+    undecodable bytes, no date, unparseable date, impossible date (before 1900 or more than a
+    day ahead of `now`), empty text, text too long (over `max_chars`), then duplicates — of an
+    earlier accepted record or of an article in `stored` (url, normalised text, article_id).
+    A record stored before with the same `article_id` and `content_hash` is accepted with
+    `unchanged=True`.
+    `accepted` keeps the article columns plus `input_file`, `input_row` and `unchanged`.
+    """
+    now = pd.Timestamp.now(tz="UTC") if now is None else now
+    reason = pd.Series(None, index=articles.index, dtype=object)
+
+    def reject(mask: pd.Series, text: pd.Series | str) -> None:
+        fresh = mask & reason.isna()
+        reason[fresh] = text if isinstance(text, str) else text[fresh]
+
+    date_raw = articles["date_raw"].fillna("").str.strip()
+    shown_date = date_raw.str.slice(0, 40).map(repr)
+    text = articles["text"].fillna("")
+    reject(articles["undecodable"], "undecodable bytes: invalid UTF-8 in this record")
+    reject(date_raw == "", "no date")
+    reject(articles["date"].isna(), "unparseable date: " + shown_date)
+    impossible = (articles["date"] < EARLIEST) | (articles["date"] > now + pd.Timedelta(days=1))
+    reject(impossible.fillna(False), "impossible date: " + shown_date)
+    reject(text.str.strip() == "", "empty text")
+    length = text.str.len()
+    reject(length > max_chars, "text too long: " + length.astype(str) + f" chars > {max_chars}")
+
+    stored = stored if stored is not None else articles.iloc[:0]
+    identity = articles["article_id"] + "|" + articles["content_hash"]
+    unchanged = identity.isin(stored["article_id"] + "|" + stored["content_hash"]) & reason.isna()
+    where = articles["input_file"].map(lambda name: Path(name).name) + ":" + \
+        articles["input_row"].astype(str)
+    stored_keys = {
+        "url": set(stored["url"].dropna()) - {""},
+        "text": set(normalised_text_key(stored["text"].fillna(""))),
+        "id": set(stored["article_id"]),
+    }
+    for kind, values in (("url", articles["url"].fillna("")), ("text", normalised_text_key(text)),
+                         ("id", articles["article_id"])):
+        valid = reason.isna() & (values != "")
+        first_seen = where[valid].groupby(values[valid]).transform("first")
+        later = values.where(valid).duplicated(keep="first") & valid
+        reject(later, f"duplicate {kind}: same as " + first_seen.reindex(values.index))
+        in_store = valid & ~unchanged & values.isin(stored_keys[kind])
+        reject(in_store, f"duplicate {kind}: already in the store")
+
+    rejected_mask = reason.notna()
+    accepted = articles[~rejected_mask].drop(columns=["date_raw", "undecodable"])
+    accepted = accepted.assign(unchanged=unchanged[~rejected_mask])
+    rejected = pd.DataFrame({
+        "file": articles["input_file"], "row": articles["input_row"], "reason": reason,
+        "article_id": articles["article_id"],
+        "title": articles["title"].fillna("").str.slice(0, TITLE_CHARS),
+    })[rejected_mask].reset_index(drop=True)
+    if len(articles) != len(accepted) + len(rejected):
+        raise AssertionError("validation lost records: "
+                             f"{len(articles)} != {len(accepted)} + {len(rejected)}")
+    return accepted.reset_index(drop=True), rejected.astype({"reason": "str"})
+
