@@ -1,8 +1,12 @@
-"""CSV export that spreadsheet programs cannot mistake for formulas."""
+"""Safe output of untrusted text: CSV that spreadsheets cannot mistake for formulas, and Markdown
+with its syntax escaped."""
+
+import re
 
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def neutralise(value: object) -> object:
@@ -25,3 +29,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV of ``frame`` with formula-like text cells neutralised."""
     return safe_frame(frame).to_csv(index=False).encode("utf-8")
+
+
+def markdown_escape(text: object) -> str:
+    """``text`` with every Markdown/HTML special character backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

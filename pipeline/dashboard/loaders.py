@@ -7,15 +7,16 @@ in ``st.cache_data``; both key on ``store_version`` so that a new store version 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipeline.actors import actor_name, load_dictionary
+from pipeline.actors import ActorDictionary, DictionaryError, actor_name, load_dictionary
 from pipeline.dashboard import queries
-from pipeline.dashboard.urlstate import Domain
+from pipeline.dashboard.urlstate import Domain, Filters, Point
 from pipeline.store import read_manifest, read_rejected, store_version, table_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,23 @@ DEFAULT_STORE = ROOT / "data" / "store"
 DEMO_CORPUS = ROOT / "data" / "demo" / "articles.jsonl.gz"
 EVENTS_PATH = ROOT / "data" / "events.csv"
 EVENT_COLUMNS = ["date", "title", "pairs", "description"]
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page needs: the store and its version, the data's domain, the filters, actor names
+    and the selected point."""
+
+    store: Path
+    version: str
+    domain: Domain
+    filters: Filters
+    names: dict[str, str]
+    point: Point | None
+
+    def query(self, name: str, *args, **kwargs):
+        """Cached ``queries.<name>`` on this store version."""
+        return query(self.store, self.version, name, *args, **kwargs)
 
 
 def store_dir() -> Path:
@@ -73,15 +91,19 @@ def article_text(store: Path, version: str, article_id: str) -> str | None:
 
 
 @st.cache_resource(show_spinner=False)
-def dictionary():
-    """The actor dictionary."""
-    return load_dictionary()
+def dictionary() -> tuple[ActorDictionary | None, str | None]:
+    """The actor dictionary, or None and the one-line reason it cannot be loaded."""
+    try:
+        return load_dictionary(), None
+    except (DictionaryError, OSError) as error:
+        return None, str(error).splitlines()[0]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def actor_names(codes: tuple[str, ...]) -> dict[str, str]:
-    """Display names of actor codes ("Russia")."""
-    return {code: actor_name(dictionary(), code) for code in codes}
+    """Display names of actor codes ("Russia"); codes stand for themselves without a dictionary."""
+    loaded, _ = dictionary()
+    return {code: actor_name(loaded, code) if loaded else code for code in codes}
 
 
 @st.cache_data(show_spinner=False)

@@ -7,6 +7,7 @@ All functions take a DuckDB connection holding the ``dyads`` table (see :func:`o
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
@@ -308,3 +309,33 @@ def events_for(events: pd.DataFrame, labels: list[str], start: dt.date, end: dt.
     inside = (events["date"] >= pd.Timestamp(start, tz="UTC")) & (events["date"] < pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1))
     relevant = events["pairs"].map(lambda text: not text.strip() or bool(shown & {p.strip() for p in text.split(";")}))
     return events[inside & relevant]
+
+
+def contribution_text(contributions: str | None) -> str:
+    """``[["welcome", 0.42], ["threat", -0.3]]`` → ``"welcome +0.42, threat -0.30"`` (biggest first)."""
+    if not contributions:
+        return ""
+    try:
+        pairs = json.loads(contributions)
+    except json.JSONDecodeError:
+        return ""
+    ranked = sorted(pairs, key=lambda item: -abs(float(item[1])))
+    return ", ".join(f"{word} {float(delta):+.2f}" for word, delta in ranked)
+
+
+def evidence_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Evidence rows as the dashboard shows them: actors by name, contributions as text."""
+    return pd.DataFrame(
+        {
+            "date": rows["date"].dt.strftime("%Y-%m-%d"),
+            "outlet": rows["source"],
+            "speaker": rows["speaker"],
+            "source actor": rows["source_actor"].map(lambda code: f"{names.get(code, code)} ({code})"),
+            "target actor": rows["target_actor"].map(lambda code: f"{names.get(code, code)} ({code})"),
+            "kind": rows["kind"],
+            "score": rows["score"],
+            "evidence": rows["evidence"],
+            "word contributions": rows["contributions"].map(contribution_text),
+            "article": rows["url"],
+        }
+    )

@@ -250,3 +250,24 @@ def label_name(label: str, names: Mapping[str, str]) -> str:
     source, target = label_codes(label)
     arrow = "↔" if "<>" in label else "→"
     return f"{label} · {names.get(source, source)} {arrow} {names.get(target, target)}"
+
+
+def clicked_customdata(selection: Mapping) -> list | None:
+    """The customdata of the first clicked point of a plotly selection payload (Streamlit
+    delivers it as a dict keyed "0", "1", …), or None when nothing with customdata was clicked."""
+    for clicked in selection.get("points", []):
+        custom = clicked.get("customdata")
+        values = list(custom.values()) if isinstance(custom, Mapping) else custom
+        if values:
+            return list(values)
+    return None
+
+
+def point_from_selection(selection: Mapping) -> str | None:
+    """The point string (``RUS>USA@2025-03-01``) of a click on a trend chart, whose customdata
+    is [line label, period start, …]; None when the click carries no valid point."""
+    values = clicked_customdata(selection)
+    if not values or len(values) < 2:
+        return None
+    point = parse_point(f"{values[0]}@{str(values[1])[:10]}")
+    return str(point) if point else None

@@ -1,0 +1,54 @@
+"""UI pieces several pages share (not a page itself)."""
+
+import pandas as pd
+import streamlit as st
+
+from pipeline.dashboard import loaders, queries
+from pipeline.dashboard.export import markdown_escape, to_csv_bytes
+from pipeline.dashboard.urlstate import Filters
+
+def period_text(filters: Filters) -> str:
+    """``between 2025-01-01 and 2025-03-31``."""
+    return f"between {filters.start.isoformat()} and {filters.end.isoformat()}"
+
+
+def download(frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """CSV download of ``frame`` (formula-like cells neutralised)."""
+    st.download_button(
+        "Download CSV", to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
+        icon=":material/download:", on_click="ignore",
+    )
+
+
+def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: str) -> None:
+    """The evidence rows as a sortable table with a CSV download; selecting a row shows the
+    surrounding paragraph of the article (as plain text)."""
+    shown = queries.evidence_display(rows, view.names)
+    selection = st.dataframe(
+        shown, key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
+        column_config={
+            "score": st.column_config.NumberColumn(format="%+.2f"),
+            "article": st.column_config.LinkColumn(display_text="open"),
+            "evidence": st.column_config.TextColumn(width="large"),
+        },
+    )
+    download(rows, file_name, key=f"{key}_csv")
+    chosen = selection.selection.rows if selection else []
+    if not chosen:
+        st.caption("Select a row to read the surrounding paragraph.")
+        return
+    row = rows.iloc[chosen[0]]
+    text = loaders.article_text(view.store, view.version, row["article_id"])
+    if text is None:
+        st.warning(f"Article {markdown_escape(row['article_id'])} is not in the store.")
+        return
+    st.markdown("**Paragraph around the selected evidence**")
+    st.caption(f"{row['date'].date()} · {view.names.get(row['source_actor'], row['source_actor'])} → "
+               f"{view.names.get(row['target_actor'], row['target_actor'])}")
+    st.text(queries.surrounding_paragraph(text, int(row["start"]), int(row["end"])))
+
+
+def no_data(message: str) -> None:
+    """An explanation instead of an empty chart."""
+    st.info(message, icon=":material/search_off:")
+

@@ -1,0 +1,99 @@
+"""Data: what the store holds, uploads that run the pipeline, and the actor dictionary."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.components import download
+from pipeline.dashboard import loaders
+from pipeline.dashboard.export import markdown_escape
+from pipeline.run import run
+
+UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "parquet", "gz"]
+
+view: loaders.View = st.session_state["view"]
+summary = loaders.summary(view.store, view.version)
+
+columns = st.columns(5)
+columns[0].metric("Articles", f"{summary['articles']:,}", border=True)
+columns[1].metric("Dyads", f"{summary['dyads']:,}", border=True)
+columns[2].metric("Actor pairs", f"{summary['pairs']:,}", border=True)
+columns[3].metric("Outlets", f"{summary['outlets']:,}", border=True)
+first, last = summary["first"], summary["last"]
+columns[4].metric("Date range", f"{first:%Y-%m-%d} … {last:%Y-%m-%d}" if first else "empty", border=True)
+
+manifest = summary["manifest"]
+accounting = manifest.get("accounting", {})
+st.markdown(
+    f"**Last run** {markdown_escape(manifest.get('created_at', 'unknown'))} · version `{view.version}` · "
+    + (f"read {accounting['read']} = accepted {accounting['accepted']} + rejected {accounting['rejected']}"
+       if {"read", "accepted", "rejected"} <= set(accounting) else "no accounting in the manifest")
+)
+with st.expander("Manifest"):
+    st.json(manifest, expanded=False)
+
+rejected = loaders.rejected(view.store, view.version)
+st.markdown(f"**Rejected records** ({len(rejected)})")
+if rejected.empty:
+    st.caption("No input record has been rejected.")
+else:
+    st.dataframe(rejected["reason"].str.split(":").str[0].value_counts().rename_axis("reason").reset_index(), hide_index=True)
+    st.dataframe(rejected, hide_index=True)
+    download(rejected, "entente_rejected.csv", key="rejected_csv")
+
+st.divider()
+st.markdown("**Add articles**")
+uploads = st.file_uploader(
+    "CSV, TSV, JSON, JSONL or Parquet files (optionally gzipped)", type=UPLOAD_TYPES,
+    accept_multiple_files=True, key="upload_files",
+)
+if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":material/upload:"):
+    progress = st.progress(0.0, text="Starting…")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for upload in uploads:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        try:
+            report = run(paths, view.store, on_progress=lambda done, total, stage: progress.progress(
+                min(done / max(total, 1), 1.0), text=f"{stage} {done}/{total}"))
+        except (ValueError, OSError) as error:
+            progress.empty()
+            st.error(str(error).splitlines()[0] if str(error) else type(error).__name__)
+            st.stop()
+    progress.progress(1.0, text="Done")
+    st.session_state["upload_report"] = report
+
+if report := st.session_state.get("upload_report"):
+    st.success(report.accounting_line(), icon=":material/task_alt:")
+    if not report.rejections.empty:
+        reasons = report.rejections["reason"].str.split(":").str[0].value_counts()
+        st.dataframe(reasons.rename_axis("reason").reset_index(), hide_index=True)
+        st.dataframe(report.rejections, hide_index=True)
+
+st.divider()
+st.markdown("**Actor dictionary**")
+dictionary, problem = loaders.dictionary()
+if dictionary is None:
+    st.warning(f"The actor dictionary cannot be loaded: {markdown_escape(problem)}")
+else:
+    actors = pd.DataFrame(
+        [(a.id, a.name, a.kind, ", ".join(a.aliases), ", ".join(a.demonyms), ", ".join(a.capitals), ", ".join(a.institutions))
+         for a in dictionary.actors.values()],
+        columns=["id", "name", "kind", "aliases", "demonyms", "capitals", "institutions"],
+    )
+    people = pd.DataFrame(
+        [(p.name, role.actor, role.title, role.start, role.end) for p in dictionary.people.values() for role in p.roles],
+        columns=["person", "actor", "title", "from", "until"],
+    )
+    search = st.text_input("Find an actor or person", key="dictionary_search")
+    if search.strip():
+        needle = search.strip().lower()
+        actors = actors[actors.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)]
+        people = people[people.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)]
+    st.caption(f"Dictionary version {markdown_escape(dictionary.version)}: {len(actors)} actors, {len(people)} roles shown.")
+    st.dataframe(actors, hide_index=True)
+    st.dataframe(people, hide_index=True)

@@ -1,0 +1,64 @@
+"""Pair: A→B beside B→A — asymmetry over time, score distribution, speakers, extreme quotes."""
+
+import dataclasses
+
+import streamlit as st
+
+from app_pages.components import download, evidence_table, no_data, period_text
+from pipeline.dashboard import figures, loaders
+from pipeline.dashboard import urlstate as url
+
+view: loaders.View = st.session_state["view"]
+filters = view.filters
+chosen = [str(pair) for pair in filters.pairs] or list(view.domain.pairs)
+if not chosen:
+    no_data("The store holds no actor pairs yet.")
+    st.stop()
+label = st.selectbox(
+    "Pair", chosen, format_func=lambda option: url.label_name(option, view.names), key="pair_choice",
+    help="The pairs chosen in the sidebar (all pairs when none is chosen).",
+)
+pair = url.parse_pair(label)
+both = dataclasses.replace(filters, pairs=(pair, pair.reversed()), either=False)
+series = view.query("trend_series", both)
+if series.empty:
+    no_data(f"No items for {pair} or {pair.reversed()} {period_text(filters)}.")
+    st.stop()
+
+directions = [str(pair), str(pair.reversed())]
+scores = view.query("scores", filters, pair)
+means = scores.groupby("direction")["score"].agg(["mean", "count"])
+columns = st.columns(3)
+for column, direction in zip(columns, directions):
+    stats = means.loc[direction] if direction in means.index else None
+    column.metric(
+        url.label_name(direction, view.names),
+        f"{stats['mean']:+.2f}" if stats is not None else "no items",
+        f"{int(stats['count'])} items" if stats is not None else None, delta_color="off", border=True,
+    )
+if set(directions) <= set(means.index):
+    columns[2].metric("Asymmetry (A→B minus B→A)", f"{means.loc[directions[0], 'mean'] - means.loc[directions[1], 'mean']:+.2f}", border=True)
+
+names = {direction: url.label_name(direction, view.names) for direction in directions}
+st.plotly_chart(figures.trend_figure(series, names), key="pair_chart")
+download(series, f"entente_pair_{pair.source}-{pair.target}.csv", key="pair_series_csv")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Distribution of scores**")
+    st.plotly_chart(figures.distribution_figure(scores, names), key="pair_distribution")
+    download(scores, f"entente_scores_{pair.source}-{pair.target}.csv", key="pair_scores_csv")
+with right:
+    st.markdown("**Speakers who drive each direction**")
+    speakers = view.query("speakers", filters, pair)
+    if speakers.empty:
+        st.caption("No attributed speakers for this pair.")
+    else:
+        st.dataframe(speakers, hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%+.2f")})
+        download(speakers, f"entente_speakers_{pair.source}-{pair.target}.csv", key="pair_speakers_csv")
+
+most_positive, most_negative = view.query("extreme_quotes", filters, pair)
+st.markdown("**Most positive**")
+evidence_table(most_positive, view, key="pair_positive", file_name="entente_most_positive.csv")
+st.markdown("**Most negative**")
+evidence_table(most_negative, view, key="pair_negative", file_name="entente_most_negative.csv")
