@@ -32,7 +32,8 @@ from pipeline.schema import MENTIONS
 
 DEFAULT_DICTIONARY = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
 
-_TOP_KEYS = {"version", "countries", "blocs", "people", "titles", "not_actors"}
+_REQUIRED_TOP_KEYS = {"version", "countries"}
+_OPTIONAL_TOP_KEYS = {"blocs", "people", "titles", "not_actors"}  # absent = empty
 _ACTOR_LISTS = ("aliases", "demonyms", "capitals", "institutions")
 _COUNTRY_ID = re.compile(r"[A-Z]{3}")
 _BLOC_ID = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -261,7 +262,9 @@ class _Parser:
             raise DictionaryError(f"{self.shown}{line}: invalid YAML: {getattr(error, 'problem', error)}") from None
         if root is None:
             raise DictionaryError(f"{self.shown}:1: the file is empty")
-        top = self.mapping(root, "the file", required=_TOP_KEYS, optional=set())
+        top = self.mapping(root, "the file", required=_REQUIRED_TOP_KEYS, optional=_OPTIONAL_TOP_KEYS)
+        empty = yaml.SequenceNode("tag:yaml.org,2002:seq", [], root.start_mark, root.end_mark)
+        top = {key: top.get(key, empty) for key in _REQUIRED_TOP_KEYS | _OPTIONAL_TOP_KEYS}
         version = self.string(top["version"], "version")
         titles = self.titles(top["titles"])
         actors = {}

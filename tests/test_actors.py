@@ -1,0 +1,392 @@
+"""Actor matching: dictionary checks, case and context rules, dated people, roles, coreference."""
+
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.actors import (
+    DEFAULT_DICTIONARY,
+    DictionaryError,
+    actor_name,
+    find_mentions,
+    load_dictionary,
+    resolve_person,
+)
+from pipeline.schema import MENTIONS, MENTION_TYPES
+from pipeline.segment import split_sentences
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "actors_mini.yaml"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_dictionary(MINI)
+
+
+def mentions_of(dictionary, text: str, day: str = "2025-03-04") -> pd.DataFrame:
+    articles = pd.DataFrame({"article_id": ["a1"], "text": [text]})
+    dates = pd.Series({"a1": pd.Timestamp(day, tz="UTC")})
+    return find_mentions(split_sentences(articles), dates, dictionary)
+
+
+def found(dictionary, text: str, day: str = "2025-03-04") -> list[tuple]:
+    """(surface, actor, person, mention_type) of every mention, in text order."""
+    frame = mentions_of(dictionary, text, day)
+    return list(zip(frame["surface"], frame["actor"], frame["person"], frame["mention_type"]))
+
+
+def actors_in(dictionary, text: str) -> list[tuple[str, str]]:
+    return [(surface, actor) for surface, actor, _, _ in found(dictionary, text)]
+
+
+# --- output contract ---------------------------------------------------------------------------
+
+def test_columns_types_and_article_offsets(mini):
+    text = "Talks opened.\nRussia and Ukraine met in Riyadh.\n\nThe Kremlin said Putin's offer stands."
+    frame = mentions_of(mini, text)
+    assert list(frame.columns) == MENTIONS
+    assert set(frame["mention_type"]) <= set(MENTION_TYPES)
+    assert all(text[s:e] == surface for s, e, surface in zip(frame["start"], frame["end"], frame["surface"]))
+    assert frame["sent_idx"].tolist() == [1, 1, 1, 2, 2]
+    assert frame["actor"].tolist() == ["RUS", "UKR", "SAU", "RUS", "RUS"]
+    assert frame["person"].tolist()[:4] == [None, None, None, None]
+
+
+def test_empty_input_gives_empty_mentions(mini):
+    sentences = split_sentences(pd.DataFrame({"article_id": [], "text": []}))
+    frame = find_mentions(sentences, pd.Series(dtype="datetime64[ns, UTC]"), mini)
+    assert list(frame.columns) == MENTIONS and frame.empty
+
+
+def test_missing_date_is_a_clear_error(mini):
+    sentences = split_sentences(pd.DataFrame({"article_id": ["x9"], "text": ["Russia spoke."]}))
+    with pytest.raises(ValueError, match="article_id 'x9' has no date"):
+        find_mentions(sentences, pd.Series({"other": pd.Timestamp("2025-01-01", tz="UTC")}), mini)
+
+
+def test_mention_types_of_actor_surfaces(mini):
+    text = ("Russians and the Kremlin told Moscow's critics that China, NATO and the European "
+            "Commission must listen to the United States.")
+    assert [(s, a, t) for s, a, _, t in found(mini, text)] == [
+        ("Russians", "RUS", "demonym"), ("the Kremlin", "RUS", "institution"), ("Moscow", "RUS", "capital"),
+        ("China", "CHN", "country"), ("NATO", "NATO", "bloc"), ("European Commission", "EU", "institution"),
+        ("the United States", "USA", "country"),
+    ]
+
+
+# --- case, boundaries, longest match ------------------------------------------------------------
+
+def test_case_sensitive_us_china_turkey(mini):
+    assert actors_in(mini, "Let us hope the US keeps its word.") == [("US", "USA")]
+    assert actors_in(mini, "She packed the china before flying to China.") == [("China", "CHN")]
+    assert actors_in(mini, "They ate turkey while Turkey hosted the summit.") == [("Turkey", "TUR")]
+
+
+def test_word_boundaries(mini):
+    assert actors_in(mini, "USAID funds a Parisian chadian-style Russiagate show.") == []
+    assert actors_in(mini, "The U.S.-led coalition and pro-Russian groups met.") == [("U.S.", "USA"), ("Russian", "RUS")]
+
+
+def test_longest_match_wins(mini):
+    assert actors_in(mini, "The Russian Security Council met the United States of America delegation.") == [
+        ("Russian Security Council", "RUS"), ("United States of America", "USA")]
+    assert [t for *_, t in found(mini, "The Russian government objected.")] == ["institution"]
+
+
+def test_possessives_still_match(mini):
+    assert found(mini, "Russia's army and Putin’s aides met China’s envoy.") == [
+        ("Russia", "RUS", None, "country"), ("Putin", "RUS", "Vladimir Putin", "surname"),
+        ("China", "CHN", None, "country")]
+
+
+# --- ambiguous names and look-alikes ------------------------------------------------------------
+
+def test_chad_country_and_chad_smith(mini):
+    assert actors_in(mini, "Troops left Chad on Monday.") == [("Chad", "TCD")]
+    assert actors_in(mini, "Drummer Chad Smith played on Monday.") == []
+
+
+def test_jordan_country_and_michael_jordan(mini):
+    assert actors_in(mini, "Refugees crossed into Jordan last year.") == [("Jordan", "JOR")]
+    assert actors_in(mini, "Fans cheered Michael Jordan in Paris.") == [("Paris", "FRA")]
+    assert actors_in(mini, "In Jordan, the talks resumed.") == [("Jordan", "JOR")]
+
+
+def test_turkey_followed_by_a_surname_is_a_person(mini):
+    assert actors_in(mini, "Coach Turkey Stearnes was honoured.") == []
+    assert actors_in(mini, "Turkey and Georgia signed a pipeline deal.") == [("Turkey", "TUR"), ("Georgia", "GEO")]
+
+
+@pytest.mark.parametrize("text", [
+    "Voters in Atlanta, Georgia, queued for hours.",
+    "The governor of Georgia signed the bill.",
+    "Georgia's Republican senators backed the measure.",
+    "Turnout in Fulton County, Georgia, was high.",
+    "The Georgia Senate race tightened.",
+    "The Georgia Bulldogs won again.",
+])
+def test_georgia_the_us_state_is_not_geo(mini, text):
+    assert actors_in(mini, text) == []
+
+
+def test_georgia_the_country(mini):
+    assert actors_in(mini, "Russia invaded Georgia in 2008 and Tbilisi protested.") == [
+        ("Russia", "RUS"), ("Georgia", "GEO"), ("Tbilisi", "GEO")]
+
+
+@pytest.mark.parametrize("text", [
+    "The Washington Post reported it first.",
+    "She flew to New York for the week.",
+    "Paris Hilton attended the gala.",
+    "The memorial honours the dead of World War II.",
+])
+def test_look_alikes_suppress_actor_matches(mini, text):
+    assert actors_in(mini, text) == []
+
+
+def test_washington_as_metonym_is_usa(mini):
+    assert actors_in(mini, "Washington and Moscow could engage in trade, the Washington Post said.") == [
+        ("Washington", "USA"), ("Moscow", "RUS")]
+    assert actors_in(mini, "A statue of George Washington was unveiled.") == []
+
+
+# --- people by date -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("day, actor", [("2019-06-01", "USA"), ("2023-06-01", None), ("2025-03-04", "USA")])
+def test_trump_resolves_by_date(mini, day, actor):
+    assert found(mini, "Donald Trump spoke.", day) == [("Donald Trump", actor, "Donald Trump", "person")]
+
+
+@pytest.mark.parametrize("day, actor", [("2022-06-01", "USA"), ("2026-06-01", None)])
+def test_biden_resolves_by_date(mini, day, actor):
+    assert found(mini, "Biden spoke.", day) == [("Biden", actor, "Joe Biden", "surname")]
+
+
+def test_same_name_in_two_articles_of_different_dates(mini):
+    articles = pd.DataFrame({"article_id": ["old", "new"], "text": ["Trump met Putin.", "Trump met Putin."]})
+    dates = pd.Series({"old": pd.Timestamp("2023-01-01", tz="UTC"), "new": pd.Timestamp("2025-06-01", tz="UTC")})
+    frame = find_mentions(split_sentences(articles), dates, mini)
+    by_article = frame.groupby("article_id")["actor"].apply(list).to_dict()
+    assert by_article == {"old": [None, "RUS"], "new": ["USA", "RUS"]}
+
+
+@pytest.mark.parametrize("text, surface, actor, person", [
+    ("President Donald Trump arrived.", "President Donald Trump", "USA", "Donald Trump"),
+    ("Secretary of State Marco Rubio arrived.", "Secretary of State Marco Rubio", "USA", "Marco Rubio"),
+    ("Vice President JD Vance arrived.", "Vice President JD Vance", "USA", "JD Vance"),
+    ("Ukrainian President Volodymyr Zelensky arrived.", "Ukrainian President Volodymyr Zelensky", "UKR",
+     "Volodymyr Zelensky"),
+    ("Russia's Foreign Minister Sergey Lavrov arrived.", "Russia's Foreign Minister Sergey Lavrov", "RUS",
+     "Sergey Lavrov"),
+    ("Then Mr. Peskov arrived.", "Mr. Peskov", "RUS", "Dmitry Peskov"),
+])
+def test_titles_in_front_are_part_of_the_person_mention(mini, text, surface, actor, person):
+    assert found(mini, text) == [(surface, actor, person, "person" if " " in surface.replace("Mr. ", "")
+                                  else "surname")]
+
+
+# --- role phrases -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("phrase, actor, person", [
+    ("the Russian president", "RUS", "Vladimir Putin"),
+    ("Russia's foreign minister", "RUS", "Sergey Lavrov"),
+    ("the US secretary of state", "USA", "Marco Rubio"),
+    ("the minister of foreign affairs for Russia", "RUS", "Sergey Lavrov"),
+    ("a spokesman for the Russian government", "RUS", "Dmitry Peskov"),
+    ("the press secretary for the Russian government", "RUS", "Dmitry Peskov"),
+    ("a senior Kremlin official", "RUS", None),
+    ("the deputy chair of the Russian Security Council", "RUS", "Dmitry Medvedev"),
+    ("Chinese officials", "CHN", None),
+    ("Ukrainian officials", "UKR", None),
+    ("the former Russian president", "RUS", None),
+])
+def test_role_phrases(mini, phrase, actor, person):
+    assert found(mini, f"Later {phrase} said nothing.") == [(phrase, actor, person, "role")]
+
+
+def test_role_holder_depends_on_date(mini):
+    assert found(mini, "The Russian president spoke.", "2010-01-01") == [
+        ("The Russian president", "RUS", "Dmitry Medvedev", "role")]
+    assert found(mini, "The Chinese foreign minister spoke.", "2023-03-01") == [
+        ("The Chinese foreign minister", "CHN", None, "role")]
+
+
+def test_a_title_without_an_actor_is_no_mention(mini):
+    assert found(mini, "The president said the spokesman was wrong.") == []
+
+
+# --- coreference --------------------------------------------------------------------------------
+
+def test_surname_after_full_name_resolves_in_the_same_article_only(mini):
+    text = "Rubio was absent. Marco Rubio later arrived in Riyadh.\nRubio spoke to Saudi officials."
+    assert found(mini, text) == [
+        ("Marco Rubio", "USA", "Marco Rubio", "person"), ("Riyadh", "SAU", None, "capital"),
+        ("Rubio", "USA", "Marco Rubio", "surname"), ("Saudi officials", "SAU", None, "role")]
+
+
+def test_listed_surname_resolves_directly(mini):
+    assert found(mini, "Zelensky thanked allies.") == [("Zelensky", "UKR", "Volodymyr Zelensky", "surname")]
+
+
+def test_pronouns_resolve_by_gender_to_the_latest_person(mini):
+    text = "Kamala Harris met Antony Blinken. She praised him and his staff."
+    assert found(mini, text, "2022-05-01") == [
+        ("Kamala Harris", "USA", "Kamala Harris", "person"), ("Antony Blinken", "USA", "Antony Blinken", "person"),
+        ("She", "USA", "Kamala Harris", "pronoun"), ("him", "USA", "Antony Blinken", "pronoun"),
+        ("his", "USA", "Antony Blinken", "pronoun")]
+
+
+def test_pronouns_without_antecedent_are_omitted(mini):
+    text = "Putin spoke. Markets fell. He left. She said Russia would wait."
+    assert [(s, t) for s, _, _, t in found(mini, text)] == [("Putin", "surname"), ("Russia", "country")]
+
+
+def test_pronoun_uses_the_same_sentence_before_the_previous_one(mini):
+    text = "Putin spoke to Lavrov. Zelensky said he disagreed."
+    assert found(mini, text)[-1] == ("he", "UKR", "Volodymyr Zelensky", "pronoun")
+
+
+# --- API helpers --------------------------------------------------------------------------------
+
+def test_people_at_actor_name_and_resolve_person(mini):
+    assert {h.person.name for h in mini.people_at("2025-03-04", actor="USA")} == {
+        "Donald Trump", "JD Vance", "Marco Rubio"}
+    assert [h.person.name for h in mini.people_at("2010-01-01", actor="RUS", title="president")] == ["Dmitry Medvedev"]
+    assert [h.person.name for h in mini.people_at("2025-03-04", title="minister of foreign affairs")] == [
+        "Sergey Lavrov", "Wang Yi"]
+    assert actor_name(mini, "GEO") == "Georgia" and actor_name(mini, "EUR") == "Europe (collective)"
+    assert resolve_person(mini, "President Donald Trump", "2019-01-01") == ("Donald Trump", "USA")
+    assert resolve_person(mini, "Trump", "2023-01-01") == ("Donald Trump", None)
+    assert resolve_person(mini, "Peskov’s", pd.Timestamp("2025-03-04", tz="UTC")) == ("Dmitry Peskov", "RUS")
+    assert resolve_person(mini, "Michael Jordan", "2025-01-01") is None
+
+
+# --- dictionary loading and schema errors -------------------------------------------------------
+
+GOOD = """\
+version: "t"
+countries:
+  - id: RUS
+    name: Russia
+    demonyms: [Russian]
+  - id: UKR
+    name: Ukraine
+blocs:
+  - id: EU
+    name: European Union
+    aliases: [EU]
+people:
+  - name: Vladimir Putin
+    variants: [Putin]
+    gender: m
+    roles:
+      - {actor: RUS, title: president, start: 2012-05-07}
+titles: [president]
+not_actors: [Russian Roulette]
+"""
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "actors.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_dictionary_loads_with_version(tmp_path):
+    dictionary = load_dictionary(write(tmp_path, GOOD))
+    assert dictionary.version == "t" and set(dictionary.actors) == {"RUS", "UKR", "EU"}
+    assert actors_in(dictionary, "Russian Roulette is a film; Russian troops moved.") == [("Russian", "RUS")]
+
+
+@pytest.mark.parametrize("old, new, line, reason", [
+    ("{actor: RUS,", "{actor: RUZ,", 17, "people[0].roles[0].actor 'RUZ' is not a known country or bloc"),
+    ("  - id: UKR", "  - id: Ukr", 6, "countries[1].id 'Ukr' must be 3 upper-case letters"),
+    ("  - id: UKR", "  - id: RUS", 6, "countries[1].id 'RUS' is not unique"),
+    ("title: president, start", "title: tsar, start", 17, "people[0].roles[0].title 'tsar' is not listed in titles"),
+    ("start: 2012-05-07}", "start: 2012-13-07}", 17, "people[0].roles[0].start '2012-13-07' is not a valid date"),
+    ("start: 2012-05-07}", "start: 2012-05-07, end: 2012-05-07}", 17,
+     "people[0].roles[0].end 2012-05-07 is not after start 2012-05-07"),
+    ("gender: m", "gender: x", 15, "people[0].gender 'x' must be m or f"),
+    ("variants: [Putin]", "variants: [Russian]", 14,
+     "people[0].variants[0] 'Russian' already stands for demonym of RUS (line 5)"),
+    ("    aliases: [EU]", "    aliases: [Ukraine]", 11, "blocs[0].aliases[0] 'Ukraine' already stands for country of UKR"),
+    ("    name: Ukraine\n", "    demonyms: [Ukrainian]\n", 6, "countries[1]: missing key 'name'"),
+    ("    name: Ukraine\n", "    name: Ukraine\n    capital: [Kyiv]\n", 8, "countries[1]: unknown key 'capital'"),
+    ('version: "t"', "version: 2026.11", 1, "version must be a non-empty string"),
+    ("gender: m", "gender: [m", 16, "invalid YAML: expected ',' or ']'"),
+    ("titles: [president]", "titles: president", 18, "titles must be a list"),
+])
+def test_schema_errors_name_file_line_and_reason(tmp_path, old, new, line, reason):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(DictionaryError) as error:
+        load_dictionary(path)
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}:{line}: "), message
+    assert reason in message
+
+
+def test_missing_dictionary_file_is_a_one_line_error(tmp_path):
+    with pytest.raises(DictionaryError, match=r"absent\.yaml: cannot read"):
+        load_dictionary(tmp_path / "absent.yaml")
+
+
+def test_loading_is_cached_until_the_file_changes(tmp_path):
+    path = write(tmp_path, GOOD)
+    first = load_dictionary(path)
+    assert load_dictionary(path) is first
+    time.sleep(0.01)
+    path.write_text(GOOD.replace('version: "t"', 'version: "t2"'), encoding="utf-8")
+    assert load_dictionary(path).version == "t2"
+
+
+# --- the real dictionary and the seed article ---------------------------------------------------
+
+def real_dictionary():
+    if not DEFAULT_DICTIONARY.exists():
+        pytest.skip(f"{DEFAULT_DICTIONARY} does not exist yet")
+    return load_dictionary()
+
+
+def test_real_dictionary_loads_and_knows_the_main_actors():
+    dictionary = real_dictionary()
+    assert {"USA", "RUS", "UKR", "CHN", "EU", "EUR"} <= set(dictionary.actors)
+    assert actors_in(dictionary, "The US and China met; let us see.") == [("US", "USA"), ("China", "CHN")]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    if not (SHARED / "seed" / "gold.json").exists():
+        pytest.skip(f"{SHARED} is absent: no seed article here")
+    gold = json.loads((SHARED / "seed" / "gold.json").read_text(encoding="utf-8"))
+    return (SHARED / "seed" / "article.txt").read_text(encoding="utf-8"), gold
+
+
+@pytest.mark.parametrize("which", ["fixture", "real"])
+def test_seed_article_mentions_match_the_gold(seed, mini, which):
+    text, gold = seed
+    dictionary = mini if which == "fixture" else real_dictionary()
+    missing = {m["person"] for m in gold["mentions"] if "person" in m} - set(dictionary.people)
+    if missing:
+        pytest.skip(f"the {which} dictionary lacks {sorted(missing)}")
+    frame = mentions_of(dictionary, text, gold["article"]["date"])
+    spans = list(zip(frame["start"], frame["end"], frame["actor"], frame["person"]))
+    for expected in gold["mentions"]:
+        occurrences = [i for i in range(len(text)) if text.startswith(expected["surface"], i)]
+        assert occurrences, expected["surface"]
+        assert any(
+            start < i + len(expected["surface"]) and i < end and actor == expected["actor"]
+            and person == expected.get("person", person)
+            for i in occurrences for start, end, actor, person in spans
+        ), expected
+    for look_alike in gold["not_actors"]:
+        if "tolerated" in look_alike["why"]:
+            continue
+        for i in (i for i in range(len(text)) if text.startswith(look_alike["surface"], i)):
+            overlapping = [a for s, e, a, _ in spans if s < i + len(look_alike["surface"]) and i < e]
+            assert overlapping == [], look_alike
