@@ -1,0 +1,496 @@
+"""Stage 4 — find quoted spans in each article and attribute every one to a speaker.
+
+Quote marks: curly “ ” and ‘ ’, straight " and ', and the PolNeAR/NYT forms `` and ''. Single
+quotes count only outside double quotes, balanced within a paragraph and word-bounded, so
+apostrophes (it’s, Peskov’s) are ignored. A double quote left open at a paragraph's end continues
+when the next paragraph opens with a quote mark, else it ends with its paragraph. A line opening
+with a speaker label (``PESKOV: ...``, ``Lavrov: “...”``) is a quote of that speaker.
+
+The speaker of a quote is the first of:
+
+1. the label of its transcript line;
+2. an attribution right after it: ``”, X said``, ``”, X, the ..., said``, ``”, said X``;
+3. the nearest cue before it in its sentence: ``X said ... “…”``, ``According to X, “…”``;
+4. a cue later in its sentence: ``“…” with the Kremlin, according to X``;
+5. the next sentence of its paragraph, when that opens with an attribution (``X said.``);
+6. the previous sentence: the speaker of its last quote (consecutive quotes continue the
+   previous speaker), else its last attribution.
+
+The subject of a cue is the noun phrase ending right before it (skipping adverbs, auxiliaries and
+an appositive ``, the ...,``); a cue with no subject (``... and claimed``, ``, saying``) defers to
+the previous cue of the sentence. ``said X`` is only read after a quote, ``according to X``
+anywhere. ``speaker_person``/``speaker_actor`` come from the mention overlapping the speaker span
+(else its appositive); a pronoun with no mention takes the nearest preceding person or role
+mention (he/she/I), or the nearest preceding role mention's actor (they/we; failing that, the
+nearest institution, country or capital).
+
+A quote continued over paragraphs is one row; its ``text`` is the article slice, so the inner
+paragraph break and continuation mark stay in it.
+"""
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.schema import QUOTES
+
+_MASK = "\ue000"  # stands in for quoted text while searching attributions
+
+_MARK = re.compile(r"``|''|[“”\"‘’']")
+_OPEN_DOUBLE = {"“", "``"}
+_EITHER_DOUBLE = {'"', "''"}
+_DOUBLE_MARKS = _OPEN_DOUBLE | _EITHER_DOUBLE | {"”"}
+_CONTINUATION = re.compile(r"\s*(?:``|''|[“\"])")
+_OPENER_BEFORE = set("([{—–-/" + _MASK + "“\"")
+
+_TRANSCRIPT_LABEL = re.compile(
+    r"[ \t]*((?:[A-Z][\w.'’-]*[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(?=\S)"
+)
+_NOT_SPEAKER_LABELS = {
+    "a", "q", "abstract", "advertisement", "by", "caption", "contact", "correction", "credit",
+    "date", "editor's note", "editor’s note", "email", "follow", "full text", "image", "listen",
+    "location", "note", "photo", "photos", "posted", "published", "read", "read more", "related",
+    "see", "see also", "share", "source", "sources", "subject", "tags", "time", "title", "topics",
+    "update", "updated", "video", "watch",
+}
+
+_CUE_WORDS = (
+    "said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding",
+    "warned", "warns", "warning", "stressed", "stresses", "insisted", "insists", "noted", "notes",
+    "noting", "argued", "argues", "claimed", "claims", "declared", "declares", "announced",
+    "announces", "accused", "accuses", "asked", "asks", "asking", "wrote", "writes", "writing",
+    "tweeted", "tweets", "posted", "posts", "continued", "continues", "replied", "replies",
+    "responded", "responds", "answered", "explained", "explains", "concluded", "concludes",
+    "recalled", "admitted", "acknowledged", "stated", "states", "remarked", "joked", "quipped",
+    "shouted", "yelled", "exclaimed", "called", "calls", "described", "describes", "urged",
+    "charged", "predicted", "promised", "vowed", "pledged", "complained", "boasted", "asserted",
+    "countered", "retorted", "conceded", "confirmed", "emphasized", "emphasised", "observed",
+    "suggested", "cautioned", "reiterated", "testified", "wondered", "mused", "texted", "reads",
+    "read", "put it", "chanted", "interjected", "echoed", "shot back", "pointed out",
+)
+_CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + "|".join(w.replace(" ", r"\s+") for w in _CUE_WORDS) + r")\b")
+
+_FILLER_WORDS = (
+    "also", "later", "then", "again", "once", "first", "previously", "recently", "repeatedly",
+    "has", "have", "had", "was", "were", "is", "are", "been", "would", "will", "did", "does",
+    "do", "could", "might", "may", "should", "can", "just", "already", "still", "often", "even",
+    "only", "further", "never", "not", "went on to", "goes on to", "go on to", "was quoted as",
+    "is quoted as", "back", "in turn",
+)
+_NOT_ADVERBS = "family|ally|rally|supply|reply|assembly|bully|belly|daily|weekly|monthly|anomaly"
+_TRAILING_FILLER = re.compile(
+    r"(?:\s+(?:" + "|".join(w.replace(" ", r"\s+") for w in _FILLER_WORDS)
+    + r"|(?!(?:" + _NOT_ADVERBS + r")\b)[a-z]{2,}ly))*\s*$"
+)
+_CLAUSE_BOUNDARY = re.compile(
+    r"[,;:()\[\]" + _MASK + r"—–\n\"“”‘]|\s-+\s|\b(?:that|but|or|because|when|while|as|after|before|if"
+    r"|where|since|although|though|whom|who|which|so|then|and)\s"
+)
+_LEADING_CONNECTIVE = re.compile(
+    r"(?:(?:And|But|So|Yet|Still|Then|Now|Later|Meanwhile|However|Also|Instead|Earlier|Separately)\s+)+"
+)
+_NEXT_WORDS = re.compile(r"\s*([^\s,;:!?()\[\]" + _MASK + r"—–\"“”]+)")
+_STOPS_AFTER_CUE = {
+    "on", "in", "at", "during", "after", "before", "when", "while", "who", "whom", "whose", "which",
+    "that", "as", "because", "to", "from", "about", "last", "this", "yesterday", "today", "tonight",
+    "earlier", "later", "recently", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "and", "but", "or", "with", "by", "since", "than", "is", "was",
+}
+_NOT_FIRST_AFTER_CUE = {"of", "for"}  # "said of the plan" — yet "a spokesman for the government"
+_ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "jr.", "sr.", "st.", "gen.", "sen.", "rep.", "gov.", "lt.", "col."}
+_NOT_IN_SPEAKER = {
+    "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "not", "that",
+    "which", "there", "here", "what", "why", "how", "if", "whether", "than", "so", "it's", "it’s",
+    "said", "says", "told", "would", "will", "can", "could", "should", "has", "have", "had",
+    "when", "while", "where", "because",
+}
+_DANGLING_ENDS = {"the", "a", "an", "of", "for", "to", "with", "in", "on", "at", "by", "from", "and", "or", "but"}
+_DETERMINERS = {
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
+    "some", "many", "several", "most", "both", "each", "other", "another", "few", "all", "those",
+}
+_MAX_SPEAKER_WORDS = 10
+_MAX_LOWERCASE_START_WORDS = 4
+
+_SINGULAR_PRONOUNS = {"he", "she", "i", "him", "her"}
+_PLURAL_PRONOUNS = {"they", "we", "them", "us", "it"}
+_PERSONAL_MENTION_TYPES = {"person", "surname", "role", "pronoun"}
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quoted span: marks at ``[open, start)`` and ``[end, close)``, words at ``[start, end)``."""
+
+    open: int
+    start: int
+    end: int
+    close: int
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    start: int
+    end: int
+    cue: str | None
+    apposition: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    actor: str | None
+    person: str | None
+    mention_type: str
+
+
+def _content_span(text: str, open_: int, content_start: int, content_end: int, close: int) -> QuoteSpan | None:
+    """The quote with surrounding whitespace trimmed off its words; None when it has no words."""
+    words = text[content_start:content_end]
+    if not any(ch.isalnum() for ch in words):
+        return None
+    lead = len(words) - len(words.lstrip())
+    trail = len(words) - len(words.rstrip())
+    return QuoteSpan(open_, content_start + lead, content_end - trail, close)
+
+
+def quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
+    """Every quoted span of ``text`` (paragraphs as ``(start, end)`` offsets, in order)."""
+    spans: list[QuoteSpan] = []
+    double: tuple[int, int] | None = None  # (open mark start, words start) of an open double quote
+    last_end = 0
+    for p_start, p_end in paragraphs:
+        skip_to = p_start
+        if double is not None:
+            continuation = _CONTINUATION.match(text, p_start, p_end)
+            if continuation:
+                skip_to = continuation.end()
+            else:
+                spans.append(_content_span(text, double[0], double[1], last_end, last_end))
+                double = None
+        single: tuple[int, int] | None = None
+        for mark in _MARK.finditer(text, skip_to, p_end):
+            kind, i, j = mark.group(), mark.start(), mark.end()
+            before = text[i - 1] if i > p_start else "\n"
+            after = text[j] if j < len(text) else "\n"
+            opener_like = (before.isspace() or before in _OPENER_BEFORE) and not after.isspace()
+            closer_like = not before.isspace() and (after.isspace() or not after.isalnum())
+            if kind in _DOUBLE_MARKS:
+                single = None
+                if double is None:
+                    if kind in _OPEN_DOUBLE or (opener_like if kind == "”" else opener_like or not closer_like):
+                        double = (i, j)
+                elif kind in _OPEN_DOUBLE:  # the open quote was never closed: a new one starts
+                    spans.append(_content_span(text, double[0], double[1], i, i))
+                    double = (i, j)
+                else:
+                    spans.append(_content_span(text, double[0], double[1], i, j))
+                    double = None
+            elif double is None:
+                if single is not None and kind != "‘" and closer_like:
+                    spans.append(_content_span(text, single[0], single[1], i, j))
+                    single = None
+                elif kind != "’" and opener_like and after.isalnum():
+                    single = (i, j)
+        last_end = p_end
+    if double is not None:
+        spans.append(_content_span(text, double[0], double[1], last_end, last_end))
+    return [s for s in spans if s is not None]
+
+
+def _transcript_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[tuple[int, int], int, int]]:
+    """(label span, words start, words end) of each paragraph opening with a speaker label."""
+    out = []
+    for p_start, p_end in paragraphs:
+        label = _TRANSCRIPT_LABEL.match(text, p_start, p_end)
+        if label and label.group(1).lower() not in _NOT_SPEAKER_LABELS:
+            line_end = text.find("\n", label.end(), p_end)
+            line_end = p_end if line_end == -1 else line_end
+            words_end = len(text[:line_end].rstrip())
+            out.append(((label.start(1), label.end(1)), label.end(), words_end))
+    return out
+
+
+def _is_speaker(words: list[str]) -> bool:
+    """Whether ``words`` can be a speaker noun phrase (name, description or pronoun)."""
+    if not 0 < len(words) <= _MAX_SPEAKER_WORDS:
+        return False
+    lowered = [w.lower() for w in words]
+    if any(w in _NOT_IN_SPEAKER for w in lowered) or lowered[-1] in _DANGLING_ENDS:
+        return False
+    first = words[0]
+    return (first[0].isupper() or first[0].isdigit() or lowered[0] in _DETERMINERS
+            or len(words) <= _MAX_LOWERCASE_START_WORDS)
+
+
+def _clause_start(masked: str, floor: int, end: int) -> int:
+    """Start of the clause ending at ``end`` (after the last comma, conjunction, quote …)."""
+    start = floor
+    for boundary in _CLAUSE_BOUNDARY.finditer(masked, floor, end):
+        if boundary.group().startswith("and") and _joins_names(masked, boundary.start(), boundary.end()):
+            continue
+        start = boundary.end()
+    return start
+
+
+def _joins_names(masked: str, and_start: int, and_end: int) -> bool:
+    """``and`` between two capitalised words ("Trump and Vice President JD Vance")."""
+    before = masked[:and_start].rstrip()
+    after = masked[and_end:and_end + 1]
+    return bool(before) and before.rsplit(None, 1)[-1][:1].isupper() and after.isupper()
+
+
+def _noun_phrase(masked: str, start: int, end: int) -> tuple[int, int] | None:
+    """The speaker span within ``[start, end)`` after trimming connectives; None if not a speaker."""
+    segment = masked[start:end]
+    stripped = segment.lstrip()
+    start += len(segment) - len(stripped)
+    connective = _LEADING_CONNECTIVE.match(masked, start, end)
+    if connective:
+        start = connective.end()
+    end = start + len(masked[start:end].rstrip())
+    return (start, end) if _is_speaker(masked[start:end].split()) else None
+
+
+def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """(speaker span, appositive span) of the subject ending right before a cue, or None."""
+    end = _TRAILING_FILLER.search(masked, floor, cue_start).start()
+    if end <= floor:
+        return None
+    if masked[end - 1] != ",":
+        head = _noun_phrase(masked, _clause_start(masked, floor, end), end)
+        return (head, None) if head else None
+    appositive_end = end - 1
+    for _ in range(2):  # "X, the press secretary, said" / "X, 45, a former aide, said"
+        comma = masked.rfind(",", floor, appositive_end)
+        if comma == -1:
+            return None
+        head = _noun_phrase(masked, _clause_start(masked, floor, comma), comma)
+        if head:
+            return head, _noun_phrase(masked, comma + 1, end - 1)
+        appositive_end = comma
+    return None
+
+
+def _speaker_after(masked: str, pos: int, ceiling: int) -> tuple[int, int] | None:
+    """The speaker noun phrase starting right after ``pos`` ("said Peskov", "according to X")."""
+    start = end = None
+    for word in _NEXT_WORDS.finditer(masked, pos, ceiling):
+        lowered = word.group(1).lower()
+        if (word.start() != (pos if end is None else end) or lowered in _STOPS_AFTER_CUE
+                or start is None and lowered in _NOT_FIRST_AFTER_CUE):
+            break
+        start = word.start(1) if start is None else start
+        end = word.end(1)
+    if start is None:
+        return None
+    last = masked[start:end].rsplit(None, 1)[-1]
+    if last.endswith(".") and last.count(".") == 1 and last.lower() not in _ABBREVIATIONS:
+        end -= 1
+    return (start, end) if _is_speaker(masked[start:end].split()) else None
+
+
+class _Article:
+    """One article's text, sentences, cues and mentions, with the attribution rules over them."""
+
+    def __init__(self, text: str, sentences: list[tuple[int, int, int, int]], mentions: list[_Mention]):
+        """``sentences``: (sent_idx, para_idx, start, end) in text order; ``mentions`` by start."""
+        self.text = text
+        self.sent_idx = [s[0] for s in sentences]
+        self.sent_para = [s[1] for s in sentences]
+        self.sent_start = [s[2] for s in sentences]
+        self.sent_end = [s[3] for s in sentences]
+        self.mentions = mentions
+        self.mention_starts = [m.start for m in mentions]
+        paragraphs: dict[int, list[int]] = {}
+        for _, para, start, end in sentences:
+            paragraphs.setdefault(para, [start, end])[1] = end
+        self.paragraphs = [tuple(p) for p in paragraphs.values()]
+
+    def quotes(self) -> list[tuple]:
+        """Rows (without article_id and quote_idx) of every quote of the article, in text order."""
+        transcripts = _transcript_spans(self.text, self.paragraphs)
+        labelled: list[tuple[QuoteSpan, tuple[int, int] | None]] = []
+        for label, start, end in transcripts:
+            if not _CONTINUATION.match(self.text, start):
+                labelled.append((QuoteSpan(start, start, end, end), label))
+        marked = [q for q in quote_spans(self.text, self.paragraphs)
+                  if not any(q.open >= s.open and q.close <= s.close for s, _ in labelled)]
+        for quote in marked:
+            label = next((lab for lab, start, end in transcripts if start <= quote.open < end), None)
+            labelled.append((quote, label))
+        labelled.sort(key=lambda item: item[0].start)
+        self.masked = self._mask([q for q, _ in labelled])
+        self.cues = list(_CUE.finditer(self.masked))
+        self.cue_starts = [c.start() for c in self.cues]
+
+        rows, speakers_by_sentence = [], defaultdict(list)
+        for quote, label in labelled:
+            if label:
+                speaker = _Speaker(label[0], label[1], ":")
+                person, actor = self._resolve(speaker)
+            else:
+                speaker, person, actor = self._attribute(quote, speakers_by_sentence)
+            first_sent = self._sentence_of(quote.start)
+            for sent in range(first_sent, self._sentence_of(max(quote.start, quote.end - 1)) + 1):
+                speakers_by_sentence[sent].append((speaker, person, actor))
+            rows.append((quote.start, quote.end, self.text[quote.start:quote.end], self.sent_idx[first_sent],
+                         speaker, person, actor))
+        return rows
+
+    def _mask(self, quotes: list[QuoteSpan]) -> str:
+        pieces, pos = [], 0
+        for q in quotes:
+            if q.open >= pos:
+                pieces += [self.text[pos:q.open], _MASK * (q.close - q.open)]
+                pos = q.close
+        pieces.append(self.text[pos:])
+        return "".join(pieces)
+
+    def _sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_start, offset) - 1)
+
+    def _cues_between(self, start: int, end: int) -> list[re.Match]:
+        return self.cues[bisect.bisect_left(self.cue_starts, start):bisect.bisect_left(self.cue_starts, end)]
+
+    def _cue_speaker(self, cue: re.Match, floor: int, ceiling: int, inverted_ok: bool) -> _Speaker | None:
+        """The speaker a cue names within ``[floor, ceiling)``."""
+        cue_text = " ".join(cue.group().split())
+        if cue_text.lower() == "according to":
+            span = _speaker_after(self.masked, cue.end(), ceiling)
+            return _Speaker(*span, cue_text) if span else None
+        subject = _subject_before(self.masked, floor, cue.start())
+        if subject:
+            return _Speaker(*subject[0], cue_text, subject[1])
+        span = _speaker_after(self.masked, cue.end(), ceiling) if inverted_ok else None
+        return _Speaker(*span, cue_text) if span else None
+
+    def _attribute(self, quote: QuoteSpan, speakers_by_sentence) -> tuple[_Speaker | None, str | None, str | None]:
+        first = self._sentence_of(quote.start)
+        last = self._sentence_of(max(quote.start, quote.end - 1))
+        sent_floor, sent_ceiling = self.sent_start[first], self.sent_end[last]
+
+        after, adjacent = None, False
+        for cue in self._cues_between(quote.close, sent_ceiling):
+            inverted_ok = _is_blank(self.masked[quote.close:cue.start()])
+            after = self._cue_speaker(cue, quote.close, sent_ceiling, inverted_ok)
+            if after:
+                adjacent = _is_blank(self.masked[quote.close:min(after.start, cue.start())])
+                break
+        if adjacent:
+            return self._with_resolution(after)
+        for cue in reversed(self._cues_between(sent_floor, quote.open)):
+            before = self._cue_speaker(cue, sent_floor, quote.open, False)
+            if before:
+                return self._with_resolution(before)
+        if after:
+            return self._with_resolution(after)
+
+        following = last + 1
+        if following < len(self.sent_start) and self.sent_para[following] == self.sent_para[last]:
+            opening = self._opening_attribution(following)
+            if opening:
+                return self._with_resolution(opening)
+        if first > 0:
+            continued = [s for s in speakers_by_sentence.get(first - 1, []) if s[0]]
+            if continued:
+                return continued[-1]
+            start, end = self.sent_start[first - 1], self.sent_end[first - 1]
+            for cue in reversed(self._cues_between(start, end)):
+                previous = self._cue_speaker(cue, start, end, False)
+                if previous:
+                    return self._with_resolution(previous)
+        return None, None, None
+
+    def _opening_attribution(self, sent: int) -> _Speaker | None:
+        """The attribution a sentence opens with ("Peskov said on Sunday."), if any."""
+        start, end = self.sent_start[sent], self.sent_end[sent]
+        cues = self._cues_between(start, end)
+        if not cues or self.masked[start:start + 1] == _MASK:
+            return None
+        speaker = self._cue_speaker(cues[0], start, end, False)
+        opening = _LEADING_CONNECTIVE.match(self.masked, start)
+        opening_at = opening.end() if opening else start
+        if speaker and (speaker.start == opening_at or speaker.cue.lower() == "according to" and cues[0].start() == start):
+            return speaker
+        return None
+
+    def _with_resolution(self, speaker: _Speaker) -> tuple[_Speaker, str | None, str | None]:
+        return (speaker, *self._resolve(speaker))
+
+    def _resolve(self, speaker: _Speaker) -> tuple[str | None, str | None]:
+        """(person, actor) of a speaker span via the article's mentions."""
+        for start, end in filter(None, (
+            (speaker.start, speaker.end), speaker.apposition,
+        )):
+            found = self._overlapping(start, end)
+            if found:
+                return found.person, found.actor
+        word = self.text[speaker.start:speaker.end].lower()
+        if word in _SINGULAR_PRONOUNS:
+            found = self._preceding(speaker.start, lambda m: m.mention_type in _PERSONAL_MENTION_TYPES)
+            return (found.person, found.actor) if found else (None, None)
+        if word in _PLURAL_PRONOUNS:
+            found = (word != "it" and self._preceding(speaker.start, lambda m: m.mention_type == "role" and m.actor)
+                     or self._preceding(speaker.start, lambda m: m.mention_type not in _PERSONAL_MENTION_TYPES and m.actor))
+            return (None, found.actor) if found else (None, None)
+        return None, None
+
+    def _overlapping(self, start: int, end: int) -> _Mention | None:
+        hits = [m for m in self.mentions[:bisect.bisect_left(self.mention_starts, end)]
+                if m.end > start and (m.actor or m.person)]
+        hits.sort(key=lambda m: (m.mention_type not in _PERSONAL_MENTION_TYPES, m.start))
+        return hits[0] if hits else None
+
+    def _preceding(self, offset: int, wanted) -> _Mention | None:
+        for mention in reversed(self.mentions[:bisect.bisect_left(self.mention_starts, offset)]):
+            if (mention.actor or mention.person) and wanted(mention):
+                return mention
+        return None
+
+
+def _is_blank(between: str) -> bool:
+    """Only spaces and punctuation between a quote and its attribution ("”, said X")."""
+    return not between.strip(" ,—–-\n")
+
+
+def _optional(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def find_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per quoted span (``QUOTES`` columns) with its speaker, for ``articles[article_id, text]``."""
+    sentences_by_article = defaultdict(list)
+    for article_id, sent_idx, para, start, end in zip(
+        sentences["article_id"], sentences["sent_idx"], sentences["para_idx"], sentences["start"], sentences["end"],
+    ):
+        sentences_by_article[article_id].append((int(sent_idx), int(para), int(start), int(end)))
+    mentions_by_article = defaultdict(list)
+    if len(mentions):
+        ordered = mentions.sort_values(["article_id", "start"], kind="stable")
+        for article_id, start, end, actor, person, kind in zip(
+            ordered["article_id"], ordered["start"], ordered["end"], ordered["actor"],
+            ordered["person"], ordered["mention_type"],
+        ):
+            mentions_by_article[article_id].append(
+                _Mention(int(start), int(end), _optional(actor), _optional(person), kind))
+
+    rows = []
+    for article_id, text in zip(articles["article_id"], articles["text"]):
+        article_sentences = sorted(sentences_by_article.get(article_id, []), key=lambda s: s[2])
+        if not isinstance(text, str) or not article_sentences:
+            continue
+        article = _Article(text, article_sentences, mentions_by_article.get(article_id, []))
+        for quote_idx, (start, end, quote_text, sent_idx, speaker, person, actor) in enumerate(article.quotes()):
+            rows.append((
+                article_id, quote_idx, start, end, quote_text, sent_idx,
+                text[speaker.start:speaker.end] if speaker else None,
+                speaker.start if speaker else -1, speaker.end if speaker else -1,
+                person, actor, speaker.cue if speaker else None,
+            ))
+    frame = pd.DataFrame(rows, columns=QUOTES)
+    return frame.astype({"quote_idx": "int32", "start": "int64", "end": "int64", "sent_idx": "int32",
+                         "speaker_start": "int64", "speaker_end": "int64"})
