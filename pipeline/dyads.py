@@ -28,7 +28,7 @@ _PREPOSITION_BEFORE = re.compile(
 )
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+(?:the\s+)?$")
 _SUBJECT_WINDOW = 60  # characters before a mention inspected for a preposition
-_QUOTE_SHARE_FOR_OWN_EVIDENCE = 0.6
+_QUOTE_SHARE_FOR_OWN_EVIDENCE = 0.5  # a shorter quote is shown within its sentence
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _subject(sentence, mentions: list[_Mention]) -> _Mention | None:
     return None
 
 
-def _quote_rows(quote, sentence, prev_sentence, article_mentions: list[_Mention], in_sentence: list[_Mention],
+def _quote_rows(quote, sentence, article_mentions: list[_Mention], in_sentence: list[_Mention],
                 prev_mentions: list[_Mention]):
     """Dyad rows (without article fields) for one attributed quote."""
     source = quote.speaker_actor
@@ -106,20 +106,17 @@ def _quote_rows(quote, sentence, prev_sentence, article_mentions: list[_Mention]
         return []
 
     own_evidence = (quote.end - quote.start) >= _QUOTE_SHARE_FOR_OWN_EVIDENCE * (sentence.end - sentence.start)
+    evidence = (quote.text, quote.start, quote.end) if own_evidence else (sentence.text, sentence.start, sentence.end)
     rows = []
     for target, targets in by_target.items():
-        context = sentence if targets[0].start >= sentence.start else prev_sentence
-        if own_evidence and inside:
+        if inside:
             score, words = _score_toward(quote.text, quote.start, targets)
-        elif own_evidence:
+        elif targets[0].start >= sentence.start:
+            score, words = _score_toward(sentence.text, sentence.start, targets)
+        else:
             result = score_text(quote.text)
             score, words = result.score, _contributions_json(dict(result.contributions))
-        else:
-            score, words = _score_toward(context.text, context.start, targets)
-        evidence, start, end = (
-            (quote.text, quote.start, quote.end) if own_evidence else (sentence.text, sentence.start, sentence.end)
-        )
-        rows.append((source, target, "quote", quote.speaker, evidence, start, end, score, words))
+        rows.append((source, target, "quote", quote.speaker, *evidence, score, words))
     return rows
 
 
@@ -170,8 +167,7 @@ def build_dyads(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.Da
         for q in quotes_by_sentence.get(key, []):
             if not isinstance(q.speaker_actor, str):
                 continue
-            prev = sentence_rows.get((article_id, sent_idx - 1), sentence)
-            rows = _quote_rows(q, sentence, prev, by_article.get(article_id, []), in_sentence,
+            rows = _quote_rows(q, sentence, by_article.get(article_id, []), in_sentence,
                                by_sentence.get((article_id, sent_idx - 1), []))
             covered.update((r[0], r[1]) for r in rows)
             records.extend((article_id, *r) for r in rows)
