@@ -66,22 +66,26 @@ def main(argv: list[str] | None = None) -> int:
     bars: dict[str, tqdm] = {}
 
     def on_progress(done: int, total: int, stage: str) -> None:
-        bar = bars.get(stage) or bars.setdefault(
-            stage, tqdm(total=total, desc=stage, unit="article" if stage == "analyse" else
-                        "input", file=sys.stderr, leave=False))
-        bar.update(done - bar.n)
+        if stage not in bars:
+            bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False,
+                               disable=None, unit="article" if stage == "analyse" else "input")
+        bars[stage].update(done - bars[stage].n)
 
     try:
         report = run(args.inputs, args.store, mapping=dict(args.mapping),
                      max_chars=args.max_chars, on_progress=on_progress, dry_run=dry_run)
     except (ValueError, OSError) as error:  # InputError, FileNotFoundError, ... from loading
+        _close(bars)
         print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
-    finally:
-        for bar in bars.values():
-            bar.close()
+    _close(bars)
     print(summary(report, dry_run))
     return 0
+
+
+def _close(bars: dict[str, tqdm]) -> None:
+    for bar in bars.values():
+        bar.close()
 
 
 def summary(report: RunReport, dry_run: bool) -> str:

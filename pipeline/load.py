@@ -221,8 +221,9 @@ def _html_to_text(fragment: str) -> str:
 
 
 def _read_html(data: bytes | str, path: Path | str, url: str | None = None) -> pd.DataFrame:
-    document = trafilatura.bare_extraction(data, url=url, with_metadata=True, as_dict=True)
-    if not document or not document.get("text"):
+    extracted = trafilatura.bare_extraction(data, url=url, with_metadata=True)
+    document = extracted.as_dict() if extracted else {}
+    if not document.get("text"):
         raise InputError(path, "no article text found in the HTML page")
     record = {
         "title": document.get("title") or "",

@@ -1,0 +1,234 @@
+"""Readers: every input format becomes the same canonical articles, with UTC dates."""
+
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.load import InputError, load_input, parse_dates
+from pipeline.schema import ARTICLES
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+
+RECORDS = [
+    {"id": "a1", "published": "2025-03-04T10:00:00+02:00", "headline": "Norway and Chile sign a pact",
+     "body": "The two governments signed a fisheries pact on Tuesday, officials said.",
+     "outlet": "Invented Wire", "link": "https://wire.example.org/a1", "desk": "north"},
+    {"id": "a2", "published": "Wed, 05 Mar 2025 08:00:00 +0100",
+     "headline": "Kenya; Ghana envoys meet",
+     "body": "Envoys from Kenya and Ghana met in Accra; both called the talks \"useful\".",
+     "outlet": "Invented Wire", "link": "https://wire.example.org/a2", "desk": "south"},
+    {"id": "a3", "published": "1741168800", "headline": "Peru, Bolivia trade barbs",
+     "body": "Peru criticised Bolivia over a border decision, calling it one-sided.",
+     "outlet": "Other Desk", "link": "https://other.example.net/a3", "desk": "west"},
+    {"id": "a4", "published": "1741046400000", "headline": "Iceland and Japan renew ties",
+     "body": "Iceland and Japan renewed a research agreement.\tBoth sides welcomed it.",
+     "outlet": "Other Desk", "link": "https://other.example.net/a4", "desk": "east"},
+]
+EXPECTED_DATES = pd.to_datetime(["2025-03-04 08:00", "2025-03-05 07:00", "2025-03-05 10:00",
+                                 "2025-03-04 00:00"], utc=True)
+
+
+def _write(frame_format: str, path: Path) -> Path:
+    frame = pd.DataFrame(RECORDS)
+    if frame_format == "csv":
+        frame.to_csv(path, index=False)
+    elif frame_format == "semicolon":
+        frame.to_csv(path, index=False, sep=";")
+    elif frame_format == "tsv":
+        frame.to_csv(path, index=False, sep="\t")
+    elif frame_format == "json":
+        path.write_text(json.dumps(RECORDS), encoding="utf-8")
+    elif frame_format == "jsonl":
+        path.write_text("\n".join(json.dumps(record) for record in RECORDS) + "\n\n",
+                        encoding="utf-8")
+    elif frame_format == "parquet":
+        frame.to_parquet(path)
+    return path
+
+
+SUFFIXES = {"csv": ".csv", "semicolon": ".csv", "tsv": ".tsv", "json": ".json",
+            "jsonl": ".jsonl", "parquet": ".parquet"}
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gz"])
+@pytest.mark.parametrize("frame_format", list(SUFFIXES))
+def test_table_formats_give_the_same_canonical_articles(tmp_path, frame_format, compressed):
+    path = _write(frame_format, tmp_path / f"articles{SUFFIXES[frame_format]}")
+    if compressed:
+        gz_path = path.with_name(path.name + ".gz")
+        gz_path.write_bytes(gzip.compress(path.read_bytes()))
+        path = gz_path
+    articles = load_input(path)
+    assert list(articles.columns[:6]) == ARTICLES
+    assert articles["article_id"].tolist() == ["a1", "a2", "a3", "a4"]
+    assert articles["date"].tolist() == EXPECTED_DATES.tolist()
+    assert str(articles["date"].dtype).endswith("UTC]")
+    assert articles["text"].tolist() == [record["body"] for record in RECORDS]
+    assert articles["title"].tolist() == [record["headline"] for record in RECORDS]
+    assert articles["source"].tolist() == [record["outlet"] for record in RECORDS]
+    assert articles["url"].tolist() == [record["link"] for record in RECORDS]
+    assert articles["desk"].tolist() == ["north", "south", "west", "east"]
+    assert articles["input_row"].tolist() == [1, 2, 3, 4]
+    assert set(articles["input_file"]) == {str(path)}
+
+
+def test_jsonl_rows_are_line_numbers(tmp_path):
+    path = tmp_path / "gappy.jsonl"
+    path.write_text("\n" + json.dumps(RECORDS[0]) + "\n\n" + json.dumps(RECORDS[1]) + "\n")
+    assert load_input(path)["input_row"].tolist() == [2, 4]
+
+
+def test_gzip_is_detected_by_magic_bytes(tmp_path):
+    path = tmp_path / "looks-plain.csv"
+    path.write_bytes(gzip.compress(_write("csv", tmp_path / "x.csv").read_bytes()))
+    assert load_input(path)["article_id"].tolist() == ["a1", "a2", "a3", "a4"]
+
+
+def test_semicolon_file_with_commas_in_text_is_sniffed(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text("date;title;text\n2025-03-04;One, two;Alpha, beta, gamma, delta.\n"
+                    "2025-03-05;Three;Epsilon, zeta.\n", encoding="utf-8")
+    articles = load_input(path)
+    assert articles["text"].tolist() == ["Alpha, beta, gamma, delta.", "Epsilon, zeta."]
+
+
+def test_columns_map_case_insensitively_and_prefer_earlier_names(tmp_path):
+    path = tmp_path / "mixed.csv"
+    pd.DataFrame({
+        "Summary": ["short one", "short two", ""],
+        "BODY": ["long body one", "", ""],
+        "Headline": ["First", "Second", "Third only"],
+        "PubDate": ["2025-03-04", "2025-03-05", "2025-03-06"],
+        "Link": ["https://a.example.org/1", "https://b.example.org/2", ""],
+    }).to_csv(path, index=False)
+    articles = load_input(path)
+    assert articles["text"].tolist() == ["long body one", "short two", "Third only"]
+    assert articles["text_from_title"].tolist() == [False, False, True]
+    assert articles["source"].tolist() == ["a.example.org", "b.example.org", "mixed"]
+    assert articles["date"].dt.day.tolist() == [4, 5, 6]
+
+
+def test_map_overrides_the_automatic_choice(tmp_path):
+    path = tmp_path / "override.csv"
+    pd.DataFrame({"body": ["the body"], "summary": ["the summary"], "created": ["2025-03-04"],
+                  "date": ["1999-01-01"]}).to_csv(path, index=False)
+    articles = load_input(path, {"text": "summary", "date": "Created"})
+    assert articles["text"].tolist() == ["the summary"]
+    assert articles["date"].tolist() == [pd.Timestamp("2025-03-04", tz="UTC")]
+    assert "body" in articles.columns  # unused candidates stay as extra columns
+
+
+def test_map_to_a_missing_column_names_the_file(tmp_path):
+    path = _write("csv", tmp_path / "a.csv")
+    with pytest.raises(InputError, match=r"a\.csv: --map text=nope: no column 'nope'"):
+        load_input(path, {"text": "nope"})
+
+
+def test_ids_and_content_hashes_are_stable_and_normalised(tmp_path):
+    path = tmp_path / "noid.csv"
+    pd.DataFrame({"date": ["2025-03-04"] * 3, "title": ["T", "t", "T"],
+                  "text": ["Hello, World!", "hello   world", "Different text"],
+                  "url": ["", "", "https://x.example.org/3"]}).to_csv(path, index=False)
+    first, second = load_input(path), load_input(path)
+    assert first["article_id"].tolist() == second["article_id"].tolist()
+    assert first["article_id"].nunique() == 2  # the first two texts normalise alike
+    assert first["content_hash"][0] == first["content_hash"][1]
+    assert first["content_hash"][0] != first["content_hash"][2]
+
+
+def test_dates_in_every_supported_form_become_utc():
+    values = pd.Series(["2025-03-04T10:00:00+02:00", "2025-03-04T08:00:00Z",
+                        "2025-03-04 08:00:00", "Tue, 04 Mar 2025 03:00:00 -0500",
+                        "Tue, 04 Mar 2025 03:00:00 EST", "1741075200", "1741075200000",
+                        "32/13/2025", "", None], dtype=object)
+    parsed = parse_dates(values)
+    assert parsed[:7].tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")] * 7
+    assert parsed[7:].isna().all()
+    numeric = parse_dates(pd.Series([1741075200, 1741075200000]))
+    assert numeric.tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")] * 2
+    naive = parse_dates(pd.Series(pd.to_datetime(["2025-03-04 08:00"])))
+    assert naive.tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")]
+
+
+def test_json_mixes_numeric_and_text_dates(tmp_path):
+    path = tmp_path / "numbers.json"
+    path.write_text(json.dumps([{"timestamp": 1741075200, "text": "One."},
+                                {"timestamp": "2025-03-04T08:00:00Z", "text": "Two."}]))
+    assert load_input(path)["date"].tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")] * 2
+
+
+def test_rss_feed():
+    articles = load_input(FIXTURES / "feed.rss")
+    assert articles["article_id"].tolist() == ["wire-1001", "wire-1002", "wire-1003"]
+    assert articles["date"].tolist() == pd.to_datetime(
+        ["2025-03-04 09:15", "2025-03-05 08:00", "2025-03-06 17:30"], utc=True).tolist()
+    assert articles["text"][0] == "The two governments agreed on shared quotas for the southern waters."
+    assert articles["text_from_title"].tolist() == [False, False, True]
+    assert articles["text"][2] == articles["title"][2]
+    assert set(articles["source"]) == {"Invented Wire"}
+    assert articles["url"][1] == "https://wire.example.org/2025/03/trade-corridors"
+
+
+def test_atom_feed_uses_updated_when_published_is_missing():
+    articles = load_input(FIXTURES / "feed.atom")
+    assert articles["date"].tolist() == pd.to_datetime(
+        ["2025-03-07 07:00", "2025-03-08 23:45"], utc=True).tolist()
+    assert articles["text"][1] == "A spokesperson called the decision regrettable and one-sided."
+    assert set(articles["source"]) == {"Invented Atom Desk"}
+
+
+def test_saved_html_page():
+    [article] = load_input(FIXTURES / "page.html").to_dict("records")
+    assert article["title"] == "Austria and Slovenia agree on a joint rail plan"
+    assert article["source"] == "Invented Herald"
+    assert article["url"] == "https://herald.example.com/world/2025/03/09/rail-plan"
+    assert article["date"] == pd.Timestamp("2025-03-09", tz="UTC")
+    assert "faster rail link between their capitals" in article["text"]
+    assert "Home" not in article["text"] and "imaginary newspaper" not in article["text"]
+
+
+def test_folder_of_markdown_with_front_matter_and_dated_names():
+    articles = load_input(FIXTURES / "notes").set_index("title")
+    named = articles.loc["Talks between Egypt and Ethiopia resume"]
+    assert named["date"] == pd.Timestamp("2025-03-04", tz="UTC")
+    assert named["text"].startswith("Negotiators from Egypt")  # the heading became the title
+    assert named["source"] == "2025-03-04-talks-resume"
+    fronted = articles.loc["Argentina and Uruguay hold a joint press briefing"]
+    assert fronted["date"] == pd.Timestamp("2025-03-05 19:00", tz="UTC")
+    assert fronted["source"] == "Invented River Post"
+    assert fronted["url"] == "https://riverpost.example.com/briefing"
+    assert articles["input_file"].str.endswith(".md").all()
+
+
+def test_undecodable_row_is_flagged_and_the_rest_is_read(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"date,text\n2025-03-04,clean text\n2025-03-05,caf\xe9 au lait\n"
+                     b"2025-03-06,more clean text\n")
+    articles = load_input(path)
+    assert articles["undecodable"].tolist() == [False, True, False]
+    assert articles["text"][1] == "caf\ufffd au lait"
+    assert articles["text"][2] == "more clean text"
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("absent.csv", None, "no such file"),
+    ("notes.xyz", b"hello", "unknown format '.xyz'"),
+    ("broken.csv.gz", b"\x1f\x8b\x08\x00garbage", "corrupt gzip"),
+    ("fake.csv.gz", b"not gzip at all", "corrupt gzip"),
+    ("broken.parquet", b"PAR1 this is not parquet PAR1", "corrupt parquet"),
+    ("bad.jsonl", b'{"text": "ok", "date": "2025-03-04"}\n{"text": oops}\n', "line 2: invalid JSON"),
+    ("object.json", b'{"text": "not an array"}', "expected a JSON array of objects"),
+    ("feed.rss", b"just some words, not a feed", "not a readable RSS/Atom feed"),
+])
+def test_unreadable_inputs_raise_one_line_input_errors(tmp_path, name, content, reason):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        load_input(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: ") and reason in message and "\n" not in message
+    assert isinstance(error.value, ValueError)
