@@ -50,15 +50,18 @@ def _mentions_by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[
     return grouped
 
 
-def _score_toward(sentence_text: str, sentence_start: int, targets: list[_Mention]) -> tuple[float, str]:
-    """Mean scoped score toward the target's mentions and their summed word contributions."""
-    scores, words = [], defaultdict(float)
-    for m in targets:
-        result = score_target(sentence_text, m.start - sentence_start, m.end - sentence_start)
-        scores.append(result.score)
+def _score_toward(text: str, text_start: int, targets: list[_Mention]) -> tuple[float, dict[str, float]]:
+    """Mean scoped score toward the target's mentions in ``text`` and the words that moved it."""
+    results = [score_target(text, m.start - text_start, m.end - text_start) for m in targets]
+    return _mean_of(results)
+
+
+def _mean_of(results) -> tuple[float, dict[str, float]]:
+    words: dict[str, float] = defaultdict(float)
+    for result in results:
         for word, delta in result.contributions:
-            words[word] += delta / len(targets)
-    return sum(scores) / len(scores), _contributions_json(words)
+            words[word] += delta / len(results)
+    return sum(r.score for r in results) / len(results), words
 
 
 def _contributions_json(words: dict[str, float]) -> str:
@@ -109,15 +112,28 @@ def _quote_rows(quote, sentence, article_mentions: list[_Mention], in_sentence: 
     evidence = (quote.text, quote.start, quote.end) if own_evidence else (sentence.text, sentence.start, sentence.end)
     rows = []
     for target, targets in by_target.items():
-        if inside:
-            score, words = _score_toward(quote.text, quote.start, targets)
-        elif targets[0].start >= sentence.start:
-            score, words = _score_toward(sentence.text, sentence.start, targets)
-        else:
-            result = score_text(quote.text)
-            score, words = result.score, _contributions_json(dict(result.contributions))
+        # The speaker's stance is in the speaker's own words: score the quote, scoped to the target
+        # when the quote names it.
+        score, words = _score_toward(quote.text, quote.start, targets) if inside else _mean_of([score_text(quote.text)])
         rows.append((source, target, "quote", quote.speaker, *evidence, score, words))
     return rows
+
+
+def _merge_same_evidence(rows: list[tuple]) -> list[tuple]:
+    """One row per (source, target, evidence): quotes shown within one sentence are averaged."""
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    for row in rows:
+        groups[(row[0], row[1], row[5], row[6])].append(row)
+    merged = []
+    for same in groups.values():
+        words: dict[str, float] = defaultdict(float)
+        for row in same:
+            for word, delta in row[8].items():
+                words[word] += delta / len(same)
+        speakers = " / ".join(dict.fromkeys(row[3] for row in same if isinstance(row[3], str)))
+        score = sum(row[7] for row in same) / len(same)
+        merged.append((*same[0][:3], speakers or None, *same[0][4:7], score, words))
+    return merged
 
 
 def _sentence_rows(sentence, mentions: list[_Mention], quote_spans, covered_pairs):
@@ -130,7 +146,7 @@ def _sentence_rows(sentence, mentions: list[_Mention], quote_spans, covered_pair
     if subject is not None and any(m.start > subject.start and m.actor != subject.actor for m in outside):
         after = [m for m in outside if m.start > subject.start and m.actor != subject.actor]
         for target in dict.fromkeys(m.actor for m in after):
-            if (subject.actor, target) in covered_pairs:
+            if frozenset((subject.actor, target)) in covered_pairs:
                 continue
             score, words = _score_toward(sentence.text, sentence.start, [m for m in after if m.actor == target])
             speaker = subject.person or subject.surface
@@ -140,6 +156,8 @@ def _sentence_rows(sentence, mentions: list[_Mention], quote_spans, covered_pair
     actors = sorted({m.actor for m in outside})
     for i, first in enumerate(actors):
         for second in actors[i + 1:]:
+            if frozenset((first, second)) in covered_pairs:
+                continue
             score, words = _score_toward(sentence.text, sentence.start, [m for m in outside if m.actor == second])
             rows.append((first, second, "comention", None, sentence.text, sentence.start, sentence.end, score, words))
     return rows
@@ -163,16 +181,17 @@ def build_dyads(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.Da
     for key, sentence in sentence_rows.items():
         article_id, sent_idx = key
         in_sentence = by_sentence.get(key, [])
-        covered = set()
-        for q in quotes_by_sentence.get(key, []):
-            if not isinstance(q.speaker_actor, str):
-                continue
-            rows = _quote_rows(q, sentence, by_article.get(article_id, []), in_sentence,
-                               by_sentence.get((article_id, sent_idx - 1), []))
-            covered.update((r[0], r[1]) for r in rows)
-            records.extend((article_id, *r) for r in rows)
-        rows = _sentence_rows(sentence, in_sentence, quote_spans.get(article_id, []), covered)
-        records.extend((article_id, *r) for r in rows)
+        quote_rows = [
+            row
+            for q in quotes_by_sentence.get(key, [])
+            if isinstance(q.speaker_actor, str)
+            for row in _quote_rows(q, sentence, by_article.get(article_id, []), in_sentence,
+                                   by_sentence.get((article_id, sent_idx - 1), []))
+        ]
+        covered = {frozenset(row[:2]) for row in quote_rows}
+        rows = _merge_same_evidence(quote_rows) + _sentence_rows(
+            sentence, in_sentence, quote_spans.get(article_id, []), covered)
+        records.extend((article_id, *row[:8], _contributions_json(row[8])) for row in rows)
 
     dyads = pd.DataFrame(records, columns=["article_id", "source_actor", "target_actor", "kind", "speaker",
                                            "evidence", "start", "end", "score", "contributions"])

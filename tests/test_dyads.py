@@ -92,3 +92,13 @@ def test_unresolved_actors_and_single_actor_sentences_give_nothing():
     text = "France hosted a summit. Someone praised it warmly."
     dyads = dyads_for(text, [("France", "FRA")])
     assert dyads.empty and list(dyads.columns) == DYADS
+
+
+def test_short_quotes_of_one_sentence_toward_one_target_make_one_row_scored_on_the_quoted_words():
+    text = "The minister of Peru called Chile “a trusted friend” and its plan “a welcome relief” today."
+    dyads = dyads_for(text, [("Peru", "PER"), ("Chile", "CHL")],
+                      [("a trusted friend", "The minister of Peru", "PER"),
+                       ("a welcome relief", "The minister of Peru", "PER")])
+    row = pair(dyads, "PER", "CHL")
+    assert row.kind == "quote" and row.evidence == text and row.score > 0
+    assert {"friend", "welcome"} <= {w.lower() for w, _ in json.loads(row.contributions)}
