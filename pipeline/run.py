@@ -104,6 +104,7 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
     clock.lap("load")
 
     stored = _read_stored(store)
+    clock.lap("read store")
     analysis_versions = versions()
     reuse = stored is not None and all(
         str(stored["manifest"].get(name)) == value for name, value in analysis_versions.items())
@@ -141,7 +142,8 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
     manifest = {
         "entente_version": getattr(pipeline, "__version__", "unversioned"),
         **analysis_versions,
-        "inputs": [str(item) for item in inputs],
+        "inputs": list(dict.fromkeys([*(stored["manifest"]["inputs"] if stored else []),
+                                      *map(str, inputs)])),
         "accounting": {"read": report.read, "accepted": report.accepted,
                        "rejected": report.rejected, "new": report.new,
                        "unchanged": report.unchanged, "analysed": report.analysed},
