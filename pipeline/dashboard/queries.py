@@ -232,7 +232,7 @@ def change_points(series: pd.DataFrame, penalty_scale: float = 3.0) -> pd.DataFr
         if len(means) < 4 or np.var(means) == 0:
             continue
         penalty = penalty_scale * np.var(means) * np.log(len(means))
-        breaks = ruptures.Pelt(model="l2", min_size=2).fit(means).predict(pen=penalty)
+        breaks = ruptures.Pelt(model="l2", min_size=2, jump=1).fit(means).predict(pen=penalty)
         bounds = [0, *breaks]
         totals = (line["mean"] * line["n"]).to_numpy()
         counts = line["n"].to_numpy()
