@@ -165,6 +165,7 @@ class ActorDictionary:
     not_actors: tuple[str, ...]
     surfaces: dict[str, Surface]
     automaton: ahocorasick.Automaton
+    tenures: dict[tuple[str, str], tuple[Holding, ...]]  # (actor, title) -> every holding ever
 
     def people_at(self, when, actor: str | None = None, title: str | None = None) -> list[Holding]:
         """Who held which role on ``when``, optionally only for ``actor`` and/or ``title``
@@ -172,13 +173,22 @@ class ActorDictionary:
         day = _day(when)
         titles = _title_synonyms(title) if title else None
         return [
-            Holding(person, role)
-            for person in self.people.values()
-            for role in person.roles
-            if role.held_on(day)
-            and (actor is None or role.actor == actor)
-            and (titles is None or role.title in titles)
+            holding
+            for (held_actor, held_title), holdings in self.tenures.items()
+            if (actor is None or held_actor == actor) and (titles is None or held_title in titles)
+            for holding in holdings
+            if holding.role.held_on(day)
         ]
+
+    def holder(self, actor: str, title: str, day: date) -> str | None:
+        """The one person who held ``title`` (or a synonym) for ``actor`` on ``day``, else None."""
+        names = {
+            holding.person.name
+            for synonym in _title_synonyms(title)
+            for holding in self.tenures.get((actor, synonym), ())
+            if holding.role.held_on(day)
+        }
+        return names.pop() if len(names) == 1 else None
 
 
 def actor_name(dictionary: ActorDictionary, actor_id: str) -> str:
@@ -282,8 +292,12 @@ class _Parser:
             people[person.name] = person
         not_actors = self.strings(top["not_actors"], "not_actors", Surface("not_actor", "not_actor"))
         surfaces = {surface: meaning for surface, (meaning, _) in self.surfaces.items()}
+        tenures: dict[tuple[str, str], list[Holding]] = {}
+        for person in people.values():
+            for role in person.roles:
+                tenures.setdefault((role.actor, role.title), []).append(Holding(person, role))
         return ActorDictionary(version, path, actors, people, titles, not_actors, surfaces,
-                               _compile(surfaces))
+                               _compile(surfaces), {key: tuple(value) for key, value in tenures.items()})
 
     def mapping(self, node, what: str, required: set[str], optional: set[str]) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
@@ -466,18 +480,16 @@ class _Mention(NamedTuple):
     kind: str
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
 def _hits(automaton: ahocorasick.Automaton, text: str) -> list[_Hit]:
     """Word-bounded automaton hits, look-alikes removed, longest first without overlaps, in order."""
-    hits, blockers = [], []
+    hits, blockers, size = [], [], len(text)
     for last, (length, meaning) in automaton.iter(text):
         start, end = last - length + 1, last + 1
-        if (start and _is_word_char(text[start - 1])) or (end < len(text) and _is_word_char(text[end])):
+        if (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
             continue
         (blockers if meaning.kind == "not_actor" else hits).append(_Hit(start, end, meaning))
+    if len(hits) < 2 and not blockers:
+        return hits
     chosen = []
     for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
         if not any(_overlaps(hit, other) for other in blockers) and not any(_overlaps(hit, other) for other in chosen):
@@ -508,6 +520,8 @@ def _is_person_like_place(hit: _Hit, text: str, starts: set[int], ends: set[int]
 def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date) -> list[_Mention]:
     """Dictionary mentions of one sentence: actors, people (with titles) and role phrases."""
     hits = _hits(dictionary.automaton, text)
+    if not hits:
+        return []
     starts, ends = {h.start for h in hits}, {h.end for h in hits}
     hits = [h for h in hits
             if not (h.meaning.kind in ("country", "capital") and _is_person_like_place(h, text, starts, ends))]
@@ -589,8 +603,7 @@ def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
     actor = actor_hit.meaning.key
     person = None
     if title.meaning.kind == "title" and not _NOT_THE_HOLDER.search(text, start, title.start):
-        holders = {h.person.name for h in dictionary.people_at(day, actor=actor, title=title.meaning.key)}
-        person = holders.pop() if len(holders) == 1 else None
+        person = dictionary.holder(actor, title.meaning.key, day)
     return _Mention(start, last.end, actor, person, "role")
 
 
@@ -658,7 +671,8 @@ def find_mentions(sentences: pd.DataFrame, dates: pd.Series, dictionary: ActorDi
     rows = []
     context, current = None, object()
     for article_id, sent_idx, offset, text in zip(
-        ordered["article_id"], ordered["sent_idx"], ordered["start"], ordered["text"]
+        ordered["article_id"].tolist(), ordered["sent_idx"].tolist(), ordered["start"].tolist(),
+        ordered["text"].tolist(),
     ):
         if article_id != current:
             if article_id not in dates.index:
