@@ -181,14 +181,18 @@ class ActorDictionary:
         ]
 
     def holder(self, actor: str, title: str, day: date) -> str | None:
-        """The one person who held ``title`` (or a synonym) for ``actor`` on ``day``, else None."""
-        names = {
-            holding.person.name
-            for synonym in _title_synonyms(title)
-            for holding in self.tenures.get((actor, synonym), ())
-            if holding.role.held_on(day)
-        }
-        return names.pop() if len(names) == 1 else None
+        """The one person who held ``title`` for ``actor`` on ``day`` (when nobody held it under
+        that exact title, the one who held a synonym), else None."""
+        for titles in ((title,), _title_synonyms(title)):
+            names = {
+                holding.person.name
+                for each in titles
+                for holding in self.tenures.get((actor, each), ())
+                if holding.role.held_on(day)
+            }
+            if names:
+                return names.pop() if len(names) == 1 else None
+        return None
 
 
 def actor_name(dictionary: ActorDictionary, actor_id: str) -> str:

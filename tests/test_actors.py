@@ -390,3 +390,23 @@ def test_seed_article_mentions_match_the_gold(seed, mini, which):
         for i in (i for i in range(len(text)) if text.startswith(look_alike["surface"], i)):
             overlapping = [a for s, e, a, _ in spans if s < i + len(look_alike["surface"]) and i < e]
             assert overlapping == [], look_alike
+
+
+def test_role_holder_prefers_the_exact_title_over_synonyms(tmp_path):
+    text = GOOD.replace("titles: [president]", "titles: [president, spokesman, spokeswoman, foreign minister, "
+                        "minister of foreign affairs]").replace("people:\n", """people:
+  - name: Dmitry Peskov
+    gender: m
+    roles: [{actor: RUS, title: spokesman, start: 2012-05-22}]
+  - name: Maria Zakharova
+    gender: f
+    roles: [{actor: RUS, title: spokeswoman, start: 2015-08-10}]
+  - name: Sergey Lavrov
+    gender: m
+    roles: [{actor: RUS, title: foreign minister, start: 2004-03-09}]
+""")
+    dictionary = load_dictionary(write(tmp_path, text))
+    assert dictionary.holder("RUS", "spokesman", pd.Timestamp("2025-01-01").date()) == "Dmitry Peskov"
+    assert dictionary.holder("RUS", "spokeswoman", pd.Timestamp("2025-01-01").date()) == "Maria Zakharova"
+    assert dictionary.holder("RUS", "minister of foreign affairs", pd.Timestamp("2025-01-01").date()) == "Sergey Lavrov"
+    assert dictionary.holder("RUS", "spokesman", pd.Timestamp("2010-01-01").date()) is None
