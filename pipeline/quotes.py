@@ -39,7 +39,7 @@ from pipeline.schema import QUOTES
 
 _MASK = "\ue000"  # stands in for quoted text while searching attributions
 
-_MARK = re.compile(r"``|''|[“”\"‘’']")
+_MARK = re.compile(r"``|''(?!')|[“”\"‘’']")  # in ''' the first ' closes an inner single quote
 _OPEN_DOUBLE = {"“", "``"}
 _EITHER_DOUBLE = {'"', "''"}
 _DOUBLE_MARKS = _OPEN_DOUBLE | _EITHER_DOUBLE | {"”"}
@@ -88,6 +88,11 @@ _TRAILING_FILLER = re.compile(
 _CLAUSE_BOUNDARY = re.compile(
     r"[,;:()\[\]" + _MASK + r"—–\n\"“”‘]|\s-+\s|\b(?:that|but|or|because|when|while|as|after|before|if"
     r"|where|since|although|though|whom|who|which|so|then|and)\s"
+)
+_CLAUSE_SUBJECT = re.compile(  # a pronoun, name or short description followed by a lower-case verb
+    r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b"
+    r"|(?:(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,2})?[A-Z][\w.'’-]*(?:\s+(?:(?:of|for|the|and)\s+)*[A-Z][\w.'’-]*)*"
+    r"|(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)(?=\s+[a-z])"
 )
 _LEADING_CONNECTIVE = re.compile(
     r"(?:(?:And|But|So|Yet|Still|Then|Now|Later|Meanwhile|However|Also|Instead|Earlier|Separately)\s+)+"
@@ -222,18 +227,32 @@ def _is_speaker(words: list[str]) -> bool:
     if any(w in _NOT_IN_SPEAKER for w in lowered) or lowered[-1] in _DANGLING_ENDS:
         return False
     first = words[0]
+    if not first[0].isalnum():
+        return False
     return (first[0].isupper() or first[0].isdigit() or lowered[0] in _DETERMINERS
             or len(words) <= _MAX_LOWERCASE_START_WORDS)
 
 
+def _clause_starts(masked: str, floor: int, end: int) -> list[int]:
+    """Starts of the clauses in ``[floor, end)`` (after commas, conjunctions, quotes …), in order."""
+    return [floor] + [
+        boundary.end() for boundary in _CLAUSE_BOUNDARY.finditer(masked, floor, end)
+        if not (boundary.group().startswith("and") and _joins_names(masked, boundary.start(), boundary.end()))
+    ]
+
+
 def _clause_start(masked: str, floor: int, end: int) -> int:
-    """Start of the clause ending at ``end`` (after the last comma, conjunction, quote …)."""
-    start = floor
-    for boundary in _CLAUSE_BOUNDARY.finditer(masked, floor, end):
-        if boundary.group().startswith("and") and _joins_names(masked, boundary.start(), boundary.end()):
-            continue
-        start = boundary.end()
-    return start
+    """Start of the clause ending at ``end``."""
+    return _clause_starts(masked, floor, end)[-1]
+
+
+def _clause_subject(masked: str, floor: int, end: int) -> tuple[int, int] | None:
+    """The subject opening the nearest clause before ``end`` ("X lobbied for it, saying …")."""
+    for start in reversed(_clause_starts(masked, floor, end)):
+        subject = _CLAUSE_SUBJECT.match(masked, start, end)
+        if subject and _is_speaker(subject.group(1).split()):
+            return subject.start(1), subject.end(1)
+    return None
 
 
 def _joins_names(masked: str, and_start: int, and_end: int) -> bool:
@@ -362,10 +381,22 @@ class _Article:
         if cue_text.lower() == "according to":
             span = _speaker_after(self.masked, cue.end(), ceiling)
             return _Speaker(*span, cue_text) if span else None
+        if cue_text.endswith("ing"):  # ", saying …": the subject of the clause's main verb
+            return self._main_clause_speaker(cue, floor, cue_text)
         subject = _subject_before(self.masked, floor, cue.start())
         if subject:
             return _Speaker(*subject[0], cue_text, subject[1])
         span = _speaker_after(self.masked, cue.end(), ceiling) if inverted_ok else None
+        return _Speaker(*span, cue_text) if span else None
+
+    def _main_clause_speaker(self, cue: re.Match, floor: int, cue_text: str) -> _Speaker | None:
+        """Speaker of a participle cue: an earlier cue's speaker, else the clause subject."""
+        for earlier in reversed(self._cues_between(floor, cue.start())):
+            if not earlier.group().endswith("ing"):
+                speaker = self._cue_speaker(earlier, floor, cue.start(), False)
+                if speaker:
+                    return speaker
+        span = _clause_subject(self.masked, floor, cue.start())
         return _Speaker(*span, cue_text) if span else None
 
     def _attribute(self, quote: QuoteSpan, speakers_by_sentence) -> tuple[_Speaker | None, str | None, str | None]:
@@ -375,7 +406,8 @@ class _Article:
 
         after, adjacent = None, False
         for cue in self._cues_between(quote.close, sent_ceiling):
-            inverted_ok = _is_blank(self.masked[quote.close:cue.start()])
+            before_cue = self.masked[quote.close:cue.start()].rstrip()
+            inverted_ok = _is_blank(before_cue) or before_cue.endswith(",")  # “…” about it, said X
             after = self._cue_speaker(cue, quote.close, sent_ceiling, inverted_ok)
             if after:
                 adjacent = _is_blank(self.masked[quote.close:min(after.start, cue.start())])
