@@ -38,10 +38,11 @@ def _overlapping(frame: pd.DataFrame, start: int, end: int, start_col="start", e
 
 def check_mentions(text: str, mentions: pd.DataFrame, gold: dict) -> dict:
     """Gold mentions found with the right actor (any occurrence), and look-alikes wrongly resolved."""
-    missed = [
-        m["surface"] for m in gold["mentions"]
-        if not any((_overlapping(mentions, s, e)["actor"] == m["actor"]).any() for s, e in _occurrences(text, m["surface"]))
-    ]
+    def found(m: dict) -> bool:
+        spans = _occurrences(text, m["surface"])
+        return any((_overlapping(mentions, s, e)["actor"] == m["actor"]).any() for s, e in spans)
+
+    missed = [m["surface"] for m in gold["mentions"] if not found(m)]
     required = [n for n in gold["not_actors"] if "tolerated" not in n["why"]]
     inside = [
         n["surface"] for n in required for s, e in _occurrences(text, n["surface"])
