@@ -1,15 +1,18 @@
 """Target-scoped sentiment: VADER's word rules plus our diplomatic lexicon, limited to a target's clause.
 
 Each word's valence comes from ``SentimentIntensityAnalyzer.sentiment_valence`` (VADER's negation,
-booster/dampener and idiom rules) over a lexicon of VADER's words overridden and extended by
+booster/dampener and idiom rules) over VADER's lexicon overridden and extended by
 ``data/lexicon.csv``. Words after "but" weigh 1.5×, words before it 0.5× (VADER's contrast rule).
-For a target, words in the target's clause weigh 1 and words elsewhere ``OUTSIDE_CLAUSE_WEIGHT``,
-so "… affirm their support for Ukraine and denounced Putin" is positive for Ukraine and
-negative for Putin. The weighted sum is squashed to [-1, 1] by VADER's ``normalize``.
+For a target, words in the target's clause weigh 1 and words in other clauses ``Scope.outside``
+(``Scope.speaker_outside`` when the target is the speaker: "X said", "according to X"), so
+"… affirm their support for Ukraine and denounced Putin" is positive for Ukraine and negative for
+Putin. The weighted sum is squashed to [-1, 1] by VADER's ``normalize``; each word's contribution
+is its weighted valence scaled by the same factor, so the contributions add up to the score.
 
-Lexicon file: CSV with columns ``term,valence[,note]``; terms are case-insensitive, valence is
-on VADER's scale [-4, 4]; a term of several words ("red line", "war crimes") matches those words
-in sequence. ``Lexicon.version`` is ``sha256:`` + the first 12 hex digits of the file's bytes.
+Lexicon file: CSV with header ``term,valence,note`` (``note`` optional); terms are case-insensitive,
+valence is on VADER's scale [-4, 4] (0 silences a VADER word that is neutral in news, e.g.
+"united"); a term of several words ("red line", "war crimes") matches those words in sequence and
+counts as one word. ``Lexicon.version`` is ``sha256:`` + the first 12 hex digits of the file's bytes.
 """
 
 import csv
@@ -27,24 +30,42 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyz
 DEFAULT_LEXICON = Path(__file__).resolve().parents[1] / "data" / "lexicon.csv"
 LEXICON_COLUMNS = ("term", "valence")
 VALENCE_RANGE = (-4.0, 4.0)
-
-OUTSIDE_CLAUSE_WEIGHT = 0.3
-"""Weight of words outside the target's clause (tuned on NewsMTSC train.jsonl, see below)."""
+VADER_ALPHA = 15
+"""`normalize`'s default alpha: the slope 1/sqrt(alpha) shares out a score whose words cancel out."""
 
 BEFORE_BUT_WEIGHT = 0.5
 AFTER_BUT_WEIGHT = 1.5
 
-NEGATIVE_THRESHOLD = -0.05
-POSITIVE_THRESHOLD = 0.05
-"""3-class cut-offs of `TargetScore.score` (score ≤ NEGATIVE → negative, ≥ POSITIVE → positive)."""
-
 PUNCTUATION = string.punctuation + "“”‘’«»—–…"
-CLAUSE_END_PUNCTUATION = (",", ";", ":", "—", "–", "(", ")", "“", "”", '"')
+CLAUSE_PUNCTUATION = (",", ";", ":", "—", "–", "(", ")", "“", "”", '"')
 CLAUSE_OPENERS = frozenset({
     "and", "but", "or", "nor", "while", "whereas", "although", "though", "because", "since",
     "after", "before", "unless", "if", "when", "where", "who", "whom", "whose", "which", "yet",
 })
+SPEECH_VERBS = frozenset({
+    "said", "says", "say", "told", "tells", "added", "stated", "tweeted", "wrote", "according",
+    "asked", "insisted", "argued", "explained", "noted", "declared", "announced",
+})
+"""Verbs that report speech; each opens a clause and marks the target next to it as the speaker."""
+SPEAKER_REACH = 3
+"""A speech verb at most this many words before the target ("said Mr. X") makes it the speaker."""
 _TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Weights of words outside the target's clause, for a plain target and for a speaker."""
+
+    outside: float
+    speaker_outside: float
+
+
+DEFAULT_SCOPE = Scope(outside=0.2, speaker_outside=0.05)
+NEGATIVE_THRESHOLD = -0.07
+POSITIVE_THRESHOLD = 0.04
+"""DEFAULT_SCOPE and the 3-class cut-offs (score ≤ NEGATIVE → negative, ≥ POSITIVE → positive)
+maximise macro-F1 on NewsMTSC train.jsonl only, found by
+`python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --tune` (train macro-F1 0.598)."""
 
 
 class LexiconError(ValueError):
@@ -61,11 +82,13 @@ class Lexicon:
     analyzer: SentimentIntensityAnalyzer = field(repr=False, compare=False)
     phrase_lengths: tuple[int, ...] = field(repr=False)
     """Word counts of multi-word terms, longest first."""
+    phrase_starts: frozenset[str] = field(repr=False)
+    """First words of multi-word terms."""
 
 
 @dataclass(frozen=True)
 class TargetScore:
-    """Sentiment in [-1, 1] and the words that moved it, as (word, signed share of the score)."""
+    """Sentiment in [-1, 1] and the words that moved it as (word, signed share of the score)."""
 
     score: float
     contributions: list[tuple[str, float]]
@@ -78,8 +101,7 @@ def load_lexicon(path: Path | str = DEFAULT_LEXICON) -> Lexicon:
         raw = path.read_bytes()
     except OSError as error:
         raise LexiconError(f"{path}: cannot read lexicon ({error.strerror})") from None
-    text = raw.decode("utf-8", errors="replace")
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(raw.decode("utf-8", errors="replace").splitlines())
     header = reader.fieldnames or []
     for column in LEXICON_COLUMNS:
         if column not in header:
@@ -103,9 +125,15 @@ def load_lexicon(path: Path | str = DEFAULT_LEXICON) -> Lexicon:
         first_line[term] = line
     analyzer = SentimentIntensityAnalyzer()
     analyzer.lexicon.update(terms)
-    lengths = sorted({len(term.split()) for term in terms if " " in term}, reverse=True)
-    version = "sha256:" + hashlib.sha256(raw).hexdigest()[:12]
-    return Lexicon(path, version, terms, analyzer, tuple(lengths))
+    phrases = [term.split() for term in terms if " " in term]
+    return Lexicon(
+        path=path,
+        version="sha256:" + hashlib.sha256(raw).hexdigest()[:12],
+        terms=terms,
+        analyzer=analyzer,
+        phrase_lengths=tuple(sorted({len(words) for words in phrases}, reverse=True)),
+        phrase_starts=frozenset(words[0] for words in phrases),
+    )
 
 
 @cache
@@ -115,23 +143,23 @@ def default_lexicon() -> Lexicon:
 
 
 def _tokens(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, str, str]]:
-    """(start, end, raw token, word) for each token; multi-word lexicon terms become one token."""
-    raw = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)]
+    """(start, end, raw token, word) per whitespace token; a multi-word lexicon term is one token."""
+    raw = [(match.start(), match.end(), match.group()) for match in _TOKEN.finditer(sentence)]
     words = [token.strip(PUNCTUATION).replace("’", "'") or token for _, _, token in raw]
-    merged = []
+    tokens = []
     i = 0
     while i < len(raw):
-        for length in lexicon.phrase_lengths:
-            phrase = " ".join(words[i:i + length]).lower()
-            if i + length <= len(raw) and phrase in lexicon.terms:
-                start, end = raw[i][0], raw[i + length - 1][1]
-                merged.append((start, end, sentence[start:end], phrase))
-                i += length
-                break
+        length = 1
+        if words[i].lower() in lexicon.phrase_starts:
+            length = next((n for n in lexicon.phrase_lengths
+                           if i + n <= len(raw) and " ".join(words[i:i + n]).lower() in lexicon.terms), 1)
+        if length == 1:
+            tokens.append((*raw[i], words[i]))
         else:
-            merged.append((*raw[i], words[i]))
-            i += 1
-    return merged
+            start, end = raw[i][0], raw[i + length - 1][1]
+            tokens.append((start, end, sentence[start:end], " ".join(words[i:i + length]).lower()))
+        i += length
+    return tokens
 
 
 def _valences(words: list[str], lexicon: Lexicon) -> list[float]:
@@ -158,64 +186,67 @@ def _contrast_weights(lower_words: list[str]) -> list[float]:
 
 
 def _clause_ids(tokens: list[tuple[int, int, str, str]], lower_words: list[str]) -> list[int]:
-    """Clause number of each token: a clause ends at , ; : dashes, brackets, quotes or a conjunction."""
+    """Clause number of each token: a clause ends at , ; : dashes, brackets and quotes, and before
+    a conjunction, relative pronoun or speech verb."""
     ids = []
     clause = 0
     for i, (_, _, raw, _) in enumerate(tokens):
-        if i and (lower_words[i] in CLAUSE_OPENERS or raw[0] in CLAUSE_END_PUNCTUATION):
+        opens = lower_words[i] in CLAUSE_OPENERS or lower_words[i] in SPEECH_VERBS
+        if i and (opens or raw[0] in CLAUSE_PUNCTUATION):
             clause += 1
         ids.append(clause)
-        if raw[-1] in CLAUSE_END_PUNCTUATION or raw in ("-", "--"):
+        if raw[-1] in CLAUSE_PUNCTUATION or raw in ("-", "--"):
             clause += 1
     return ids
 
 
-def _score(tokens, weights: list[float], lexicon: Lexicon) -> TargetScore:
+def _is_speaker(lower_words: list[str], clauses: list[int], target: list[int]) -> bool:
+    """Whether the target tokens are the speaker: "X said …", "…, said X", "according to X"."""
+    after = target[-1] + 1
+    if after < len(lower_words) and clauses[after] != clauses[target[-1]] and lower_words[after] in SPEECH_VERBS:
+        return True
+    before = range(max(0, target[0] - SPEAKER_REACH), target[0])
+    return any(lower_words[i] in SPEECH_VERBS and clauses[i] == clauses[target[0]] for i in before)
+
+
+def _score(tokens: list[tuple[int, int, str, str]], weights: list[float], lexicon: Lexicon) -> TargetScore:
     """Squash the weighted valences into a score and share it out among the words that moved it."""
     words = [word for *_, word in tokens]
-    lower_words = [word.lower() for word in words]
     valences = _valences(words, lexicon)
-    contrast = _contrast_weights(lower_words)
+    contrast = _contrast_weights([word.lower() for word in words])
     deltas = [(word, valence * weight * but)
               for word, valence, weight, but in zip(words, valences, weights, contrast)
-              if valence and weight]
+              if valence and weight and but]
     total = sum(delta for _, delta in deltas)
-    score = normalize(total)
-    scale = score / total if total else 1 / math.sqrt(15)
+    score = normalize(total, VADER_ALPHA)
+    scale = score / total if total else 1 / math.sqrt(VADER_ALPHA)
     return TargetScore(score, [(word, delta * scale) for word, delta in deltas])
 
 
 def score_text(text: str, lexicon: Lexicon | None = None) -> TargetScore:
-    """Sentiment of the whole text, every word weighing the same."""
+    """Sentiment of the whole text, every clause weighing the same."""
     lexicon = lexicon or default_lexicon()
     tokens = _tokens(text, lexicon)
     return _score(tokens, [1.0] * len(tokens), lexicon)
 
 
 def score_target(sentence: str, target_start: int, target_end: int,
-                 lexicon: Lexicon | None = None) -> TargetScore:
+                 lexicon: Lexicon | None = None, scope: Scope = DEFAULT_SCOPE) -> TargetScore:
     """Sentiment toward `sentence[target_start:target_end]`, scoped to the target's clause."""
-    if not 0 <= target_start < target_end <= len(sentence):
-        raise ValueError(f"target span {target_start}:{target_end} is outside the sentence (length {len(sentence)})")
     lexicon = lexicon or default_lexicon()
     tokens = _tokens(sentence, lexicon)
+    target = [i for i, (start, end, _, _) in enumerate(tokens) if start < target_end and end > target_start]
+    if not target:
+        raise ValueError(f"target span {target_start}:{target_end} covers no word of the sentence")
     lower_words = [word.lower() for *_, word in tokens]
     clauses = _clause_ids(tokens, lower_words)
-    target_clauses = {clause for (start, end, _, _), clause in zip(tokens, clauses)
-                      if start < target_end and end > target_start}
-    weights = [1.0 if clause in target_clauses else OUTSIDE_CLAUSE_WEIGHT for clause in clauses]
-    return _score(tokens, weights, lexicon)
-
-
-def polarity(score: float) -> str:
-    """3-class label of a score with the tuned thresholds: 'negative', 'neutral' or 'positive'."""
-    if score <= NEGATIVE_THRESHOLD:
-        return "negative"
-    return "positive" if score >= POSITIVE_THRESHOLD else "neutral"
+    target_clauses = {clauses[i] for i in target}
+    outside = scope.speaker_outside if _is_speaker(lower_words, clauses, target) else scope.outside
+    return _score(tokens, [1.0 if clause in target_clauses else outside for clause in clauses], lexicon)
 
 
 def explain(score: TargetScore) -> str:
-    """One line: the score and its words, strongest first, e.g. '-0.41: denounced -0.52, support +0.11'."""
+    """One line: the score, then its words strongest first, e.g. '-0.41: denounced -0.52, support +0.11'."""
     if not score.contributions:
         return f"{score.score:+.2f}: no sentiment words"
     ranked = sorted(score.contributions, key=lambda pair: -abs(pair[1]))

@@ -2,10 +2,10 @@
 
 Reads `<dir>/original/<split>.jsonl` (one sentence a line, `sentence_normalized` and
 `targets[{from, to, polarity}]`, `to` exclusive; polarity 2.0/4.0/6.0 = negative/neutral/positive
-per the dataset's readme). Thresholds are tuned on `train` only.
+per the dataset's readme). Scope weights and thresholds are tuned on `train` only.
 
     python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc          # all splits
-    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --tune   # thresholds from train
+    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --tune   # scope, thresholds from train
 """
 
 import argparse
@@ -16,12 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.score import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, score_target
+from pipeline.score import DEFAULT_SCOPE, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, Scope, score_target
 
 CLASSES = ("negative", "neutral", "positive")
 POLARITY_CLASSES = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 SPLITS = ("train", "devtest_rw", "devtest_mt")
 THRESHOLD_GRID = np.round(np.arange(0.0, 0.61, 0.01), 2)
+SCOPE_GRID = [Scope(outside, speaker_outside)
+              for outside in (0.2, 0.3, 0.4) for speaker_outside in (0.0, 0.05, 0.1, 0.15)]
 
 
 class NewsMTSCError(ValueError):
@@ -54,27 +56,25 @@ def read_targets(directory: Path | str, split: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sentence", "start", "end", "gold"])
 
 
-def score_targets(targets: pd.DataFrame) -> np.ndarray:
+def score_targets(targets: pd.DataFrame, scope: Scope = DEFAULT_SCOPE) -> np.ndarray:
     """`score_target` of every row."""
-    return np.array([score_target(sentence, start, end).score
+    return np.array([score_target(sentence, start, end, scope=scope).score
                      for sentence, start, end in zip(targets["sentence"], targets["start"], targets["end"])])
 
 
 def classify(scores: np.ndarray, negative_threshold: float, positive_threshold: float) -> np.ndarray:
-    """Class labels: ≤ negative_threshold negative, ≥ positive_threshold positive, else neutral."""
-    return np.where(scores <= negative_threshold, "negative",
-                    np.where(scores >= positive_threshold, "positive", "neutral"))
+    """Class index into CLASSES: ≤ negative_threshold negative, ≥ positive_threshold positive, else neutral."""
+    return np.where(scores <= negative_threshold, 0, np.where(scores >= positive_threshold, 2, 1))
 
 
 def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
-    """Macro-F1 over CLASSES, accuracy, per-class F1 and the gold × predicted confusion matrix."""
-    gold_codes = pd.Categorical(gold, CLASSES).codes
-    predicted_codes = pd.Categorical(predicted, CLASSES).codes
-    confusion = np.bincount(gold_codes * len(CLASSES) + predicted_codes,
-                            minlength=len(CLASSES) ** 2).reshape(len(CLASSES), len(CLASSES))
+    """Macro-F1 over CLASSES, accuracy, per-class F1 and the gold × predicted confusion matrix
+    of two arrays of class indices."""
+    size = len(CLASSES)
+    confusion = np.bincount(gold * size + predicted, minlength=size * size).reshape(size, size)
     true_positives = np.diag(confusion)
     denominators = confusion.sum(axis=0) + confusion.sum(axis=1)
-    f1 = np.divide(2 * true_positives, denominators, out=np.zeros(len(CLASSES)), where=denominators > 0)
+    f1 = np.divide(2 * true_positives, denominators, out=np.zeros(size), where=denominators > 0)
     return {
         "targets": int(confusion.sum()),
         "macro_f1": round(float(f1.mean()), 4),
@@ -84,32 +84,45 @@ def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
     }
 
 
+def gold_classes(targets: pd.DataFrame) -> np.ndarray:
+    """Gold class indices into CLASSES."""
+    return pd.Categorical(targets["gold"], CLASSES).codes.astype(int)
+
+
 def evaluate_newsmtsc(path_to_newsmtsc_dir: Path | str, split: str = "devtest_rw") -> dict:
-    """Score every target of `split` and compare with the gold classes (thresholds from pipeline.score)."""
+    """Score every target of `split` with the tuned scope and thresholds of `pipeline.score`."""
     targets = read_targets(path_to_newsmtsc_dir, split)
     predicted = classify(score_targets(targets), NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD)
-    return {"split": split, **metrics(targets["gold"].to_numpy(), predicted)}
+    return {"split": split, **metrics(gold_classes(targets), predicted)}
 
 
-def tune_thresholds(path_to_newsmtsc_dir: Path | str) -> tuple[float, float, float]:
-    """(negative, positive threshold, macro-F1) maximising macro-F1 on train.jsonl over THRESHOLD_GRID."""
+def tune(path_to_newsmtsc_dir: Path | str) -> dict:
+    """Scope from SCOPE_GRID and thresholds from THRESHOLD_GRID maximising macro-F1 on train.jsonl."""
     targets = read_targets(path_to_newsmtsc_dir, "train")
-    scores, gold = score_targets(targets), targets["gold"].to_numpy()
-    return max(((-negative, positive, metrics(gold, classify(scores, -negative, positive))["macro_f1"])
-                for negative in THRESHOLD_GRID for positive in THRESHOLD_GRID),
-               key=lambda candidate: candidate[2])
+    gold = gold_classes(targets)
+    best = {"macro_f1": -1.0}
+    for scope in SCOPE_GRID:
+        scores = score_targets(targets, scope)
+        for negative in -THRESHOLD_GRID:
+            for positive in THRESHOLD_GRID:
+                macro_f1 = metrics(gold, classify(scores, negative, positive))["macro_f1"]
+                if macro_f1 > best["macro_f1"]:
+                    best = {"scope": scope, "negative_threshold": float(negative),
+                            "positive_threshold": float(positive), "macro_f1": macro_f1}
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the figures of every split, or the thresholds tuned on train with --tune."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="NewsMTSC folder holding original/<split>.jsonl")
-    parser.add_argument("--tune", action="store_true", help="search the class thresholds on train.jsonl")
+    parser.add_argument("--tune", action="store_true", help="search scope weights and class thresholds on train.jsonl")
     args = parser.parse_args(argv)
     try:
         if args.tune:
-            negative, positive, macro_f1 = tune_thresholds(args.directory)
-            print(f"NEGATIVE_THRESHOLD = {negative}\nPOSITIVE_THRESHOLD = {positive}\ntrain macro-F1 {macro_f1}")
+            best = tune(args.directory)
+            print(f"DEFAULT_SCOPE = {best['scope']}\nNEGATIVE_THRESHOLD = {best['negative_threshold']}\n"
+                  f"POSITIVE_THRESHOLD = {best['positive_threshold']}\ntrain macro-F1 {best['macro_f1']:.4f}")
             return 0
         for split in SPLITS:
             result = evaluate_newsmtsc(args.directory, split)
