@@ -5,6 +5,9 @@ the pure stages together so that the CLI, the dashboard's "Try text" page and th
 share one path.
 """
 
+import time
+from contextlib import contextmanager
+
 import pandas as pd
 
 from pipeline.actors import find_mentions, load_dictionary
@@ -19,11 +22,26 @@ def versions() -> dict[str, str]:
     return {"dictionary": str(load_dictionary().version), "lexicon": str(load_lexicon().version)}
 
 
-def analyse(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Sentences, mentions, quotes and dyads for ``articles`` (``ARTICLES`` columns)."""
-    sentences = split_sentences(articles)
-    dates = articles.set_index("article_id")["date"]
-    mentions = find_mentions(sentences, dates, load_dictionary())
-    quotes = find_quotes(articles, sentences, mentions)
-    dyads = build_dyads(articles, sentences, mentions, quotes)
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    began = time.perf_counter()
+    yield
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - began
+
+
+def analyse(articles: pd.DataFrame, timings: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """Sentences, mentions, quotes and dyads for ``articles`` (``ARTICLES`` columns).
+
+    When ``timings`` is given, the seconds spent in each stage are added to it.
+    """
+    timings = {} if timings is None else timings
+    with _timed(timings, "segment"):
+        sentences = split_sentences(articles)
+    with _timed(timings, "actors"):
+        dates = articles.set_index("article_id")["date"]
+        mentions = find_mentions(sentences, dates, load_dictionary())
+    with _timed(timings, "quotes"):
+        quotes = find_quotes(articles, sentences, mentions)
+    with _timed(timings, "dyads+score"):
+        dyads = build_dyads(articles, sentences, mentions, quotes)
     return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "dyads": dyads}

@@ -1,0 +1,61 @@
+"""ETL benchmark: ``python -m pipeline.bench [INPUT] [--articles N]``.
+
+Times the analysis chain stage by stage on a corpus (an input file, or the demo generator's
+output of N articles) and, in the same run, a bare vaderSentiment loop over every sentence of the
+same corpus. The goal is a ratio: the whole chain within the time of that bare VADER loop
+(ratio ≤ 1). Ratios, not absolute times, are what to compare across these noisy machines.
+"""
+
+import argparse
+import sys
+import time
+
+import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from pipeline.analyse import analyse
+from pipeline.demo import generate_corpus
+from pipeline.load import load_input
+from pipeline.validate import validate
+
+
+def bare_vader_seconds(sentences: list[str]) -> float:
+    """Seconds for one plain ``polarity_scores`` call per sentence."""
+    analyzer = SentimentIntensityAnalyzer()
+    began = time.perf_counter()
+    for sentence in sentences:
+        analyzer.polarity_scores(sentence)
+    return time.perf_counter() - began
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="*", help="article files (default: a generated demo corpus)")
+    parser.add_argument("--articles", type=int, default=2000, help="size of the generated corpus")
+    args = parser.parse_args(argv)
+
+    if args.inputs:
+        articles, _ = validate(pd.concat([load_input(path) for path in args.inputs], ignore_index=True))
+    else:
+        articles = generate_corpus(n_articles=args.articles)
+    analyse(articles.head(20))  # warm caches (dictionary automaton, lexicon) outside the timing
+    timings: dict[str, float] = {}
+    began = time.perf_counter()
+    tables = analyse(articles, timings)
+    chain = time.perf_counter() - began
+    sentences = tables["sentences"]["text"].tolist()
+    vader = bare_vader_seconds(sentences)
+
+    n = len(sentences)
+    print(f"corpus: {len(articles)} articles, {n} sentences, {articles['text'].str.len().sum() / 1e6:.2f} MB")
+    for stage, seconds in timings.items():
+        print(f"  {stage:12} {seconds:7.2f} s  {n / max(seconds, 1e-9):9.0f} sentences/s")
+    print(f"chain total  {chain:7.2f} s  {n / chain:9.0f} sentences/s"
+          f"  ({len(tables['mentions'])} mentions, {len(tables['quotes'])} quotes, {len(tables['dyads'])} dyads)")
+    print(f"bare VADER   {vader:7.2f} s  {n / vader:9.0f} sentences/s")
+    print(f"ratio chain / bare VADER = {chain / vader:.2f}  (goal ≤ 1.00)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
