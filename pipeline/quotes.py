@@ -53,7 +53,7 @@ _NOT_SPEAKER_LABELS = {
     "a", "q", "abstract", "advertisement", "by", "caption", "contact", "correction", "credit",
     "date", "editor's note", "editor’s note", "email", "follow", "full text", "image", "listen",
     "location", "note", "photo", "photos", "posted", "published", "read", "read more", "related",
-    "see", "see also", "share", "source", "sources", "subject", "tags", "time", "title", "topics",
+    "see", "see also", "share", "source", "sources", "subject", "tags", "the latest", "time", "title", "topics",
     "update", "updated", "video", "watch",
 }
 
@@ -69,7 +69,10 @@ _CUE_WORDS = (
     "charged", "predicted", "promised", "vowed", "pledged", "complained", "boasted", "asserted",
     "countered", "retorted", "conceded", "confirmed", "emphasized", "emphasised", "observed",
     "suggested", "cautioned", "reiterated", "testified", "wondered", "mused", "texted", "reads",
-    "read", "put it", "chanted", "interjected", "echoed", "shot back", "pointed out",
+    "read", "put it", "chanted", "interjected", "echoed", "shot back", "pointed out", "points out",
+    "reported", "reports", "scoffed", "laughed", "exhorted", "jokes", "quips", "recounted",
+    "thanked", "praised", "criticized", "criticised", "blasted", "slammed", "dismissed", "labeled",
+    "labelled", "dubbed", "branded", "termed", "denounced", "condemned", "welcomed", "hailed",
 )
 _CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + "|".join(w.replace(" ", r"\s+") for w in _CUE_WORDS) + r")\b")
 
@@ -113,6 +116,18 @@ _NOT_IN_SPEAKER = {
     "when", "while", "where", "because",
 }
 _DANGLING_ENDS = {"the", "a", "an", "of", "for", "to", "with", "in", "on", "at", "by", "from", "and", "or", "but"}
+_NOT_SPEAKER_FIRST = {  # capitalised openers of adverbial clauses, not subjects
+    "After", "Before", "When", "While", "In", "On", "At", "During", "Since", "If", "Although", "As",
+    "But", "And", "So", "Then", "Also", "However", "Still", "Yet", "For", "With", "From", "By", "To",
+    "Of", "This", "That", "There", "Here", "It", "Asked", "Speaking", "According",
+}
+_COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*\s*$")
+_LOOSE_ATTRIBUTION = re.compile(  # “…,” she laughed. / “…,” scoffed Arianna Gil.
+    r"[\s,—–-]*(?:(?P<subject>[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+    r"\s+(?:[a-z]{2,}ly\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b"
+    r"|(?P<inverted_verb>[a-z]{3,}ed)\s+(?P<inverted_subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))"
+)
+_QUOTE_ENDS_CLAUSE = ",?!—–-…"
 _DETERMINERS = {
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
     "some", "many", "several", "most", "both", "each", "other", "another", "few", "all", "those",
@@ -227,10 +242,10 @@ def _is_speaker(words: list[str]) -> bool:
     if any(w in _NOT_IN_SPEAKER for w in lowered) or lowered[-1] in _DANGLING_ENDS:
         return False
     first = words[0]
-    if not first[0].isalnum():
+    if not first[0].isalnum() or first in _NOT_SPEAKER_FIRST:
         return False
     return (first[0].isupper() or first[0].isdigit() or lowered[0] in _DETERMINERS
-            or len(words) <= _MAX_LOWERCASE_START_WORDS)
+            or len(words) <= _MAX_LOWERCASE_START_WORDS or any(w[0].isupper() for w in words))
 
 
 def _clause_starts(masked: str, floor: int, end: int) -> list[int]:
@@ -386,6 +401,8 @@ class _Article:
         subject = _subject_before(self.masked, floor, cue.start())
         if subject:
             return _Speaker(*subject[0], cue_text, subject[1])
+        if _COORDINATED.search(self.masked, floor, cue.start()):  # "X met them and warned “…”"
+            return self._main_clause_speaker(cue, floor, cue_text)
         span = _speaker_after(self.masked, cue.end(), ceiling) if inverted_ok else None
         return _Speaker(*span, cue_text) if span else None
 
@@ -414,6 +431,9 @@ class _Article:
                 break
         if adjacent:
             return self._with_resolution(after)
+        loose = self._loose_attribution(quote, sent_ceiling)
+        if loose:
+            return self._with_resolution(loose)
         for cue in reversed(self._cues_between(sent_floor, quote.open)):
             before = self._cue_speaker(cue, sent_floor, quote.open, False)
             if before:
@@ -436,6 +456,19 @@ class _Article:
                 if previous:
                     return self._with_resolution(previous)
         return None, None, None
+
+    def _loose_attribution(self, quote: QuoteSpan, ceiling: int) -> _Speaker | None:
+        """``“…,” NAME VERBed`` / ``“…,” VERBed NAME`` right after a quote ending in , ? or !."""
+        if not quote.end or self.text[quote.end - 1] not in _QUOTE_ENDS_CLAUSE:
+            return None
+        found = _LOOSE_ATTRIBUTION.match(self.masked, quote.close, ceiling)
+        if not found:
+            return None
+        subject = "subject" if found.group("subject") else "inverted_subject"
+        verb = "verb" if found.group("subject") else "inverted_verb"
+        if not _is_speaker(found.group(subject).split()):
+            return None
+        return _Speaker(found.start(subject), found.end(subject), found.group(verb))
 
     def _opening_attribution(self, sent: int) -> _Speaker | None:
         """The attribution a sentence opens with ("Peskov said on Sunday."), if any."""
