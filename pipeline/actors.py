@@ -55,7 +55,9 @@ _PERSON_LIKE_PLACES = frozenset({"Jordan", "Chad", "Georgia", "Turkey", "Washing
 _US_STATE_CONTEXT = {
     "Georgia": re.compile(
         r"\b(?:Atlanta|Savannah|Augusta|Macon|Athens, Georgia|Fulton|Peach State|Bulldogs|[Gg]overnor"
-        r"|Gov\.|[Cc]ount(?:y|ies)|Senate (?:race|seat|runoff)|runoff|state legislature"
+        r"|Gov\.|[Cc]ount(?:y|ies)|Senate (?:race|seat|runoff)|runoff|state legislature|battleground"
+        r"|[Ee]lection workers|grand jury|[Dd]istrict [Aa]ttorney|Raffensperger|Kemp\b|Fani Willis"
+        r"|Georgia (?:Secretary of State|Attorney General|Lt\. Gov)"
         r"|Georgia['’]s (?:Republican|Democrat)|Georgia (?:Republican|Democrat)s?)"),
     "Washington": re.compile(r"\b(?:Washington [Ss]tate|Seattle|Spokane|Tacoma|Olympia|Puget Sound)"),
 }
@@ -72,6 +74,9 @@ _NOT_SURNAMES = frozenset("""
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
     July August September October November December And But Or If As The This That These Those
 """.split())
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_TITLE_CASE_SMALL_WORDS = frozenset(
+    "a an the and but or nor for so yet on at to by of in with as vs via from up per into over off".split())
 _FIRST_NAME = re.compile(r"(?:^|(?<=\s))([A-Z][a-z]+)\s$")
 _SURNAME = re.compile(r"\s([A-Z][a-z]+)")
 
@@ -511,14 +516,23 @@ def _is_person_like_place(hit: _Hit, text: str, starts: set[int], ends: set[int]
     name = text[hit.start:hit.end]
     if name not in _PERSON_LIKE_PLACES:
         return False
+    state_context = _US_STATE_CONTEXT.get(name)
+    if state_context and state_context.search(text):
+        return True
+    if _is_title_case(text):
+        return False
     following = _SURNAME.match(text, hit.end)
     if following and following.start(1) not in starts and following.group(1) not in _NOT_SURNAMES:
         return True
     preceding = _FIRST_NAME.search(text, max(0, hit.start - 30), hit.start)
-    if preceding and preceding.end(1) not in ends and preceding.group(1) not in _NOT_FIRST_NAMES:
-        return True
-    state_context = _US_STATE_CONTEXT.get(name)
-    return bool(state_context and state_context.search(text))
+    return bool(preceding and preceding.end(1) not in ends and preceding.group(1) not in _NOT_FIRST_NAMES)
+
+
+def _is_title_case(text: str) -> bool:
+    """A headline in Title Case ("Turkey Hosts Talks to Extend Grain Deal"): at least four content
+    words, none of them lower case; there capitalised neighbours say nothing about names."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _TITLE_CASE_SMALL_WORDS]
+    return len(words) >= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
 def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date) -> list[_Mention]:

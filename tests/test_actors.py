@@ -133,6 +133,16 @@ def test_georgia_the_us_state_is_not_geo(mini, text):
     assert actors_in(mini, text) == []
 
 
+def test_title_case_headlines_keep_country_names(mini):
+    assert actors_in(mini, "Turkey Hosts Talks to Extend Grain Deal") == [("Turkey", "TUR")]
+    assert actors_in(mini, "Chad Expels French Ambassador After Row") == [("Chad", "TCD"), ("French", "FRA")]
+    assert actors_in(mini, "Biden Scraps Plans to Visit Jordan After Summit") == [("Biden", None), ("Jordan", "JOR")]
+
+
+def test_georgia_secretary_of_state_is_the_us_state(mini):
+    assert found(mini, "Georgia Secretary of State Brad Raffensperger testified.") == []
+
+
 def test_georgia_the_country(mini):
     assert actors_in(mini, "Russia invaded Georgia in 2008 and Tbilisi protested.") == [
         ("Russia", "RUS"), ("Georgia", "GEO"), ("Tbilisi", "GEO")]
