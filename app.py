@@ -84,7 +84,7 @@ filters = url.filters_from_widgets(dates, pairs, either, granularity, smoothing,
 st.session_state["view"] = loaders.View(store, version, domain, filters, names, url.parse_point(point or ""))
 
 with st.sidebar.popover("Copy link", icon=":material/link:"):
-    base = st.context.url or "http://localhost:8501"
+    base = st.context.url or ""
     st.code(url.share_url(base, url.filters_to_params(filters, domain, point or "")), language=None, wrap_lines=True)
 
 page.run()

@@ -1,0 +1,253 @@
+"""AppTest tests of every dashboard page on the store built from the demo corpus."""
+
+import datetime as dt
+import json
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from unittest.mock import patch
+
+import pandas as pd
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import ElementTree
+
+from pipeline.dashboard import queries
+from pipeline.dashboard import urlstate as url
+from pipeline.store import read_table, table_path
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["trends", "pair", "matrix", "quotes", "shifts", "try_text", "data"]
+
+
+@pytest.fixture(scope="module")
+def facts(demo_store):
+    """What the demo store holds: its domain and the busiest directed pair."""
+    con = queries.open_dyads(table_path(demo_store, "dyads"))
+    domain = url.Domain(*queries.domain_values(con))
+    return {"con": con, "domain": domain, "pair": domain.pairs[0]}
+
+
+def start(store: Path, monkeypatch, params: dict | None = None, page: str | None = None) -> AppTest:
+    """Run the app on ``store`` with ``params`` in the URL (then switch to ``page``)."""
+    monkeypatch.setenv("ENTENTE_STORE", str(store))
+    app = AppTest.from_file(APP, default_timeout=120)
+    for name, value in (params or {}).items():
+        app.query_params[name] = value
+    app.run()
+    if page:
+        app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+@contextmanager
+def injected(element_id: str, payload: dict):
+    """Make the next runs receive ``payload`` as the state of widget ``element_id`` (a chart or
+    dataframe selection, which AppTest cannot click)."""
+    original = ElementTree.get_widget_states
+
+    def with_selection(tree):
+        states = original(tree)
+        states.widgets.append(WidgetState(id=element_id, string_value=json.dumps(payload)))
+        return states
+
+    with patch.object(ElementTree, "get_widget_states", with_selection):
+        yield
+
+
+def chart_spec(app: AppTest, key: str) -> dict:
+    chart = next(chart for chart in app.get("plotly_chart") if chart.proto.id.endswith(f"-{key}"))
+    return json.loads(chart.proto.spec)
+
+
+def chart_id(app: AppTest, key: str) -> str:
+    return next(chart.proto.id for chart in app.get("plotly_chart") if chart.proto.id.endswith(f"-{key}"))
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+def filters_of(facts, **changes) -> url.Filters:
+    return url.Filters(start=facts["domain"].first, end=facts["domain"].last, **changes)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_the_synthetic_badge(demo_store, monkeypatch, page):
+    app = start(demo_store, monkeypatch, page=page)
+    assert not app.warning, texts(app.warning)
+    assert any("Synthetic demo data" in text for text in texts(app.sidebar.markdown))
+
+
+def test_trends_shows_the_busiest_pairs_by_default(demo_store, monkeypatch, facts):
+    app = start(demo_store, monkeypatch)
+    spec = chart_spec(app, "trend_chart")
+    lines = {trace["customdata"][0][0] for trace in spec["data"] if trace.get("mode") == "lines+markers"}
+    busiest = {str(pair) for pair in queries.top_pairs(facts["con"], filters_of(facts))}
+    assert lines == busiest and len(lines) == url.DEFAULT_PAIR_COUNT
+
+
+def test_query_params_choose_pair_granularity_and_minimum(demo_store, monkeypatch, facts):
+    pair = facts["pair"]
+    monthly = start(demo_store, monkeypatch, {url.PAIRS: pair})
+    weekly = start(demo_store, monkeypatch, {url.PAIRS: pair, url.GRANULARITY: "week", url.MIN_COUNT: "1000"})
+    line = [t for t in chart_spec(monthly, "trend_chart")["data"] if t.get("mode") == "lines+markers"]
+    weekly_line = [t for t in chart_spec(weekly, "trend_chart")["data"] if t.get("mode") == "lines+markers"]
+    assert len(line) == 1 and line[0]["customdata"][0][0] == pair
+    expected = queries.trend_series(facts["con"], filters_of(facts, pairs=(url.parse_pair(pair),), granularity="week"))
+    assert len(weekly_line[0]["x"]) == len(expected) > len(line[0]["x"])
+    assert set(weekly_line[0]["marker"]["color"]) == {"#b0b0b0"}
+    assert weekly.session_state["view"].filters.granularity == "week"
+
+
+def test_invalid_params_warn_and_fall_back_to_defaults(demo_store, monkeypatch):
+    app = start(demo_store, monkeypatch, {
+        url.GRANULARITY: "fortnight", url.PAIRS: "ZZZ>QQQ", url.MIN_COUNT: "lots",
+        url.DATES: ["1999-01-01", "1999-02-01"], url.POINT: "<b>bold</b>",
+    })
+    warnings = " ".join(texts(app.sidebar.warning))
+    for name in (url.GRANULARITY, url.PAIRS, url.MIN_COUNT, url.DATES, url.POINT):
+        assert f"`{name}=" in warnings
+    filters = app.session_state["view"].filters
+    assert filters.granularity == url.DEFAULT_GRANULARITY and filters.pairs == () and filters.min_count == url.DEFAULT_MIN_COUNT
+    assert app.session_state["view"].point is None
+    assert chart_spec(app, "trend_chart")["data"]
+
+
+def test_clicking_a_point_opens_its_drill_down(demo_store, monkeypatch, facts):
+    pair = facts["pair"]
+    app = start(demo_store, monkeypatch, {url.PAIRS: pair})
+    line = next(t for t in chart_spec(app, "trend_chart")["data"] if t.get("mode") == "lines+markers")
+    label, period, count = line["customdata"][0]
+    selection = {"selection": {"points": [{"curve_number": 1, "point_number": 0, "point_index": 0, "x": period,
+                                           "customdata": {"0": label, "1": period, "2": count}}], "point_indices": [0], "box": [], "lasso": []}}
+    with injected(chart_id(app, "trend_chart"), selection):
+        app.run()
+    assert not app.exception
+    assert app.session_state[url.POINT] == f"{pair}@{period}"
+    app.run()
+    table = app.dataframe[0].value
+    assert len(table) == count
+    source, target = url.label_codes(pair)
+    assert table["source actor"].str.endswith(f"({source})").all() and table["target actor"].str.endswith(f"({target})").all()
+    assert (table["date"] >= period).all()
+
+
+def test_point_in_the_url_shows_its_evidence_and_download(demo_store, monkeypatch, facts):
+    pair = facts["pair"]
+    series = queries.trend_series(facts["con"], filters_of(facts, pairs=(url.parse_pair(pair),)))
+    busiest = series.loc[series["period_n"].idxmax()]
+    point = f"{pair}@{busiest['period'].date()}"
+    app = start(demo_store, monkeypatch, {url.PAIRS: pair, url.POINT: point})
+    assert len(app.dataframe[0].value) == busiest["period_n"]
+    assert {button.key for button in app.get("download_button")} >= {"trend_csv", "drill_table_csv"}
+    assert f"{url.POINT}={point.replace('>', '%3E').replace('@', '%40')}" in app.sidebar.code[0].value
+
+
+def test_point_of_a_line_not_shown_warns(demo_store, monkeypatch, facts):
+    first, second = facts["domain"].pairs[:2]
+    app = start(demo_store, monkeypatch, {url.PAIRS: first, url.POINT: f"{second}@{facts['domain'].first}"})
+    assert any("is not on the chart" in text for text in texts(app.warning))
+
+
+def test_empty_results_say_why(demo_store, monkeypatch, facts):
+    no_kinds = start(demo_store, monkeypatch, {url.KINDS: ""})
+    assert any(text.startswith("No items for any pair between") for text in texts(no_kinds.info))
+    assert not no_kinds.get("plotly_chart")
+    quotes = start(demo_store, monkeypatch, {url.PAIRS: facts["pair"], url.SEARCH: "zzqqxx never said"}, page="quotes")
+    assert any(f"No quotes matching" in text and facts["pair"] in text for text in texts(quotes.info))
+
+
+def test_quotes_search_filters_the_table(demo_store, monkeypatch, facts):
+    evidence = queries.evidence(facts["con"], filters_of(facts))
+    word = evidence["evidence"].str.split().explode().str.strip('.,;:"“”').str.lower().value_counts().index[5]
+    app = start(demo_store, monkeypatch, {url.SEARCH: word}, page="quotes")
+    table = app.dataframe[0].value
+    expected = evidence["evidence"].str.lower().str.contains(word, regex=False) | evidence["speaker"].fillna("").str.lower().str.contains(word, regex=False)
+    assert len(table) == min(expected.sum(), 5000) > 0
+
+
+def test_matrix_click_opens_trends_for_that_pair_with_filters_kept(demo_store, monkeypatch, facts):
+    pair = facts["domain"].pairs[1]
+    app = start(demo_store, monkeypatch, {url.GRANULARITY: "week"}, page="matrix")
+    cells = chart_spec(app, "matrix_chart")["data"][0]
+    index = [row[0] for row in cells["customdata"]].index(pair)
+    selection = {"selection": {"points": [{"curve_number": 0, "point_number": index, "point_index": index,
+                                           "customdata": {"0": pair, "1": cells["customdata"][index][1]}}],
+                               "point_indices": [index], "box": [], "lasso": []}}
+    with injected(chart_id(app, "matrix_chart"), selection):
+        app.run()
+    assert not app.exception
+    lines = {t["customdata"][0][0] for t in chart_spec(app, "trend_chart")["data"] if t.get("mode") == "lines+markers"}
+    assert lines == {pair}
+    assert app.session_state["view"].filters.granularity == "week"
+
+
+def test_pair_page_shows_both_directions(demo_store, monkeypatch, facts):
+    pair = url.parse_pair(facts["pair"])
+    app = start(demo_store, monkeypatch, {url.PAIRS: str(pair)}, page="pair")
+    lines = {t["customdata"][0][0] for t in chart_spec(app, "pair_chart")["data"] if t.get("mode") == "lines+markers"}
+    reverse_exists = str(pair.reversed()) in facts["domain"].pairs
+    assert lines == ({str(pair), str(pair.reversed())} if reverse_exists else {str(pair)})
+    scores = queries.scores(facts["con"], filters_of(facts), pair)
+    assert app.metric[0].value == f"{scores[scores['direction'] == str(pair)]['score'].mean():+.2f}"
+
+
+def test_shift_row_opens_trends_at_that_moment(demo_store, monkeypatch):
+    app = start(demo_store, monkeypatch, page="shifts")
+    app.slider(key="shift_penalty").set_value(0.5).run()
+    if not app.dataframe:
+        pytest.skip("the demo store shows no change point even at the lowest penalty")
+    first = app.dataframe[0].value.iloc[0]
+    table_id = next(frame.proto.id for frame in app.dataframe if frame.proto.id.endswith("-shifts_table"))
+    with injected(table_id, {"selection": {"rows": [0], "columns": [], "cells": []}}):
+        app.run()
+    assert not app.exception
+    point = url.parse_point(app.session_state[url.POINT])
+    assert point is not None and str(point.period) == first["period"] and first["pair"].startswith(point.pair)
+    assert chart_spec(app, "trend_chart")["data"]
+
+
+def test_try_text_finds_actors_and_dyads(demo_store, monkeypatch):
+    app = start(demo_store, monkeypatch, page="try_text")
+    app.text_area(key="try_text").set_value(
+        "Russia sharply criticised the United States on Monday. The talks in Geneva went on anyway."
+    )
+    app.date_input(key="try_date").set_value(dt.date(2025, 3, 3))
+    app.button[0].click().run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Sentences"] == "2"
+    mentions = next(frame.value for frame in app.dataframe if "mention_type" in frame.value.columns)
+    assert {"RUS", "USA"} <= set(mentions["actor"])
+
+
+def test_data_page_upload_runs_the_pipeline_and_accounts(demo_store, monkeypatch, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(demo_store, store, symlinks=True)
+    before = len(read_table(store, "articles"))
+    app = start(store, monkeypatch, page="data")
+    assert app.metric[0].value == f"{before:,}"
+    upload = pd.DataFrame({
+        "date": ["2025-03-01T10:00:00Z", "2025-03-02T11:00:00Z", "not a date"],
+        "title": ["Invented one", "Invented two", "Invented three"],
+        "text": ["Ukraine thanked Poland for its support.", "China and India held border talks.", "France spoke."],
+        "source": ["Test Wire"] * 3, "url": [f"https://test.invalid/{i}" for i in range(3)],
+    }).to_csv(index=False).encode()
+    app.file_uploader(key="upload_files").upload("upload.csv", upload)
+    app.run()
+    app.button(key="upload_run").click().run()
+    assert not app.exception
+    assert any("read 3 = accepted 2 + rejected 1" in text for text in texts(app.success))
+    assert len(read_table(store, "articles")) == before + 2
+    app.run()
+    assert app.metric[0].value == f"{before + 2:,}"
+
+
+def test_untrusted_text_is_never_rendered_as_html(demo_store, monkeypatch):
+    app = start(demo_store, monkeypatch, {url.SEARCH: "<script>alert(1)</script>"}, page="quotes")
+    assert not app.get("html")
+    shown = " ".join(texts(app.info))
+    assert "<script>" not in shown and "\\<script\\>" in shown
