@@ -27,15 +27,31 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if _SENTENCE_BODY.search(text, s, e)]
 
 
+def _offsets(chunk: str) -> list[tuple[int, int]]:
+    """Sentence offsets within one paragraph (newlines folded to spaces, as blingfire wants).
+
+    blingfire returns each sentence verbatim, so locating it is a ``str.find``; this is ~4x faster
+    than its own offsets wrapper, which walks the UTF-8 bytes in Python. Should a sentence ever not
+    be found verbatim, that wrapper is the fallback.
+    """
+    folded = chunk.replace("\n", " ")
+    spans, pos = [], 0
+    for sentence in blingfire.text_to_sentences(folded).split("\n"):
+        start = folded.find(sentence, pos)
+        if start < 0:
+            return blingfire.text_to_sentences_and_offsets(folded)[1]
+        pos = start + len(sentence)
+        spans.append((start, pos))
+    return spans
+
+
 def sentence_spans(text: str) -> list[tuple[int, int, int]]:
     """(paragraph index, start, end) of every sentence of ``text``, in order."""
-    out = []
-    for para_idx, (p_start, p_end) in enumerate(paragraph_spans(text)):
-        chunk = text[p_start:p_end]
-        # blingfire offsets index the chunk with newlines folded; keep them aligned by folding here.
-        _, offsets = blingfire.text_to_sentences_and_offsets(chunk.replace("\n", " "))
-        out.extend((para_idx, p_start + s, p_start + e) for s, e in offsets)
-    return out
+    return [
+        (para_idx, p_start + s, p_start + e)
+        for para_idx, (p_start, p_end) in enumerate(paragraph_spans(text))
+        for s, e in _offsets(text[p_start:p_end])
+    ]
 
 
 def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
