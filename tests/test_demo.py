@@ -1,0 +1,210 @@
+"""The synthetic demo corpus: determinism, size, span, planted pairs and tone shifts, true titles,
+demo-only URLs, the CLI and the events file."""
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import blingfire
+import pandas as pd
+import pytest
+
+from pipeline.demo import (
+    ACTORS, COLUMNS, DEMO_CORPUS, DEMO_URL, EVENTS, OFFICES, OUTLETS, PAIR_IDS, article_plan, generate_corpus,
+    load_events, main,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _read_jsonl(path: Path) -> pd.DataFrame:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        frame = pd.DataFrame([json.loads(line) for line in lines])
+    return frame.assign(date=pd.to_datetime(frame["date"], utc=True))
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return _read_jsonl(DEMO_CORPUS)
+
+
+@pytest.fixture(scope="module")
+def dictionary():
+    """The real actor dictionary, or a skip when it does not load or lacks the demo's people."""
+    from pipeline.actors import DictionaryError, load_dictionary
+
+    try:
+        loaded = load_dictionary()
+    except (DictionaryError, OSError) as error:
+        pytest.skip(f"actor dictionary not loadable: {error}")
+    if "Vladimir Putin" not in loaded.people:
+        pytest.skip("actor dictionary lacks the demo's people")
+    return loaded
+
+
+def _directed_pair(title: str) -> str | None:
+    """The directed pair a title announces: it opens with the source and names the target."""
+    for pair in PAIR_IDS:
+        source, target = (ACTORS[a] for a in pair.split(">"))
+        if title.startswith(source.subjects) and any(form in title for form in target.objects):
+            return pair
+    return None
+
+
+def test_same_arguments_give_identical_frames_and_seeds_differ():
+    first = generate_corpus(n_articles=300, seed=3)
+    pd.testing.assert_frame_equal(first, generate_corpus(n_articles=300, seed=3))
+    other = generate_corpus(n_articles=300, seed=4)
+    assert not first["text"].equals(other["text"])
+
+
+def test_generated_frame_shape_and_dates():
+    corpus = generate_corpus(n_articles=500, start="2024-03-01", months=5, seed=11)
+    assert list(corpus.columns) == COLUMNS and len(corpus) == 500
+    assert str(corpus["date"].dt.tz) == "UTC"
+    assert corpus["date"].min() >= pd.Timestamp("2024-03-01", tz="UTC")
+    assert corpus["date"].max() < pd.Timestamp("2024-08-01", tz="UTC")
+    assert corpus["date"].is_monotonic_increasing and corpus["article_id"].is_unique
+
+
+def test_shipped_corpus_size_span_and_volume(shipped):
+    assert len(shipped) >= 2000
+    months = shipped["date"].dt.strftime("%Y-%m").value_counts()
+    assert len(months) >= 36 and months.index.min() == "2023-01"
+    assert 45 <= months.median() <= 65, months.median()
+    assert months.max() >= 1.4 * months.median(), "expected bursts around events"
+    assert DEMO_CORPUS.stat().st_size < 2_000_000
+
+
+def test_shipped_corpus_is_marked_synthetic_everywhere(shipped):
+    assert shipped["synthetic"].eq(True).all()
+    assert shipped["url"].str.startswith(DEMO_URL).all() and shipped["url"].is_unique
+    assert set(shipped["source"]) == set(OUTLETS) and 6 <= len(OUTLETS) <= 8
+    assert shipped["article_id"].is_unique
+
+
+def test_articles_have_4_to_10_sentences_in_2_to_4_paragraphs(shipped):
+    paragraphs = shipped["text"].str.split("\n\n")
+    assert paragraphs.map(len).between(2, 4).all()
+    sentences = paragraphs.map(lambda ps: sum(len(blingfire.text_to_sentences(p).split("\n")) for p in ps))
+    assert sentences.between(4, 10).all(), sentences.describe()
+    assert sentences.nunique() >= 4
+
+
+def test_at_least_12_directed_pairs_with_both_actors_named(shipped):
+    pairs = shipped["title"].map(_directed_pair)
+    assert pairs.notna().all(), shipped.loc[pairs.isna(), "title"].head().tolist()
+    counts = pairs.value_counts()
+    for pair, n in counts.items():
+        source, target = (ACTORS[a] for a in pair.split(">"))
+        texts = shipped.loc[pairs == pair, "text"]
+        named = texts.map(lambda t, s=source, g=target: any(f in t for f in s.subjects + s.objects + (s.officials,))
+                          and any(f in t for f in g.objects))
+        assert named.all(), pair
+    assert (counts >= 40).sum() >= 12, counts
+
+
+def test_plan_tone_follows_the_dated_events():
+    plan = article_plan(n_articles=20000)
+
+    def mean_tone(pair, start, end):
+        rows = plan[(plan["pair"] == pair) & (plan["date"] >= start) & (plan["date"] < end)]
+        assert len(rows) >= 20, (pair, start, end)
+        return rows["tone"].mean()
+
+    assert mean_tone("RUS>USA", "2025-02-13", "2025-08-01") > mean_tone("RUS>USA", "2024-01-01", "2025-01-01") + 0.5
+    assert mean_tone("USA>UKR", "2025-03-01", "2025-03-11") < mean_tone("USA>UKR", "2024-01-01", "2025-01-01") - 0.6
+    assert mean_tone("CHN>USA", "2025-04-10", "2025-05-10") < mean_tone("CHN>USA", "2024-01-01", "2025-01-01") - 0.4
+    assert mean_tone("IND>PAK", "2025-04-23", "2025-05-10") < mean_tone("IND>PAK", "2024-01-01", "2025-01-01") - 0.3
+    assert mean_tone("ISR>IRN", "2025-06-13", "2025-06-25") < mean_tone("ISR>IRN", "2024-01-01", "2024-04-01") - 0.2
+    assert mean_tone("EUR>RUS", "2023-01-01", "2026-11-01") < -0.5
+
+
+def test_event_bursts_raise_volume():
+    plan = article_plan(n_articles=20000)
+    india = plan[plan["pair"] == "IND>PAK"]
+    in_crisis = india["date"].between("2025-04-22", "2025-05-21").sum()
+    a_quiet_month = india["date"].between("2024-04-22", "2024-05-21").sum()
+    assert in_crisis > 3 * a_quiet_month
+
+
+def test_shipped_text_carries_the_tone_shift(shipped):
+    """Hostile headline verbs are common in RUS→USA before the 2025-02-12 call and rare after it."""
+    pairs = shipped["title"].map(_directed_pair)
+    titles = shipped[pairs == "RUS>USA"].set_index("date")["title"]
+    hostile = titles.str.contains(r"\b(?:condemns|accuses|criticises|warns)\b")
+    assert hostile[:"2025-01-19"].mean() > 0.6
+    assert hostile["2025-02-13":"2025-08-14"].mean() < 0.3
+
+
+def _named_people(text: str, names: list[str]) -> set[str]:
+    return {name for name in names if name in text}
+
+
+def test_every_named_person_holds_the_stated_title_that_day(shipped, dictionary):
+    """Appositive descriptions ("Dmitry Peskov, the Kremlin spokesman,") and honorifics ("President
+    Joe Biden") are true on the article's date, and every named person is in office that day."""
+    holders = sorted({name for office in OFFICES for name, _ in office.holders if name in dictionary.people})
+    assert holders, "no demo speaker is in the dictionary"
+    names = "|".join(map(re.escape, holders))
+    claims = [(re.compile(rf"({names}), {re.escape(o.description)},"), [o]) for o in OFFICES]
+    for honorific in sorted({o.honorific for o in OFFICES if o.honorific}):
+        offices = [o for o in OFFICES if o.honorific == honorific]
+        claims.append((re.compile(rf"\b{re.escape(honorific)} ({names})\b"), offices))
+    checked = 0
+    for when, text in zip(shipped["date"], shipped["text"], strict=True):
+        in_office = {h.person.name for h in dictionary.people_at(when)}
+        assert _named_people(text, holders) <= in_office, (when, text)
+        for pattern, offices in claims:
+            for name in pattern.findall(text):
+                titled = {h.person.name for o in offices for h in dictionary.people_at(when, o.actor, o.title)}
+                assert name in titled, (when.date(), name, pattern.pattern[-60:])
+                checked += 1
+    assert checked > 1000
+
+
+def test_speakers_switch_on_the_handover_day(dictionary):
+    """Blinken speaks as secretary of state before 2025-01-20 and never after; Rubio after only."""
+    corpus = generate_corpus(n_articles=6000, start="2024-11-01", months=4, seed=5, dictionary=dictionary)
+    before = corpus[corpus["date"] < "2025-01-20"]["text"]
+    after = corpus[corpus["date"] >= "2025-01-21"]["text"]
+    assert before.str.contains("Antony Blinken, the U.S. secretary of state").any()
+    assert not after.str.contains("Blinken").any()
+    assert after.str.contains("Marco Rubio, the U.S. secretary of state").any()
+    assert not before.str.contains("Rubio").any()
+
+
+def test_cli_writes_gzip_jsonl_equal_to_the_frame(tmp_path, capsys):
+    out = tmp_path / "corpus.jsonl.gz"
+    assert main(["--articles", "80", "--seed", "2", "--start", "2025-01-01", "--months", "3", "--out", str(out)]) == 0
+    written = _read_jsonl(out)
+    expected = generate_corpus(80, "2025-01-01", 3, 2)
+    assert written["text"].tolist() == expected["text"].tolist()
+    assert (written["date"] == expected["date"].dt.floor("s")).all()
+    assert "80 articles" in capsys.readouterr().out
+
+
+def test_cli_rejects_a_bad_start_date_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.demo", "--articles", "5", "--start", "2025-13-01", "--out",
+         str(tmp_path / "x.jsonl")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "--start" in result.stderr
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_events_file_parses_with_valid_dates_and_known_pairs():
+    raw = pd.read_csv(EVENTS, dtype=str)
+    assert list(raw.columns) == ["date", "title", "pairs", "description"]
+    assert 12 <= len(raw) <= 20
+    events = load_events()
+    assert events["date"].between(pd.Timestamp("2014-01-01", tz="UTC"), pd.Timestamp("2026-11-30", tz="UTC")).all()
+    assert events["date"].is_monotonic_increasing
+    for pairs in events["pairs"]:
+        assert pairs and set(pairs) <= set(PAIR_IDS), pairs
+    assert raw["title"].str.len().gt(5).all() and raw["description"].str.len().gt(30).all()
+    assert not raw.duplicated(["date", "title"]).any()
