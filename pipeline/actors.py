@@ -77,7 +77,9 @@ _NOT_SURNAMES = frozenset("""
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _TITLE_CASE_SMALL_WORDS = frozenset(
     "a an the and but or nor for so yet on at to by of in with as vs via from up per into over off".split())
-_FIRST_NAME = re.compile(r"(?:^|(?<=\s))([A-Z][a-z]+)\s$")
+# A capitalised word right before the place, inside the sentence: at its start ("Despite
+# Washington's", "Noting Turkey's") a capital says nothing.
+_FIRST_NAME = re.compile(r"(?<=[\w,.])[ \t]+([A-Z][a-z]+)[ \t]$")
 _SURNAME = re.compile(r"\s([A-Z][a-z]+)")
 
 _ROLE_MODIFIERS = r"(?:senior|top|chief|deputy|first deputy|vice|former|ex-|acting|high-ranking|outgoing)"

@@ -114,6 +114,8 @@ def test_jordan_country_and_michael_jordan(mini):
     assert actors_in(mini, "Refugees crossed into Jordan last year.") == [("Jordan", "JOR")]
     assert actors_in(mini, "Fans cheered Michael Jordan in Paris.") == [("Paris", "FRA")]
     assert actors_in(mini, "In Jordan, the talks resumed.") == [("Jordan", "JOR")]
+    assert actors_in(mini, "Despite Washington's warnings, talks went on. Noting Turkey's veto, they left.") == [
+        ("Washington", "USA"), ("Turkey", "TUR")]
 
 
 def test_turkey_followed_by_a_surname_is_a_person(mini):
