@@ -9,10 +9,11 @@ For a target, words in the target's clause weigh 1 and words in other clauses ``
 Putin. The weighted sum is squashed to [-1, 1] by VADER's ``normalize``; each word's contribution
 is its weighted valence scaled by the same factor, so the contributions add up to the score.
 
-Lexicon file: CSV with header ``term,valence,note`` (``note`` optional); terms are case-insensitive,
-valence is on VADER's scale [-4, 4] (0 silences a VADER word that is neutral in news, e.g.
-"united"); a term of several words ("red line", "war crimes") matches those words in sequence and
-counts as one word. ``Lexicon.version`` is ``sha256:`` + the first 12 hex digits of the file's bytes.
+Lexicon file: CSV with header ``term,valence,note`` (``note`` optional). Terms are case-insensitive;
+valence is on VADER's scale [-4, 4], and 0 removes a VADER word that is neutral in news ("united"),
+so it neither scores nor blocks VADER's booster rule. A term of several words ("red line",
+"war crimes") matches those words in sequence and counts as one word. ``Lexicon.version`` is
+``sha256:`` + the first 12 hex digits of the file's bytes.
 """
 
 import csv
@@ -125,6 +126,8 @@ def load_lexicon(path: Path | str = DEFAULT_LEXICON) -> Lexicon:
         first_line[term] = line
     analyzer = SentimentIntensityAnalyzer()
     analyzer.lexicon.update(terms)
+    for silenced in [term for term, valence in terms.items() if valence == 0]:
+        del analyzer.lexicon[silenced]
     phrases = [term.split() for term in terms if " " in term]
     return Lexicon(
         path=path,
