@@ -146,7 +146,8 @@ OFFICES = (
            (("Bilawal Bhutto Zardari", "Bhutto Zardari"), ("Ishaq Dar", "Dar"))),
     Office("ISR", "prime minister", "the Israeli prime minister", (("Benjamin Netanyahu", "Netanyahu"),),
            "Prime Minister", leader=True),
-    Office("ISR", "defence minister", "Israel's defence minister", (("Yoav Gallant", "Gallant"), ("Israel Katz", "Katz"))),
+    Office("ISR", "defence minister", "Israel's defence minister",
+           (("Yoav Gallant", "Gallant"), ("Israel Katz", "Katz"))),
     Office("ISR", "foreign minister", "Israel's foreign minister", (("Eli Cohen", "Cohen"), ("Gideon Saar", "Saar"))),
     Office("IRN", "supreme leader", "Iran's supreme leader", (("Ali Khamenei", "Khamenei"),), leader=True),
     Office("IRN", "president", "the Iranian president",
@@ -258,7 +259,7 @@ QUOTES = (
      "These sanctions are illegal, and the pressure from {t} is a hostile provocation",
      "What {t} is doing is dangerous, destructive and utterly unacceptable",
      "Threats from {t} will not intimidate us, and this aggression must stop"),
-    ("We are deeply concerned by the latest steps taken by {t}",
+    ("We are deeply worried by the latest steps taken by {t}",
      "The position of {t} is unhelpful and risks escalating tensions",
      "We reject the accusations coming from {t}",
      "The decision by {t} is a mistake, and we regret it",
@@ -283,7 +284,7 @@ QUOTES = (
 
 PARTIALS = (
     ("reckless", "an act of aggression", "a dangerous provocation", "hostile and illegal"),
-    ("unhelpful", "a mistake", "regrettable", "short-sighted"),
+    ("unfriendly", "a mistake", "regrettable", "unhelpful and wrong"),
     ("a matter for further study", "one proposal among several", "largely technical"),
     ("a constructive step", "useful", "a positive signal", "encouraging"),
     ("a historic breakthrough", "an excellent agreement", "a great success", "a wonderful gesture of friendship"),
@@ -329,7 +330,7 @@ FILLER = (
     "{outlet} could not independently verify all of the claims.",
     "The statement came after several days of public exchanges.",
     "Analysts said the coming weeks would show whether positions would change.",
-    "No date has been set for the next round of contacts.",
+    "The next round of contacts has not yet been scheduled.",
     "The comments were carried by several news agencies.",
     "A transcript of the remarks was released later in the day.",
 )
@@ -347,7 +348,7 @@ GROUP_QUOTE_FORMS = (
     "“{q},” {spokes} said on {day}.",
     "{Spokes} said: “{q}.”",
 )
-REACTION_LEADS = ("{T} was quick to respond.", "{T} responded within hours.", "The reaction from {T} came swiftly.")
+REACTION_LEADS = ("{T} was quick to respond.", "{T} responded within hours.", "{T} answered the same day.")
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 N_DRAWS = 48  # uniform draws per article (an article uses at most ~40; each choice consumes one)
@@ -385,7 +386,7 @@ def volume_weights(days: pd.DatetimeIndex, events: pd.DataFrame) -> np.ndarray:
     """Relative article volume of every pair on every day, shape (days, pairs)."""
     offsets = np.arange(len(days), dtype=float)
     weights = np.tile([pair.weight for pair in PAIRS.values()], (len(days), 1))
-    for when, pairs in zip(events["date"], events["pairs"]):
+    for when, pairs in zip(events["date"], events["pairs"], strict=True):
         since = offsets - (when - days[0]).days
         burst = np.where(since >= 0, BURST_HEIGHT * np.exp(-np.maximum(since, 0) / BURST_DAYS), 0.0)
         for pair_id in pairs:
@@ -435,7 +436,8 @@ class Speaker:
 def speaker_roster(dictionary: ActorDictionary, days: pd.DatetimeIndex) -> dict[str, list[list[Speaker]]]:
     """For every actor, the speakers available on each day: an office's listed holders whom
     ``dictionary.people_at`` shows holding its title (or a synonym) that day. The short form is
-    used only when it is one of the person's dictionary variants, else the full name repeats."""
+    used only when it is one of the person's dictionary variants and capitalised, else the full
+    name repeats."""
     first, last = days[0].date(), days[-1].date()
     change_days = sorted({first} | {
         bound for person in dictionary.people.values() for role in person.roles
@@ -450,7 +452,8 @@ def speaker_roster(dictionary: ActorDictionary, days: pd.DatetimeIndex) -> dict[
                 if name not in held:
                     continue
                 person = held[name]
-                speaker = Speaker(name, short if short in person.variants else name, office.description,
+                usable = short in person.variants and short[0].isupper()  # it may open a sentence
+                speaker = Speaker(name, short if usable else name, office.description,
                                   office.honorific, "he" if person.gender == "m" else "she", office.leader)
                 for i in range(offsets[k], offsets[k + 1]):
                     roster[office.actor][i].append(speaker)
@@ -597,7 +600,8 @@ def generate_corpus(n_articles: int = 2400, start: str = "2023-01-01", months: i
 
     titles, texts, urls = [], [], []
     ids = [f"demo{seed}-{i:06d}" for i in range(n_articles)]
-    for i, (when, day, pair, tone) in enumerate(zip(plan["date"], plan["day"], plan["pair"], plan["tone"])):
+    rows = zip(plan["date"], plan["day"], plan["pair"], plan["tone"], strict=True)
+    for i, (when, day, pair, tone) in enumerate(rows):
         source_id, target_id = pair.split(">")
         reverse_tone = tones[day, reverse[pair]] if pair in reverse else None
         outlet = OUTLETS[outlets[i]]

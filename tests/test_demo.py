@@ -208,3 +208,39 @@ def test_events_file_parses_with_valid_dates_and_known_pairs():
         assert pairs and set(pairs) <= set(PAIR_IDS), pairs
     assert raw["title"].str.len().gt(5).all() and raw["description"].str.len().gt(30).all()
     assert not raw.duplicated(["date", "title"]).any()
+
+
+def test_phrase_banks_carry_the_polarity_of_their_bucket():
+    """Each hostile/warm template scores negative/positive with the project's scorer; neutral ones
+    stay near zero (guards edits to the banks)."""
+    score_text = pytest.importorskip("pipeline.score").score_text
+    from pipeline.demo import ACCORDING, LEADS, PARTIALS, QUOTES, STATEMENTS, TITLES
+
+    words = dict(S="Moscow", O="Russian officials", t="Washington", tp="Washington's", topic="trade", day="Monday",
+                 spokes="a spokesman for the Russian government", ls="Putin", lt="Trump")
+    filled = [(b - 2, o.format(**words)) for bank in (TITLES, LEADS, QUOTES, STATEMENTS, ACCORDING)
+              for b, options in enumerate(bank) for o in options]
+    filled += [(b - 2, f"Putin called Washington's decision “{p}.”") for b, ps in enumerate(PARTIALS) for p in ps]
+    for expected, text in filled:
+        score = score_text(text).score
+        if expected < 0:
+            assert score < -0.05, text
+        elif expected > 0:
+            assert score > 0.05, text
+        else:
+            assert abs(score) <= 0.3, text
+
+
+def test_the_pipeline_finds_the_planted_pairs_and_the_shift(shipped):
+    """End to end on a sample: every article yields its planted directed pair, and RUS→USA
+    quote/statement scores turn from negative to positive after 2025-02-12."""
+    analyse = pytest.importorskip("pipeline.analyse").analyse
+    sample = shipped.iloc[::4].reset_index(drop=True)
+    dyads = analyse(sample.drop(columns="synthetic"))["dyads"]
+    directed = dyads[dyads["kind"] != "comention"]
+    found = set(zip(directed["article_id"], directed["source_actor"] + ">" + directed["target_actor"], strict=True))
+    planted = list(zip(sample["article_id"], sample["title"].map(_directed_pair), strict=True))
+    assert sum(p in found for p in planted) >= 0.95 * len(planted)
+    rus_usa = directed[(directed["source_actor"] == "RUS") & (directed["target_actor"] == "USA")]
+    assert rus_usa[rus_usa["date"] < "2025-01-20"]["score"].mean() < -0.2
+    assert rus_usa[(rus_usa["date"] > "2025-02-12") & (rus_usa["date"] < "2025-08-15")]["score"].mean() > 0.1
