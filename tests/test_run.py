@@ -1,0 +1,181 @@
+"""The run: accounting, idempotence, incremental analysis, re-analysis, crash safety."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.analyse import versions
+from pipeline.run import CHUNK_ARTICLES, ensure_store, run
+from pipeline.store import (
+    TABLES, current_version_dir, read_manifest, read_rejected, read_table, store_version,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS = [("France", "Germany"), ("Russia", "Ukraine"), ("China", "Japan"), ("India", "Pakistan"),
+         ("Brazil", "Argentina"), ("Canada", "Mexico")]
+VERBS = ["praised", "criticised", "welcomed", "condemned", "thanked", "warned"]
+
+
+def _articles(first: int, count: int, sentences: int = 2) -> pd.DataFrame:
+    """Invented dated articles; numbers make every text distinct."""
+    rows = []
+    for i in range(first, first + count):
+        one, two = PAIRS[i % len(PAIRS)]
+        verb = VERBS[i % len(VERBS)]
+        body = " ".join(
+            f'"We are committed to dialogue," the foreign minister of {one} said of {two} '
+            f"in statement {i}-{k}, and {one} {verb} {two} over plan number {i * 100 + k}."
+            for k in range(sentences))
+        rows.append({"date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
+                     "title": f"{one} {verb} {two} ({i})", "text": body,
+                     "url": f"https://news.example.org/{i}", "source": "Invented Wire"})
+    return pd.DataFrame(rows)
+
+
+def _csv(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _tables(store: Path) -> dict[str, pd.DataFrame]:
+    return {name: read_table(store, name) for name in TABLES}
+
+
+@pytest.fixture
+def first_batch(tmp_path) -> Path:
+    frame = _articles(0, 6)
+    broken = pd.DataFrame([{"date": "not a date", "title": "x", "text": "Some invented text.",
+                            "url": "https://news.example.org/bad", "source": "Invented Wire"}])
+    return _csv(tmp_path / "first.csv", pd.concat([frame, frame.iloc[[0]], broken]))
+
+
+def test_accounting_and_what_is_written(tmp_path, first_batch):
+    store = tmp_path / "store"
+    report = run([first_batch], store)
+    assert (report.read, report.accepted, report.rejected) == (8, 6, 2)
+    assert report.read == report.accepted + report.rejected
+    assert report.accepted == report.new + report.unchanged and report.new == 6
+    assert report.analysed == 6
+    assert report.version_dir.resolve() == current_version_dir(store)
+    tables = _tables(store)
+    assert report.counts == {name: len(table) for name, table in tables.items()}
+    assert len(tables["dyads"]) > 0 and set(tables["dyads"]["article_id"]) <= set(
+        tables["articles"]["article_id"])
+    manifest = read_manifest(store)
+    assert manifest["accounting"] == {"read": 8, "accepted": 6, "rejected": 2, "new": 6,
+                                      "unchanged": 0, "analysed": 6}
+    assert {manifest["dictionary"], manifest["lexicon"]} == set(versions().values())
+    assert manifest["inputs"] == [str(first_batch)]
+    assert set(manifest["timings"]) >= {"load", "validate", "analyse"}
+    reasons = sorted(read_rejected(store)["reason"].str.split(":").str[0])
+    assert reasons == ["duplicate url", "unparseable date"]
+
+
+def test_second_run_on_the_same_input_changes_nothing(tmp_path, first_batch):
+    store = tmp_path / "store"
+    run([first_batch], store)
+    before, first_version = _tables(store), store_version(store)
+    report = run([first_batch], store)
+    assert (report.new, report.unchanged, report.analysed, report.rejected) == (0, 6, 0, 2)
+    assert store_version(store) != first_version
+    for name, table in _tables(store).items():
+        pd.testing.assert_frame_equal(table, before[name], obj=name)
+    assert len(read_rejected(store)) == 2
+
+
+def test_only_new_articles_are_analysed_and_the_result_matches_a_full_run(tmp_path):
+    store, full_store = tmp_path / "store", tmp_path / "full"
+    first = _csv(tmp_path / "a.csv", _articles(0, 4))
+    both = _csv(tmp_path / "b.csv", _articles(0, 7))
+    run([first], store)
+    report = run([both], store)
+    assert (report.new, report.unchanged, report.analysed) == (3, 4, 3)
+    run([both], full_store)
+    for name in TABLES:
+        incremental, full = read_table(store, name), read_table(full_store, name)
+        columns = [c for c in full.columns if c not in ("input_file",)]
+        key = [c for c in ("article_id", "sent_idx", "quote_idx", "start", "source_actor",
+                           "target_actor") if c in columns]
+        assert_same = pd.testing.assert_frame_equal
+        assert_same(incremental[columns].sort_values(key, ignore_index=True),
+                    full[columns].sort_values(key, ignore_index=True), obj=name)
+
+
+def test_changed_dictionary_version_reanalyses_everything(tmp_path, first_batch):
+    store = tmp_path / "store"
+    run([first_batch], store)
+    manifest_path = current_version_dir(store) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["dictionary"] = "an older dictionary"
+    manifest_path.write_text(json.dumps(manifest))
+    report = run([first_batch], store)
+    assert (report.new, report.unchanged, report.analysed) == (0, 6, 6)
+    assert read_manifest(store)["dictionary"] == versions()["dictionary"]
+
+
+def test_dry_run_writes_nothing(tmp_path, first_batch):
+    store = tmp_path / "store"
+    report = run([first_batch], store, dry_run=True)
+    assert (report.read, report.accepted, report.rejected, report.new) == (8, 6, 2, 6)
+    assert report.version_dir is None and not store.exists()
+
+
+def test_progress_is_reported_per_chunk_and_ensure_store_builds_once(tmp_path):
+    corpus = _csv(tmp_path / "corpus.csv", _articles(0, CHUNK_ARTICLES + 20, sentences=1))
+    store = tmp_path / "store"
+    calls = []
+    report = ensure_store(store, corpus, on_progress=lambda *call: calls.append(call))
+    assert report.new == CHUNK_ARTICLES + 20
+    total = CHUNK_ARTICLES + 20
+    assert [c for c in calls if c[2] == "analyse"] == [(CHUNK_ARTICLES, total, "analyse"),
+                                                         (total, total, "analyse")]
+    version = store_version(store)
+    assert ensure_store(store, corpus) is None and store_version(store) == version
+
+
+def test_kill_during_the_write_leaves_the_old_store_readable(tmp_path):
+    big = _csv(tmp_path / "big.csv", _articles(5, 4000, sentences=4))
+    small = _csv(tmp_path / "small.csv", _articles(0, 5))
+    for attempt in range(3):  # a fresh store per attempt, in case a run outpaces the kill
+        store = tmp_path / f"store{attempt}"
+        run([small], store)
+        old_version, old_counts = store_version(store), read_manifest(store)["counts"]
+        if _kill_when_new_version_appears(big, store, old_version):
+            break
+    else:
+        pytest.fail("every run finished before it could be killed; no crash was tested")
+    assert store_version(store) == old_version
+    assert read_manifest(store)["counts"] == old_counts
+    assert {name: len(read_table(store, name)) for name in TABLES} == old_counts
+    partial = [p for p in (store / "versions").iterdir() if p.name != old_version]
+    assert len(partial) == 1 and not (partial[0] / "manifest.json").exists()
+    report = run([_csv(tmp_path / "more.csv", _articles(5, 3))], store)
+    assert report.new == 3 and not partial[0].exists()
+
+
+def _kill_when_new_version_appears(big: Path, store: Path, old_version: str) -> bool:
+    """SIGKILL a CLI run as soon as its version directory exists; True if it was mid-write."""
+    versions_dir = store / "versions"
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(big), "--store",
+                                str(store)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        while process.poll() is None:
+            new = [p for p in versions_dir.iterdir() if p.name != old_version]
+            if new:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+                return not (new[0] / "manifest.json").exists()
+            time.sleep(0.001)
+        return False
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
