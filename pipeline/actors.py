@@ -67,6 +67,7 @@ _NOT_FIRST_NAMES = frozenset("""
     Between Both Neither Either Unlike Including Via Visiting Neighbouring Neighboring Northern
     Southern Eastern Western Central North South East West Upper Lower Greater Lake Mount River
     If When While Since After Before During Unless Although Though Because Where Why How What Who
+    Despite Former Then Ex Team Meanwhile However Yet Still Now That This These Those Why Says Said
     Does Did Do Is Was Has Had Have Will Would Can Could Should May Might Must Let Only Even Also
     Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 """.split())
@@ -90,6 +91,8 @@ _TITLE_THEN_ACTOR = re.compile(r"\s+(?:for|of|from|at|in)\s+(?:the\s+)?")
 _TITLE_THEN_PERSON = re.compile(r"[ \t]+")
 _ACTOR_THEN_PERSON_TITLE = re.compile(r"(?:['’]s)?[ \t]+")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?[ \t]+$")
+_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]$")
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][a-z]+")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]is|[Hh]er)\b")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
@@ -597,11 +600,20 @@ def _person_mention(dictionary, text, hits, index, used, day) -> _Mention | None
         if actor and actor.meaning.kind in _ACTOR_KINDS and _ACTOR_THEN_PERSON_TITLE.fullmatch(text, actor.end, start):
             used.add(index - 2)
             start = actor.start
+    elif kind == "surname" and _other_first_name(text, start, {h.end for h in hits[:index]}):
+        return None
     else:
         honorific = _HONORIFIC.search(text, max(0, start - 6), start)
         start = honorific.start() if honorific else start
     used.add(index)
     return _Mention(start, hit.end, _actor_on(person, day), person.name, kind)
+
+
+def _other_first_name(text: str, start: int, mention_ends: set[int]) -> bool:
+    """Whether a bare surname at ``start`` follows a first name that makes it someone else
+    ("Hunter Biden", "Melania Trump"): a capitalised word that ends no mention."""
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return bool(before and before.end(1) not in mention_ends and before.group(1) not in _NOT_FIRST_NAMES)
 
 
 def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
@@ -659,29 +671,46 @@ class _ArticleContext:
         if self.surname_pattern is None:
             return found
         for match in self.surname_pattern.finditer(text):
-            if any(m.start < match.end() and match.start() < m.end for m in mentions):
+            if _overlaps_any(match.start(), match.end(), mentions) or \
+                    _other_first_name(text, match.start(), {m.end for m in mentions}):
                 continue
             person = self.dictionary.people[self.surnames[match.group()]]
             found.append(_Mention(match.start(), match.end(), _actor_on(person, self.day), person.name, "surname"))
         return found
 
     def _pronoun_mentions(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
-        people = [m for m in self.previous + mentions if m.person]
-        if not people:
+        """he/she/him/her/his resolved to the latest person of that gender before it in this
+        sentence, else in the previous one; omitted when nobody fits or when a name the dictionary
+        does not know ("US attorney David Weiss told him") stands between them."""
+        if not any(m.person for m in self.previous + mentions):
             return []
         found = []
         for match in _PRONOUN.finditer(text):
-            if any(m.start < match.end() and match.start() < m.end for m in mentions):
+            if _overlaps_any(match.start(), match.end(), mentions):
                 continue
             gender = _PRONOUN_GENDER[match.group().lower()]
-            here = [m for m in mentions + found if m.person and m.end <= match.start()]
-            for candidates in (here, [m for m in self.previous if m.person]):
-                matching = [m for m in candidates if self.dictionary.people[m.person].gender == gender]
-                if matching:
-                    antecedent = max(matching, key=lambda m: m.end)
-                    found.append(_Mention(match.start(), match.end(), antecedent.actor, antecedent.person, "pronoun"))
-                    break
+            fits = [m for m in mentions + found
+                    if m.person and m.end <= match.start() and self.dictionary.people[m.person].gender == gender]
+            since = max(m.end for m in fits) if fits else 0
+            if not fits:
+                fits = [m for m in self.previous if m.person and self.dictionary.people[m.person].gender == gender]
+            if not fits or _unknown_name_between(text, since, match.start(), mentions):
+                continue
+            antecedent = max(fits, key=lambda m: m.end)
+            found.append(_Mention(match.start(), match.end(), antecedent.actor, antecedent.person, "pronoun"))
         return found
+
+
+def _overlaps_any(start: int, end: int, mentions: list[_Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+def _unknown_name_between(text: str, start: int, end: int, mentions: list[_Mention]) -> bool:
+    """Whether ``text[start:end]`` holds a capitalised name pair outside every mention."""
+    return any(
+        pair.group(1) not in _NOT_FIRST_NAMES and not _overlaps_any(pair.start(), pair.end(), mentions)
+        for pair in _NAME_PAIR.finditer(text, start, end)
+    )
 
 
 def find_mentions(sentences: pd.DataFrame, dates: pd.Series, dictionary: ActorDictionary) -> pd.DataFrame:

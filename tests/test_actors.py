@@ -240,6 +240,14 @@ def test_surname_after_full_name_resolves_in_the_same_article_only(mini):
         ("Rubio", "USA", "Marco Rubio", "surname"), ("Saudi officials", "SAU", None, "role")]
 
 
+def test_surname_after_another_first_name_is_someone_else(mini):
+    assert found(mini, "Hunter Biden met Marco Rubio. Jane Rubio and Putin spoke.", "2022-01-01") == [
+        ("Marco Rubio", None, "Marco Rubio", "person"), ("Putin", "RUS", "Vladimir Putin", "surname")]
+    assert found(mini, "When Biden spoke, Kremlin Putin aides listened.", "2022-01-01") == [
+        ("Biden", "USA", "Joe Biden", "surname"), ("Kremlin", "RUS", None, "institution"),
+        ("Putin", "RUS", "Vladimir Putin", "surname")]
+
+
 def test_listed_surname_resolves_directly(mini):
     assert found(mini, "Zelensky thanked allies.") == [("Zelensky", "UKR", "Volodymyr Zelensky", "surname")]
 
@@ -250,6 +258,12 @@ def test_pronouns_resolve_by_gender_to_the_latest_person(mini):
         ("Kamala Harris", "USA", "Kamala Harris", "person"), ("Antony Blinken", "USA", "Antony Blinken", "person"),
         ("She", "USA", "Kamala Harris", "pronoun"), ("him", "USA", "Antony Blinken", "pronoun"),
         ("his", "USA", "Antony Blinken", "pronoun")]
+
+
+def test_pronoun_after_an_unknown_name_is_omitted(mini):
+    text = "Biden called Putin. US attorney David Weiss told him to wait."
+    assert [(s, t) for s, _, _, t in found(mini, text, "2022-01-01")] == [
+        ("Biden", "surname"), ("Putin", "surname"), ("US", "country")]
 
 
 def test_pronouns_without_antecedent_are_omitted(mini):
