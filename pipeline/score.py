@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, normalize
 
@@ -38,7 +39,8 @@ BEFORE_BUT_WEIGHT = 0.5
 AFTER_BUT_WEIGHT = 1.5
 
 PUNCTUATION = string.punctuation + "“”‘’«»—–…"
-CLAUSE_PUNCTUATION = (",", ";", ":", "—", "–", "(", ")", "“", "”", '"')
+CLAUSE_PUNCTUATION = ',;:—–()“”"'
+"""A token starting or ending with one of these characters borders a clause."""
 CLAUSE_OPENERS = frozenset({
     "and", "but", "or", "nor", "while", "whereas", "although", "though", "because", "since",
     "after", "before", "unless", "if", "when", "where", "who", "whom", "whose", "which", "yet",
@@ -48,6 +50,7 @@ SPEECH_VERBS = frozenset({
     "asked", "insisted", "argued", "explained", "noted", "declared", "announced",
 })
 """Verbs that report speech; each opens a clause and marks the target next to it as the speaker."""
+CLAUSE_BREAKERS = CLAUSE_OPENERS | SPEECH_VERBS
 SPEAKER_REACH = 3
 """A speech verb at most this many words before the target ("said Mr. X") makes it the speaker."""
 _TOKEN = re.compile(r"\S+")
@@ -145,33 +148,44 @@ def default_lexicon() -> Lexicon:
     return load_lexicon(DEFAULT_LEXICON)
 
 
-def _tokens(sentence: str, lexicon: Lexicon) -> list[tuple[int, int, str, str]]:
-    """(start, end, raw token, word) per whitespace token; a multi-word lexicon term is one token."""
+class _Tokens(NamedTuple):
+    """Parallel lists over a sentence's whitespace tokens."""
+
+    starts: list[int]
+    ends: list[int]
+    raws: list[str]
+    """The token as written, punctuation included."""
+    words: list[str]
+    """Punctuation stripped; a multi-word lexicon term is one lower-case word."""
+    lowers: list[str]
+
+
+def _tokens(sentence: str, lexicon: Lexicon) -> _Tokens:
+    """Tokenise like VADER (split on whitespace, strip punctuation), merging multi-word lexicon terms."""
     raw = [(match.start(), match.end(), match.group()) for match in _TOKEN.finditer(sentence)]
     words = [token.strip(PUNCTUATION).replace("’", "'") or token for _, _, token in raw]
-    tokens = []
+    lowers = [word.lower() for word in words]
+    tokens = _Tokens([], [], [], [], [])
     i = 0
     while i < len(raw):
         length = 1
-        if words[i].lower() in lexicon.phrase_starts:
+        if lowers[i] in lexicon.phrase_starts:
             length = next((n for n in lexicon.phrase_lengths
-                           if i + n <= len(raw) and " ".join(words[i:i + n]).lower() in lexicon.terms), 1)
-        if length == 1:
-            tokens.append((*raw[i], words[i]))
-        else:
-            start, end = raw[i][0], raw[i + length - 1][1]
-            tokens.append((start, end, sentence[start:end], " ".join(words[i:i + length]).lower()))
+                           if i + n <= len(raw) and " ".join(lowers[i:i + n]) in lexicon.terms), 1)
+        start, end = raw[i][0], raw[i + length - 1][1]
+        word = words[i] if length == 1 else " ".join(lowers[i:i + length])
+        for column, value in zip(tokens, (start, end, sentence[start:end], word, word.lower())):
+            column.append(value)
         i += length
     return tokens
 
 
-def _valences(words: list[str], lexicon: Lexicon) -> list[float]:
+def _valences(tokens: _Tokens, lexicon: Lexicon) -> list[float]:
     """VADER's per-word valence (negation, boosters, idioms) for each word; 0 for unknown words."""
     analyzer = lexicon.analyzer
-    text = SimpleNamespace(words_and_emoticons=words, is_cap_diff=False)
+    text = SimpleNamespace(words_and_emoticons=tokens.words, is_cap_diff=False)
     valences: list[float] = []
-    for i, word in enumerate(words):
-        lower = word.lower()
+    for i, (word, lower) in enumerate(zip(tokens.words, tokens.lowers)):
         if lower in analyzer.lexicon and lower not in BOOSTER_DICT:
             analyzer.sentiment_valence(0, text, word, i, valences)
         else:
@@ -179,46 +193,43 @@ def _valences(words: list[str], lexicon: Lexicon) -> list[float]:
     return valences
 
 
-def _contrast_weights(lower_words: list[str]) -> list[float]:
+def _contrast_weights(lowers: list[str]) -> list[float]:
     """VADER's "but" rule as weights: before the first "but" 0.5, after it 1.5."""
-    if "but" not in lower_words:
-        return [1.0] * len(lower_words)
-    but = lower_words.index("but")
-    return [BEFORE_BUT_WEIGHT if i < but else AFTER_BUT_WEIGHT if i > but else 0.0
-            for i in range(len(lower_words))]
+    if "but" not in lowers:
+        return [1.0] * len(lowers)
+    but = lowers.index("but")
+    return [BEFORE_BUT_WEIGHT if i < but else AFTER_BUT_WEIGHT if i > but else 0.0 for i in range(len(lowers))]
 
 
-def _clause_ids(tokens: list[tuple[int, int, str, str]], lower_words: list[str]) -> list[int]:
+def _clause_ids(tokens: _Tokens) -> list[int]:
     """Clause number of each token: a clause ends at , ; : dashes, brackets and quotes, and before
     a conjunction, relative pronoun or speech verb."""
     ids = []
     clause = 0
-    for i, (_, _, raw, _) in enumerate(tokens):
-        opens = lower_words[i] in CLAUSE_OPENERS or lower_words[i] in SPEECH_VERBS
-        if i and (opens or raw[0] in CLAUSE_PUNCTUATION):
+    for i, (raw, lower) in enumerate(zip(tokens.raws, tokens.lowers)):
+        if i and (lower in CLAUSE_BREAKERS or raw[0] in CLAUSE_PUNCTUATION):
             clause += 1
         ids.append(clause)
-        if raw[-1] in CLAUSE_PUNCTUATION or raw in ("-", "--"):
+        if raw[-1] in CLAUSE_PUNCTUATION or raw == "-" or raw == "--":
             clause += 1
     return ids
 
 
-def _is_speaker(lower_words: list[str], clauses: list[int], target: list[int]) -> bool:
+def _is_speaker(lowers: list[str], clauses: list[int], target: list[int]) -> bool:
     """Whether the target tokens are the speaker: "X said …", "…, said X", "according to X"."""
     after = target[-1] + 1
-    if after < len(lower_words) and clauses[after] != clauses[target[-1]] and lower_words[after] in SPEECH_VERBS:
+    if after < len(lowers) and clauses[after] != clauses[target[-1]] and lowers[after] in SPEECH_VERBS:
         return True
     before = range(max(0, target[0] - SPEAKER_REACH), target[0])
-    return any(lower_words[i] in SPEECH_VERBS and clauses[i] == clauses[target[0]] for i in before)
+    return any(lowers[i] in SPEECH_VERBS and clauses[i] == clauses[target[0]] for i in before)
 
 
-def _score(tokens: list[tuple[int, int, str, str]], weights: list[float], lexicon: Lexicon) -> TargetScore:
+def _score(tokens: _Tokens, weights: list[float], lexicon: Lexicon) -> TargetScore:
     """Squash the weighted valences into a score and share it out among the words that moved it."""
-    words = [word for *_, word in tokens]
-    valences = _valences(words, lexicon)
-    contrast = _contrast_weights([word.lower() for word in words])
+    valences = _valences(tokens, lexicon)
+    contrast = _contrast_weights(tokens.lowers)
     deltas = [(word, valence * weight * but)
-              for word, valence, weight, but in zip(words, valences, weights, contrast)
+              for word, valence, weight, but in zip(tokens.words, valences, weights, contrast)
               if valence and weight and but]
     total = sum(delta for _, delta in deltas)
     score = normalize(total, VADER_ALPHA)
@@ -230,7 +241,7 @@ def score_text(text: str, lexicon: Lexicon | None = None) -> TargetScore:
     """Sentiment of the whole text, every clause weighing the same."""
     lexicon = lexicon or default_lexicon()
     tokens = _tokens(text, lexicon)
-    return _score(tokens, [1.0] * len(tokens), lexicon)
+    return _score(tokens, [1.0] * len(tokens.words), lexicon)
 
 
 def score_target(sentence: str, target_start: int, target_end: int,
@@ -238,13 +249,13 @@ def score_target(sentence: str, target_start: int, target_end: int,
     """Sentiment toward `sentence[target_start:target_end]`, scoped to the target's clause."""
     lexicon = lexicon or default_lexicon()
     tokens = _tokens(sentence, lexicon)
-    target = [i for i, (start, end, _, _) in enumerate(tokens) if start < target_end and end > target_start]
+    target = [i for i, (start, end) in enumerate(zip(tokens.starts, tokens.ends))
+              if start < target_end and end > target_start]
     if not target:
         raise ValueError(f"target span {target_start}:{target_end} covers no word of the sentence")
-    lower_words = [word.lower() for *_, word in tokens]
-    clauses = _clause_ids(tokens, lower_words)
+    clauses = _clause_ids(tokens)
     target_clauses = {clauses[i] for i in target}
-    outside = scope.speaker_outside if _is_speaker(lower_words, clauses, target) else scope.outside
+    outside = scope.speaker_outside if _is_speaker(tokens.lowers, clauses, target) else scope.outside
     return _score(tokens, [1.0 if clause in target_clauses else outside for clause in clauses], lexicon)
 
 

@@ -6,17 +6,27 @@ per the dataset's readme). Scope weights and thresholds are tuned on `train` onl
 
     python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc          # all splits
     python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --tune   # scope, thresholds from train
+    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --speed  # sentences/s vs bare VADER
 """
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pipeline.score import DEFAULT_SCOPE, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, Scope, score_target
+from pipeline.score import (
+    DEFAULT_SCOPE,
+    NEGATIVE_THRESHOLD,
+    POSITIVE_THRESHOLD,
+    Scope,
+    default_lexicon,
+    score_target,
+    score_text,
+)
 
 CLASSES = ("negative", "neutral", "positive")
 POLARITY_CLASSES = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
@@ -112,17 +122,46 @@ def tune(path_to_newsmtsc_dir: Path | str) -> dict:
     return best
 
 
+def speed(path_to_newsmtsc_dir: Path | str, split: str = "train", repeats: int = 3) -> dict:
+    """Sentences per second on one core (best of `repeats`): score_target per target, score_text and
+    bare VADER `polarity_scores` per distinct sentence."""
+    targets = read_targets(path_to_newsmtsc_dir, split)
+    rows = list(zip(targets["sentence"], targets["start"], targets["end"]))
+    sentences = targets["sentence"].drop_duplicates().tolist()
+    analyzer = default_lexicon().analyzer
+    runs = {
+        "score_target": lambda: [score_target(sentence, start, end) for sentence, start, end in rows],
+        "score_text": lambda: [score_text(sentence) for sentence in sentences],
+        "vader_polarity_scores": lambda: [analyzer.polarity_scores(sentence) for sentence in sentences],
+    }
+    counts = {"score_target": len(rows), "score_text": len(sentences), "vader_polarity_scores": len(sentences)}
+    rates = {}
+    for name, run in runs.items():
+        seconds = []
+        for _ in range(repeats):
+            began = time.perf_counter()
+            run()
+            seconds.append(time.perf_counter() - began)
+        rates[name] = round(counts[name] / min(seconds))
+    return rates
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures of every split, or the thresholds tuned on train with --tune."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="NewsMTSC folder holding original/<split>.jsonl")
     parser.add_argument("--tune", action="store_true", help="search scope weights and class thresholds on train.jsonl")
+    parser.add_argument("--speed", action="store_true", help="sentences per second on train.jsonl")
     args = parser.parse_args(argv)
     try:
         if args.tune:
             best = tune(args.directory)
             print(f"DEFAULT_SCOPE = {best['scope']}\nNEGATIVE_THRESHOLD = {best['negative_threshold']}\n"
                   f"POSITIVE_THRESHOLD = {best['positive_threshold']}\ntrain macro-F1 {best['macro_f1']:.4f}")
+            return 0
+        if args.speed:
+            for name, rate in speed(args.directory).items():
+                print(f"{name}: {rate} sentences/s")
             return 0
         for split in SPLITS:
             result = evaluate_newsmtsc(args.directory, split)
