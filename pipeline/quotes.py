@@ -73,8 +73,10 @@ _CUE_WORDS = (
     "reported", "reports", "scoffed", "laughed", "exhorted", "jokes", "quips", "recounted",
     "thanked", "praised", "criticized", "criticised", "blasted", "slammed", "dismissed", "labeled",
     "labelled", "dubbed", "branded", "termed", "denounced", "condemned", "welcomed", "hailed",
+    "went on", "goes on", "Said", "Says", "conclude", "argue", "write", "note", "add", "warn",
+    "insist", "claim", "explain", "ask", "declare", "respond", "reply",
 )
-_CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + "|".join(w.replace(" ", r"\s+") for w in _CUE_WORDS) + r")\b")
+_CUE = re.compile(r"(?<![\w-])(?:[Aa]ccording\s+to|" + "|".join(w.replace(" ", r"\s+") for w in _CUE_WORDS) + r")\b")
 
 _FILLER_WORDS = (
     "also", "later", "then", "again", "once", "first", "previously", "recently", "repeatedly",
@@ -92,10 +94,13 @@ _CLAUSE_BOUNDARY = re.compile(
     r"[,;:()\[\]" + _MASK + r"—–\n\"“”‘]|\s-+\s|\b(?:that|but|or|because|when|while|as|after|before|if"
     r"|where|since|although|though|whom|who|which|so|then|and)\s"
 )
-_CLAUSE_SUBJECT = re.compile(  # a pronoun, name or short description followed by a lower-case verb
-    r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b"
-    r"|(?:(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,2})?[A-Z][\w.'’-]*(?:\s+(?:(?:of|for|the|and)\s+)*[A-Z][\w.'’-]*)*"
-    r"|(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)(?=\s+[a-z])"
+_VERB_LIKE = (  # a past-tense or 3rd-person verb, to find where a clause's subject ends
+    r"(?:(?:then|also|later|[a-z]{2,}ly)\s+)?(?:[a-z]{2,}(?:ed|s)|went|met|told|made|took|gave|came|spoke"
+    r"|wrote|said|sent|held|left|led|ran|saw|stood|began|became|brought|thought|kept|put|won|lost|sat)\b"
+)
+_CLAUSE_SUBJECT = re.compile(  # the shortest pronoun, name or description followed by a verb
+    r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)|(?:[Tt]he|[Aa]n?|[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,7}?)"
+    r"(?=\s+" + _VERB_LIKE + ")"
 )
 _LEADING_CONNECTIVE = re.compile(
     r"(?:(?:And|But|So|Yet|Still|Then|Now|Later|Meanwhile|However|Also|Instead|Earlier|Separately)\s+)+"
@@ -113,17 +118,18 @@ _NOT_IN_SPEAKER = {
     "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "not", "that",
     "which", "there", "here", "what", "why", "how", "if", "whether", "than", "so", "it's", "it’s",
     "said", "says", "told", "would", "will", "can", "could", "should", "has", "have", "had",
-    "when", "while", "where", "because",
+    "when", "while", "where", "because", "who", "whom", "whose", "which",
 }
 _DANGLING_ENDS = {"the", "a", "an", "of", "for", "to", "with", "in", "on", "at", "by", "from", "and", "or", "but"}
 _NOT_SPEAKER_FIRST = {  # capitalised openers of adverbial clauses, not subjects
     "After", "Before", "When", "While", "In", "On", "At", "During", "Since", "If", "Although", "As",
     "But", "And", "So", "Then", "Also", "However", "Still", "Yet", "For", "With", "From", "By", "To",
-    "Of", "This", "That", "There", "Here", "It", "Asked", "Speaking", "According",
+    "Of", "This", "That", "There", "Here", "Asked", "Speaking", "According",
 }
 _COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*\s*$")
 _LOOSE_ATTRIBUTION = re.compile(  # “…,” she laughed. / “…,” scoffed Arianna Gil.
-    r"[\s,—–-]*(?:(?P<subject>[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+    r"[\s,—–-]*(?:(?P<subject>[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|(?:[Tt]he|[Aa]n?)\s+(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+"
+    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
     r"\s+(?:[a-z]{2,}ly\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b"
     r"|(?P<inverted_verb>[a-z]{3,}ed)\s+(?P<inverted_subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))"
 )
@@ -239,7 +245,7 @@ def _is_speaker(words: list[str]) -> bool:
     if not 0 < len(words) <= _MAX_SPEAKER_WORDS:
         return False
     lowered = [w.lower() for w in words]
-    if any(w in _NOT_IN_SPEAKER for w in lowered) or lowered[-1] in _DANGLING_ENDS:
+    if any(w in _NOT_IN_SPEAKER for w in words) or lowered[-1] in _DANGLING_ENDS:
         return False
     first = words[0]
     if not first[0].isalnum() or first in _NOT_SPEAKER_FIRST:
@@ -420,29 +426,35 @@ class _Article:
         first = self._sentence_of(quote.start)
         last = self._sentence_of(max(quote.start, quote.end - 1))
         sent_floor, sent_ceiling = self.sent_start[first], self.sent_end[last]
+        following = last + 1
+        same_paragraph = following < len(self.sent_start) and self.sent_para[following] == self.sent_para[last]
+        after_ceiling = sent_ceiling
+        if (same_paragraph and _is_blank(self.masked[quote.close:sent_ceiling])
+                and self.text[self.sent_start[following]].islower()):  # “… country!” | said X.
+            after_ceiling = self.sent_end[following]
 
         after, adjacent = None, False
-        for cue in self._cues_between(quote.close, sent_ceiling):
+        for cue in self._cues_between(quote.close, after_ceiling):
             before_cue = self.masked[quote.close:cue.start()].rstrip()
             inverted_ok = _is_blank(before_cue) or before_cue.endswith(",")  # “…” about it, said X
-            after = self._cue_speaker(cue, quote.close, sent_ceiling, inverted_ok)
+            after = self._cue_speaker(cue, quote.close, after_ceiling, inverted_ok)
             if after:
                 adjacent = _is_blank(self.masked[quote.close:min(after.start, cue.start())])
                 break
         if adjacent:
             return self._with_resolution(after)
-        loose = self._loose_attribution(quote, sent_ceiling)
+        loose = self._loose_attribution(quote, after_ceiling)
         if loose:
             return self._with_resolution(loose)
         for cue in reversed(self._cues_between(sent_floor, quote.open)):
-            before = self._cue_speaker(cue, sent_floor, quote.open, False)
+            opens_sentence = _is_blank(self.masked[sent_floor:cue.start()])  # Said X, “…”
+            before = self._cue_speaker(cue, sent_floor, quote.open, opens_sentence)
             if before:
                 return self._with_resolution(before)
         if after:
             return self._with_resolution(after)
 
-        following = last + 1
-        if following < len(self.sent_start) and self.sent_para[following] == self.sent_para[last]:
+        if same_paragraph:
             opening = self._opening_attribution(following)
             if opening:
                 return self._with_resolution(opening)

@@ -1,0 +1,352 @@
+"""Quote detection and speaker attribution (``pipeline.quotes``) and its PolNeAR evaluation."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.evaluation.polnear import evaluate_polnear, main as polnear_main, score_article
+from pipeline.quotes import find_quotes, quote_spans
+from pipeline.schema import MENTIONS, QUOTES
+from pipeline.segment import paragraph_spans, split_sentences
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+NO_MENTIONS = pd.DataFrame(columns=MENTIONS)
+
+
+def mentions_in(text: str, *specs: tuple) -> pd.DataFrame:
+    """A MENTIONS frame from (surface, actor, person, mention_type[, occurrence]) written by hand."""
+    sentences = split_sentences(pd.DataFrame({"article_id": ["a1"], "text": [text]}))
+    rows = []
+    for surface, actor, person, kind, *occurrence in specs:
+        start = -1
+        for _ in range((occurrence or [0])[0] + 1):
+            start = text.index(surface, start + 1)
+        sent_idx = int(sentences[sentences["start"] <= start]["sent_idx"].max())
+        rows.append(("a1", sent_idx, start, start + len(surface), surface, actor, person, kind))
+    return pd.DataFrame(rows, columns=MENTIONS)
+
+
+def quotes_of(text: str, mentions: pd.DataFrame = NO_MENTIONS) -> pd.DataFrame:
+    articles = pd.DataFrame({"article_id": ["a1"], "text": [text]})
+    return find_quotes(articles, split_sentences(articles), mentions)
+
+
+def only(quotes: pd.DataFrame, containing: str) -> pd.Series:
+    rows = quotes[quotes["text"].str.contains(containing, regex=False)]
+    assert len(rows) == 1, quotes[["text", "speaker"]].to_string()
+    return rows.iloc[0]
+
+
+def spans(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in quote_spans(text, paragraph_spans(text))]
+
+
+# --- quote marks -------------------------------------------------------------------------------
+
+def test_curly_quote_offsets_exclude_marks_and_speaker_follows():
+    text = "“We are ready to talk,” Lavrov said on Monday."
+    quote = only(quotes_of(text), "ready")
+    assert quote["text"] == "We are ready to talk,"
+    assert text[quote["start"] - 1] == "“" and text[quote["end"]] == "”"
+    assert (quote["speaker"], quote["cue"]) == ("Lavrov", "said")
+    assert text[quote["speaker_start"]:quote["speaker_end"]] == "Lavrov"
+
+
+def test_straight_quotes_and_inverted_said_with_appositive():
+    text = 'The talks stalled. "Nothing has changed," said Dmitry Peskov, the Kremlin spokesman.'
+    quote = only(quotes_of(text), "Nothing")
+    assert quote["text"] == "Nothing has changed,"
+    assert quote["speaker"] == "Dmitry Peskov"
+
+
+@pytest.mark.parametrize("opening, closing", [("``", "''"), ("''", "''")])
+def test_polnear_style_double_quotes(opening, closing):
+    text = f"{opening}The summit was useful,{closing} the minister said. {opening}We will meet again.{closing}"
+    found = quotes_of(text)
+    assert list(found["text"]) == ["The summit was useful,", "We will meet again."]
+    assert list(found["speaker"]) == ["the minister", "the minister"]
+
+
+def test_apostrophes_are_not_quotes():
+    assert spans("It’s clear that Peskov’s remarks and the leaders’ talks didn't change Kyiv's view.") == []
+    assert spans("It's the ministers' view, and Lavrov's too.") == []
+
+
+def test_balanced_word_bounded_single_quotes_are_quotes():
+    assert spans("Kremlin says the shift 'largely aligns' with its vision") == ["largely aligns"]
+    assert spans("Officials called the plan ‘reckless’ and Moscow’s reply ‘measured’.") == ["reckless", "measured"]
+
+
+def test_single_quotes_inside_double_quotes_belong_to_the_outer_quote():
+    assert spans("“They called it a ‘red line’ for us,” she said.") == ["They called it a ‘red line’ for us,"]
+
+
+def test_quote_spanning_sentences_is_one_quote():
+    text = "“We will not yield. Never. Not now,” the president told reporters in Kyiv."
+    quote = only(quotes_of(text), "yield")
+    assert quote["text"] == "We will not yield. Never. Not now,"
+    assert (quote["speaker"], quote["cue"]) == ("the president", "told")
+
+
+def test_quote_continues_into_the_next_paragraph_that_opens_with_a_mark():
+    text = ("The minister read a statement.\n\n“We have heard the proposal in full.\n\n"
+            "“We will answer it after consultations,” Wang Yi said.\n\nTalks resume in May.")
+    found = quotes_of(text)
+    assert len(found) == 1
+    quote = found.iloc[0]
+    assert text[quote["start"]:].startswith("We have heard")
+    assert quote["text"].endswith("after consultations,")
+    assert quote["speaker"] == "Wang Yi"
+
+
+def test_unclosed_quote_ends_with_its_paragraph_when_the_next_does_not_open_one():
+    text = "Peskov said: “There is no deal yet\n\nTrade talks resume in May."
+    assert spans(text) == ["There is no deal yet"]
+
+
+# --- speaker patterns --------------------------------------------------------------------------
+
+def test_partial_quote_attributed_by_according_to_after_it():
+    text = ("The new U.S. stance signals a shift that “broadly matches” the Kremlin’s view, according to "
+            "a spokesman for the Russian government.")
+    mentions = mentions_in(text, ("a spokesman for the Russian government", "RUS", None, "role"),
+                           ("the Kremlin", "RUS", None, "institution"))
+    quote = only(quotes_of(text, mentions), "broadly")
+    assert quote["text"] == "broadly matches"
+    assert quote["speaker"] == "a spokesman for the Russian government"
+    assert (quote["cue"], quote["speaker_actor"], quote["speaker_person"]) == ("according to", "RUS", None)
+
+
+def test_according_to_before_the_quote():
+    quote = only(quotes_of("According to Maria Zakharova, the move was “a provocation”."), "provocation")
+    assert quote["speaker"] == "Maria Zakharova"
+
+
+def test_apposition_and_said_to_state_television():
+    text = ("“Relations are improving quickly,” Maria Zakharova, the spokeswoman for the Russian "
+            "Foreign Ministry, said to state television on Sunday.")
+    mentions = mentions_in(text, ("Maria Zakharova", "RUS", "Maria Zakharova", "person"),
+                           ("Russian Foreign Ministry", "RUS", None, "institution"))
+    quote = only(quotes_of(text, mentions), "improving")
+    assert quote["speaker"] == "Maria Zakharova"
+    assert (quote["speaker_person"], quote["speaker_actor"]) == ("Maria Zakharova", "RUS")
+
+
+@pytest.mark.parametrize("sentence, speaker, cue", [
+    ("Sergey Lavrov told state television that the talks were “useful”.", "Sergey Lavrov", "told"),
+    ("“We expect more,” Kaja Kallas added.", "Kaja Kallas", "added"),
+    ("Wang Yi wrote that the region needed “calm heads”.", "Wang Yi", "wrote"),
+    ("The State Department said in a statement that the vote was “deeply flawed”.", "The State Department", "said"),
+    ("“A good day for peace,” the prime minister tweeted.", "the prime minister", "tweeted"),
+    ("Peskov has also repeatedly warned of “serious consequences”.", "Peskov", "warned"),
+    ("“This changes nothing,” says Volodymyr Zelenskyy.", "Volodymyr Zelenskyy", "says"),
+    ("“Enough,” she sighed.", "she", "sighed"),
+])
+def test_cue_forms(sentence, speaker, cue):
+    quote = quotes_of(sentence).iloc[0]
+    assert (quote["speaker"], quote["cue"]) == (speaker, cue)
+
+
+def test_coordinated_verbs_share_their_subject():
+    text = "Trump and JD Vance accused Kyiv of ingratitude and claimed it was “gambling” with lives."
+    assert only(quotes_of(text), "gambling")["speaker"] == "Trump and JD Vance"
+
+
+def test_participle_cue_takes_the_main_clause_subject():
+    text = "After the vote, the Chinese foreign minister rejected the sanctions, saying “they will fail”."
+    assert only(quotes_of(text), "fail")["speaker"] == "the Chinese foreign minister"
+
+
+def test_transcript_lines():
+    text = "LAVROV: We are open to dialogue.\nBLINKEN: Then show it.\nLavrov: “We have shown it.”"
+    found = quotes_of(text)
+    assert list(found["text"]) == ["We are open to dialogue.", "Then show it.", "We have shown it."]
+    assert list(found["speaker"]) == ["LAVROV", "BLINKEN", "Lavrov"]
+    assert set(found["cue"]) == {":"}
+
+
+def test_labels_that_are_not_speakers_are_ignored():
+    assert quotes_of("Update: The talks were postponed.\nPhoto: Delegates in Geneva.").empty
+
+
+def test_next_sentence_opening_with_an_attribution():
+    text = "“Sanctions will never work against us.” Lavrov said this in Minsk on Monday. Talks went on."
+    quote = only(quotes_of(text), "Sanctions")
+    assert (quote["speaker"], quote["cue"]) == ("Lavrov", "said")
+
+
+def test_consecutive_quote_continues_the_previous_speaker():
+    text = "“We welcome the talks,” Peskov said on Sunday. “This is a good start.”\n\nMarkets rose."
+    quote = only(quotes_of(text), "good start")
+    assert quote["speaker"] == "Peskov"
+    assert text[quote["speaker_start"]:quote["speaker_end"]] == "Peskov"
+
+
+def test_previous_sentence_attribution():
+    text = "Wang Yi said on Tuesday that relations were stable. “Our doors remain open.”"
+    assert only(quotes_of(text), "doors")["speaker"] == "Wang Yi"
+
+
+def test_later_attribution_in_the_sentence_is_used_only_without_an_earlier_one():
+    text = "Erdogan said the plan was “a disaster” and Mitsotakis said it was fine."
+    assert only(quotes_of(text), "disaster")["speaker"] == "Erdogan"
+
+
+def test_quote_without_attribution_has_no_speaker():
+    quote = quotes_of("The so-called “peace plan” was published on Friday.").iloc[0]
+    assert quote["text"] == "peace plan"
+    assert pd.isna(quote["speaker"]) and quote["speaker_start"] == -1 and quote["speaker_end"] == -1
+    assert pd.isna(quote["speaker_actor"]) and pd.isna(quote["cue"])
+
+
+# --- resolution through mentions ---------------------------------------------------------------
+
+def test_pronoun_resolves_to_the_nearest_preceding_person():
+    text = "Dmitry Peskov spoke after Olaf Scholz left. Later Peskov met reporters. “We are ready,” he said."
+    mentions = mentions_in(text, ("Dmitry Peskov", "RUS", "Dmitry Peskov", "person"),
+                           ("Olaf Scholz", "DEU", "Olaf Scholz", "person"),
+                           ("Peskov", "RUS", "Dmitry Peskov", "surname", 1))
+    quote = only(quotes_of(text, mentions), "ready")
+    assert quote["speaker"] == "he"
+    assert (quote["speaker_person"], quote["speaker_actor"]) == ("Dmitry Peskov", "RUS")
+
+
+def test_pronoun_mention_overlapping_the_speaker_wins():
+    text = "Olaf Scholz met Emmanuel Macron. “We agree,” he said."
+    mentions = mentions_in(text, ("Olaf Scholz", "DEU", "Olaf Scholz", "person"),
+                           ("Emmanuel Macron", "FRA", "Emmanuel Macron", "person"),
+                           ("he", "DEU", "Olaf Scholz", "pronoun"))
+    quote = only(quotes_of(text, mentions), "agree")
+    assert (quote["speaker_person"], quote["speaker_actor"]) == ("Olaf Scholz", "DEU")
+
+
+def test_they_after_a_role_mention_resolves_to_the_role_actor():
+    text = ("A senior Kremlin official spoke after meeting Donald Trump's envoy. "
+            "They said they valued the envoy's “businesslike tone”.")
+    mentions = mentions_in(text, ("A senior Kremlin official", "RUS", None, "role"),
+                           ("Donald Trump", "USA", "Donald Trump", "person"))
+    quote = only(quotes_of(text, mentions), "businesslike")
+    assert (quote["speaker"], quote["speaker_actor"], quote["speaker_person"]) == ("They", "RUS", None)
+
+
+def test_description_resolves_through_the_institution_it_names():
+    text = "The deputy chair of the Russian Security Council said the plan was “200 percent wrong”."
+    mentions = mentions_in(text, ("Russian Security Council", "RUS", None, "institution"))
+    quote = only(quotes_of(text, mentions), "percent")
+    assert quote["speaker"] == "The deputy chair of the Russian Security Council"
+    assert (quote["speaker_actor"], quote["speaker_person"]) == ("RUS", None)
+
+
+def test_without_mentions_speakers_are_found_but_not_resolved():
+    quote = quotes_of("“We will respond,” Lavrov said.").iloc[0]
+    assert quote["speaker"] == "Lavrov"
+    assert pd.isna(quote["speaker_person"]) and pd.isna(quote["speaker_actor"])
+
+
+# --- table contract ----------------------------------------------------------------------------
+
+def test_rows_follow_the_contract_for_several_articles():
+    articles = pd.DataFrame({
+        "article_id": ["x", "y", "z"],
+        "text": ["“One,” Peskov said. “Two,” Lavrov said.", "No quotes at all here.", "Rubio said “three”."],
+    })
+    found = find_quotes(articles, split_sentences(articles), NO_MENTIONS)
+    assert list(found.columns) == QUOTES
+    assert list(zip(found["article_id"], found["quote_idx"], found["text"])) == [
+        ("x", 0, "One,"), ("x", 1, "Two,"), ("z", 0, "three")]
+    texts = dict(zip(articles["article_id"], articles["text"]))
+    for row in found.itertuples():
+        assert texts[row.article_id][row.start:row.end] == row.text
+        assert texts[row.article_id][row.speaker_start:row.speaker_end] == row.speaker
+    assert list(found["sent_idx"]) == [0, 1, 0]
+
+
+def test_no_articles_gives_an_empty_table_with_the_contract_columns():
+    articles = pd.DataFrame({"article_id": [], "text": []})
+    found = find_quotes(articles, split_sentences(articles), NO_MENTIONS)
+    assert found.empty and list(found.columns) == QUOTES
+
+
+# --- seed article (facts from ../shared/seed/gold.json; text read at run time) -----------------
+
+def _seed_quotes(shared: Path, mentions_for=None):
+    text = (shared / "seed" / "article.txt").read_text(encoding="utf-8")
+    gold = json.loads((shared / "seed" / "gold.json").read_text(encoding="utf-8"))
+    articles = pd.DataFrame({"article_id": ["seed"], "text": [text],
+                             "date": [pd.Timestamp(gold["article"]["date"], tz="UTC")]})
+    sentences = split_sentences(articles)
+    mentions = mentions_for(sentences, articles) if mentions_for else NO_MENTIONS
+    found = find_quotes(articles, sentences, mentions)
+    covering = []
+    for quote in gold["quotes"]:
+        at = text.index(quote["text"])
+        rows = found[(found["start"] <= at) & (found["end"] >= at + len(quote["text"]))]
+        covering.append((quote, rows.iloc[0] if len(rows) else None))
+    return covering
+
+
+def test_seed_article_quotes_and_speaker_texts(shared_dir):
+    covering = _seed_quotes(shared_dir)
+    assert all(row is not None for _, row in covering), "every gold quote is found"
+    # Facts of the annotation: the named speaker's surname (or the description's head) is in our speaker.
+    expected_word = {"Dmitry Peskov": "Peskov", "Sergey Lavrov": "Lavrov", "Marco Rubio": "Rubio",
+                     "Donald Trump": "Trump", "deputy chair of the Russian Security Council": "deputy chair"}
+    right = sum(
+        isinstance(row["speaker"], str) and expected_word.get(gold["speaker"], "\0") in row["speaker"]
+        for gold, row in covering
+    )
+    # The first quote names Peskov only as "a spokesman ...", the last two "a senior Kremlin official"
+    # and "They"; "dictator" is Trump's by the annotation but grammatically the deputy chair's.
+    assert right >= 9
+
+
+def test_seed_article_speaker_actors_with_real_mentions(shared_dir):
+    actors = pytest.importorskip("pipeline.actors")
+    try:
+        dictionary = actors.load_dictionary()
+    except (OSError, ValueError) as error:
+        pytest.skip(f"actor dictionary not usable yet: {error}")
+
+    def real_mentions(sentences, articles):
+        return actors.find_mentions(sentences, articles.set_index("article_id")["date"], dictionary)
+
+    covering = _seed_quotes(shared_dir, real_mentions)
+    right = sum(row is not None and row["speaker_actor"] == gold["speaker_actor"] for gold, row in covering)
+    assert right >= 12, [(g["text"][:20], r["speaker"], r["speaker_actor"]) for g, r in covering]
+
+
+# --- PolNeAR evaluation ------------------------------------------------------------------------
+
+def test_score_article_counts_on_a_hand_made_annotation():
+    text = "“We will win,” Smith said. Jones thinks it is over. “Maybe,” a voter said."
+    quotes = quotes_of(text)
+    source_smith = [text.index("Smith"), text.index("Smith") + 5]
+    attributions = [
+        {"source": {"spans": [source_smith]}, "content": {"spans": [[0, 14]]}},
+        {"source": {"spans": [[27, 32]]}, "content": {"spans": [[40, 50]]}},  # paraphrase: not direct
+        {"source": {"spans": [[0, 2]]}, "content": {"spans": [[text.index("“Maybe"), text.index("a voter") - 1]]}},
+        {"source": None, "content": {"spans": [[text.index("“Maybe"), text.index("a voter") - 1]]}},
+    ]
+    counts = score_article(text, attributions, quotes)
+    assert counts == dict(gold=3, found=3, with_source=2, found_with_source=2, speaker_right=1,
+                          ours=2, ours_in_gold=2)
+
+
+def test_polnear_bad_inputs_give_one_line_errors(tmp_path, capsys):
+    with pytest.raises(ValueError, match="polnear_attributions.jsonl.gz: not found"):
+        evaluate_polnear(tmp_path, "dev")
+    with pytest.raises(ValueError, match="split 'valid' is not one of train, dev, test"):
+        evaluate_polnear(tmp_path, "valid")
+    (tmp_path / "polnear_attributions.jsonl.gz").write_bytes(__import__("gzip").compress(b'{"split": "dev"\n'))
+    assert polnear_main([str(tmp_path), "--split", "dev"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "polnear_attributions.jsonl.gz:1: not JSON" in error
+
+
+def test_polnear_dev_speaker_accuracy(shared_dir):
+    result = evaluate_polnear(shared_dir / "data" / "polnear", "dev")
+    assert result["articles"] == 84 and result["gold_direct_quotes"] > 200
+    assert result["quote_recall"] >= 0.95
+    assert result["speaker_accuracy"] >= 0.85
