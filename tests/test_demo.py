@@ -13,8 +13,18 @@ import pandas as pd
 import pytest
 
 from pipeline.demo import (
-    ACTORS, COLUMNS, DEMO_CORPUS, DEMO_URL, EVENTS, OFFICES, OUTLETS, PAIR_IDS, article_plan, generate_corpus,
-    load_events, main,
+    ACTORS,
+    COLUMNS,
+    DEMO_CORPUS,
+    DEMO_URL,
+    EVENTS,
+    OFFICES,
+    OUTLETS,
+    PAIR_IDS,
+    article_plan,
+    generate_corpus,
+    load_events,
+    main,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +109,7 @@ def test_at_least_12_directed_pairs_with_both_actors_named(shipped):
     pairs = shipped["title"].map(_directed_pair)
     assert pairs.notna().all(), shipped.loc[pairs.isna(), "title"].head().tolist()
     counts = pairs.value_counts()
-    for pair, n in counts.items():
+    for pair in counts.index:
         source, target = (ACTORS[a] for a in pair.split(">"))
         texts = shipped.loc[pairs == pair, "text"]
         named = texts.map(lambda t, s=source, g=target: any(f in t for f in s.subjects + s.objects + (s.officials,))
