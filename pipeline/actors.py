@@ -506,9 +506,21 @@ def _hits(automaton: ahocorasick.Automaton, text: str) -> list[_Hit]:
         return hits
     chosen = []
     for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
-        if not any(_overlaps(hit, other) for other in blockers) and not any(_overlaps(hit, other) for other in chosen):
+        if any(_overlaps(hit, other) for other in blockers):
+            continue
+        clashes = [index for index, other in enumerate(chosen) if _overlaps(hit, other)]
+        if not clashes:
             chosen.append(hit)
+        elif len(clashes) == 1 and _same_person(hit, chosen[clashes[0]]):
+            other = chosen[clashes[0]]  # "President Xi" + "Xi Jinping" = "President Xi Jinping"
+            chosen[clashes[0]] = _Hit(min(hit.start, other.start), max(hit.end, other.end),
+                                      Surface("person", other.meaning.key))
     return sorted(chosen)
+
+
+def _same_person(a: _Hit, b: _Hit) -> bool:
+    return a.meaning.kind in ("person", "surname") and b.meaning.kind in ("person", "surname") \
+        and a.meaning.key == b.meaning.key
 
 
 def _overlaps(a, b) -> bool:
@@ -593,20 +605,30 @@ def _person_mention(dictionary, text, hits, index, used, day) -> _Mention | None
         return None
     start, kind = hit.start, hit.meaning.kind
     title = hits[index - 1] if index else None
+    actor_index = None
     if title and title.meaning.kind == "title" and _TITLE_THEN_PERSON.fullmatch(text, title.end, start):
         used.add(index - 1)
-        start, kind = title.start, "person"
-        actor = hits[index - 2] if index > 1 else None
-        if actor and actor.meaning.kind in _ACTOR_KINDS and _ACTOR_THEN_PERSON_TITLE.fullmatch(text, actor.end, start):
-            used.add(index - 2)
-            start = actor.start
+        start, kind, actor_index = title.start, "person", index - 2
+    elif _starts_with_title(dictionary, text, hit):
+        actor_index = index - 1
     elif kind == "surname" and _other_first_name(text, start, {h.end for h in hits[:index]}):
         return None
     else:
         honorific = _HONORIFIC.search(text, max(0, start - 6), start)
         start = honorific.start() if honorific else start
+    actor = hits[actor_index] if actor_index is not None and actor_index >= 0 else None
+    if actor and actor.meaning.kind in _ACTOR_KINDS and _ACTOR_THEN_PERSON_TITLE.fullmatch(text, actor.end, start):
+        used.add(actor_index)
+        start = actor.start
     used.add(index)
     return _Mention(start, hit.end, _actor_on(person, day), person.name, kind)
+
+
+def _starts_with_title(dictionary: ActorDictionary, text: str, hit: _Hit) -> bool:
+    """Whether a person's surface begins with a title word ("President Xi", "Chancellor Scholz")."""
+    first_word = text[hit.start:hit.end].split(" ", 1)[0]
+    meaning = dictionary.surfaces.get(first_word)
+    return meaning is not None and meaning.kind == "title"
 
 
 def _other_first_name(text: str, start: int, mention_ends: set[int]) -> bool:

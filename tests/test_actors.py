@@ -436,3 +436,18 @@ def test_role_holder_prefers_the_exact_title_over_synonyms(tmp_path):
     assert dictionary.holder("RUS", "spokeswoman", pd.Timestamp("2025-01-01").date()) == "Maria Zakharova"
     assert dictionary.holder("RUS", "minister of foreign affairs", pd.Timestamp("2025-01-01").date()) == "Sergey Lavrov"
     assert dictionary.holder("RUS", "spokesman", pd.Timestamp("2010-01-01").date()) is None
+
+
+def test_overlapping_variants_of_one_person_merge(tmp_path):
+    text = GOOD.replace("  - id: UKR\n", "  - id: CHN\n    name: China\n    demonyms: [Chinese]\n  - id: UKR\n").replace(
+        "people:\n", """people:
+  - name: Xi Jinping
+    variants: [Xi, President Xi]
+    gender: m
+    roles: [{actor: CHN, title: president, start: 2013-03-14}]
+""")
+    dictionary = load_dictionary(write(tmp_path, text))
+    assert found(dictionary, "Chinese President Xi Jinping met them. Xi left.") == [
+        ("Chinese President Xi Jinping", "CHN", "Xi Jinping", "person"), ("Xi", "CHN", "Xi Jinping", "surname")]
+    assert found(dictionary, "The Chinese President Xi spoke.") == [
+        ("Chinese President Xi", "CHN", "Xi Jinping", "person")]
