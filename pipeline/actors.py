@@ -757,8 +757,8 @@ def find_mentions(sentences: pd.DataFrame, dates: pd.Series, dictionary: ActorDi
         name: pd.Series(values, dtype=object if name in ("actor", "person") else None)
         for name, values in zip(MENTIONS, columns)
     })
-    return frame.astype({"article_id": sentences["article_id"].dtype, "sent_idx": "int32", "start": "int64", "end": "int64",
-                         "surface": "str", "mention_type": "str"})
+    return frame.astype({"article_id": sentences["article_id"].dtype, "sent_idx": "int32", "start": "int64",
+                         "end": "int64", "surface": "str", "mention_type": "str"})
 
 
 def _generated_sentences(dictionary: ActorDictionary, count: int, seed: int = 7) -> list[str]:

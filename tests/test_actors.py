@@ -15,7 +15,7 @@ from pipeline.actors import (
     load_dictionary,
     resolve_person,
 )
-from pipeline.schema import MENTIONS, MENTION_TYPES
+from pipeline.schema import MENTION_TYPES, MENTIONS
 from pipeline.segment import split_sentences
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "actors_mini.yaml"
@@ -88,7 +88,8 @@ def test_case_sensitive_us_china_turkey(mini):
 
 def test_word_boundaries(mini):
     assert actors_in(mini, "USAID funds a Parisian chadian-style Russiagate show.") == []
-    assert actors_in(mini, "The U.S.-led coalition and pro-Russian groups met.") == [("U.S.", "USA"), ("Russian", "RUS")]
+    assert actors_in(mini, "The U.S.-led coalition and pro-Russian groups met.") == [
+        ("U.S.", "USA"), ("Russian", "RUS")]
 
 
 def test_longest_match_wins(mini):
@@ -339,7 +340,8 @@ def test_good_dictionary_loads_with_version(tmp_path):
     ("gender: m", "gender: x", 15, "people[0].gender 'x' must be m or f"),
     ("variants: [Putin]", "variants: [Russian]", 14,
      "people[0].variants[0] 'Russian' already stands for demonym of RUS (line 5)"),
-    ("    aliases: [EU]", "    aliases: [Ukraine]", 11, "blocs[0].aliases[0] 'Ukraine' already stands for country of UKR"),
+    ("    aliases: [EU]", "    aliases: [Ukraine]", 11,
+     "blocs[0].aliases[0] 'Ukraine' already stands for country of UKR"),
     ("    name: Ukraine\n", "    demonyms: [Ukrainian]\n", 6, "countries[1]: missing key 'name'"),
     ("    name: Ukraine\n", "    name: Ukraine\n    capital: [Kyiv]\n", 8, "countries[1]: unknown key 'capital'"),
     ('version: "t"', "version: 2026.11", 1, "version must be a non-empty string"),
@@ -439,8 +441,8 @@ def test_role_holder_prefers_the_exact_title_over_synonyms(tmp_path):
 
 
 def test_overlapping_variants_of_one_person_merge(tmp_path):
-    text = GOOD.replace("  - id: UKR\n", "  - id: CHN\n    name: China\n    demonyms: [Chinese]\n  - id: UKR\n").replace(
-        "people:\n", """people:
+    china = "  - id: CHN\n    name: China\n    demonyms: [Chinese]\n"
+    text = GOOD.replace("  - id: UKR\n", china + "  - id: UKR\n").replace("people:\n", """people:
   - name: Xi Jinping
     variants: [Xi, President Xi]
     gender: m
