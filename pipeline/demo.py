@@ -375,12 +375,29 @@ N_TONES = 10  # normal draws per article for sentence polarity
 
 # --- plan ------------------------------------------------------------------------------------------
 
+class EventsError(ValueError):
+    """A problem in the events file, as one line: ``file:line: reason``."""
+
+
 def load_events(path: Path = EVENTS) -> pd.DataFrame:
-    """``data/events.csv`` with ``date`` parsed (UTC) and ``pairs`` split into a tuple of pair ids."""
-    events = pd.read_csv(path, dtype=str, keep_default_na=False)
-    events["date"] = pd.to_datetime(events["date"], format="%Y-%m-%d", utc=True)
-    events["pairs"] = events["pairs"].map(lambda cell: tuple(cell.split(";")))
-    return events
+    """The events file (``date,title,pairs,description``) with ``date`` parsed to UTC and ``pairs``
+    split into a tuple of known pair ids; any problem raises ``EventsError`` naming file and line."""
+    try:
+        events = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise EventsError(f"{path}: unreadable: {str(error).splitlines()[0]}") from None
+    missing = [c for c in ("date", "title", "pairs", "description") if c not in events.columns]
+    if missing:
+        raise EventsError(f"{path}:1: missing column '{missing[0]}'")
+    dates = pd.to_datetime(events["date"], format="%Y-%m-%d", utc=True, errors="coerce")
+    pairs = events["pairs"].map(lambda cell: tuple(cell.split(";")))
+    for row, (when, raw, ids) in enumerate(zip(dates, events["date"], pairs, strict=True), start=2):
+        if pd.isna(when):
+            raise EventsError(f"{path}:{row}: not a YYYY-MM-DD date: {raw!r}")
+        unknown = [pair for pair in ids if pair not in PAIRS]
+        if unknown:
+            raise EventsError(f"{path}:{row}: unknown pair {unknown[0]!r} (known: {', '.join(PAIR_IDS)})")
+    return events.assign(date=dates, pairs=pairs)
 
 
 def _day_index(days: pd.DatetimeIndex, when: str) -> int:
@@ -666,9 +683,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--start: not a YYYY-MM-DD date: {args.start!r}")
 
     began = time.perf_counter()
-    corpus = generate_corpus(args.articles, args.start, args.months, args.seed)
+    try:
+        corpus = generate_corpus(args.articles, args.start, args.months, args.seed)
+    except (ValueError, OSError) as error:  # DictionaryError and EventsError are ValueErrors
+        print(f"pipeline.demo: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
     generated = time.perf_counter() - began
-    write_jsonl(corpus, args.out)
+    try:
+        write_jsonl(corpus, args.out)
+    except OSError as error:
+        print(f"pipeline.demo: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 2
     written = time.perf_counter() - began - generated
     plan = article_plan(args.articles, args.start, args.months, args.seed)
     per_month = corpus["date"].dt.strftime("%Y-%m").value_counts()

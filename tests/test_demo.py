@@ -254,3 +254,38 @@ def test_the_pipeline_finds_the_planted_pairs_and_the_shift(shipped):
     rus_usa = directed[(directed["source_actor"] == "RUS") & (directed["target_actor"] == "USA")]
     assert rus_usa[rus_usa["date"] < "2025-01-20"]["score"].mean() < -0.2
     assert rus_usa[(rus_usa["date"] > "2025-02-12") & (rus_usa["date"] < "2025-08-15")]["score"].mean() > 0.1
+
+
+def test_cli_reports_an_unwritable_output_in_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.demo", "--articles", "5", "--out", str(blocker / "x.jsonl")],
+        cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert f"cannot write {blocker / 'x.jsonl'}" in result.stderr
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("2025-02-30,A title,RUS>USA,Some description of the event.", "2: not a YYYY-MM-DD date: '2025-02-30'"),
+    ("2025-02-03,A title,RUS>FRA,Some description of the event.", "2: unknown pair 'RUS>FRA'"),
+])
+def test_bad_events_file_gives_file_line_and_reason(tmp_path, row, reason):
+    from pipeline.demo import EventsError
+
+    path = tmp_path / "events.csv"
+    path.write_text("date,title,pairs,description\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(EventsError) as caught:
+        load_events(path)
+    assert str(caught.value).startswith(f"{path}:{reason}")
+    assert "\n" not in str(caught.value)
+
+
+def test_events_file_without_a_column_is_rejected(tmp_path):
+    from pipeline.demo import EventsError
+
+    path = tmp_path / "events.csv"
+    path.write_text("date,title,description\n2025-01-01,A,B\n", encoding="utf-8")
+    with pytest.raises(EventsError, match=r":1: missing column 'pairs'"):
+        load_events(path)
