@@ -22,6 +22,7 @@ from pathlib import Path
 
 import feedparser
 import lxml.html
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -155,7 +156,8 @@ def _read_csv(data: bytes, path: Path) -> pd.DataFrame:
         delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
     try:
         frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=object, keep_default_na=False,
-                            na_values=[""], encoding="utf-8", encoding_errors="surrogateescape")
+                            na_values=[""], encoding="utf-8-sig",
+                            encoding_errors="surrogateescape")
     except pd.errors.EmptyDataError:
         return _numbered(pd.DataFrame())
     except (pd.errors.ParserError, ValueError) as error:
@@ -165,7 +167,7 @@ def _read_csv(data: bytes, path: Path) -> pd.DataFrame:
 
 def _read_json(data: bytes, path: Path) -> pd.DataFrame:
     try:
-        items = json.loads(data.decode("utf-8", "surrogateescape"))
+        items = json.loads(data.decode("utf-8-sig", "surrogateescape"))
     except json.JSONDecodeError as error:
         raise InputError(path, f"invalid JSON: {error}") from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -175,7 +177,7 @@ def _read_json(data: bytes, path: Path) -> pd.DataFrame:
 
 def _read_jsonl(data: bytes, path: Path) -> pd.DataFrame:
     records, rows = [], []
-    for number, line in enumerate(data.decode("utf-8", "surrogateescape").splitlines(), 1):
+    for number, line in enumerate(data.decode("utf-8-sig", "surrogateescape").splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -255,7 +257,7 @@ def _read_text_folder(folder: Path) -> list[tuple[str, pd.DataFrame]]:
 
 def _read_text_file(data: bytes, path: Path) -> pd.DataFrame:
     """One article from a .txt/.md file: YAML front matter, date from the name, first heading."""
-    content = data.decode("utf-8", "surrogateescape").lstrip("\ufeff")
+    content = data.decode("utf-8-sig", "surrogateescape")
     meta: dict = {}
     match = FRONT_MATTER.match(content)
     if match:
@@ -366,14 +368,14 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def _tidy_extra(values: pd.Series) -> pd.Series:
-    """Extra columns stay as read, except mixed/nested object values, which become text."""
-    if values.dtype != object:
-        return values
+    """Extra columns as text (nested values as JSON), so that any inputs concatenate and store."""
     def cell(value):
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
         if isinstance(value, (list, dict)):
             return json.dumps(value, default=str, ensure_ascii=False)
-        return value if value is None or isinstance(value, str) else str(value)
-    return values.map(cell).astype("str")
+        return value
+    return values.astype(object).map(cell).astype("str")
 
 
 def _replace_undecodable(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +22,12 @@ from pipeline.analyse import analyse, versions
 from pipeline.load import empty_articles, load_input
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
 from pipeline.store import (
-    REJECTED_COLUMNS, TABLES, current_version_dir, read_manifest, read_rejected, read_table,
+    REJECTED_COLUMNS,
+    TABLES,
+    current_version_dir,
+    read_manifest,
+    read_rejected,
+    read_table,
     write_version,
 )
 from pipeline.validate import MAX_CHARS, validate
@@ -104,13 +109,13 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
     clock.lap("load")
 
     stored = _read_stored(store)
-    clock.lap("read store")
     analysis_versions = versions()
+    clock.lap("read store")
     reuse = stored is not None and all(
         str(stored["manifest"].get(name)) == value for name, value in analysis_versions.items())
     accepted, rejected = validate(articles, max_chars=max_chars,
                                   stored=stored["articles"] if stored else None)
-    run_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    run_at = datetime.now(UTC).isoformat(timespec="seconds")
     rejected = rejected.assign(run_at=run_at)
     new_articles = accepted[~accepted["unchanged"]].drop(columns="unchanged")
     clock.lap("validate")

@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -88,7 +88,7 @@ def write_version(store_dir: str | Path, tables: dict[str, pd.DataFrame],
     if missing:
         raise ValueError(f"write_version: missing tables {missing}")
     store = Path(store_dir)
-    created_at = datetime.now(timezone.utc)
+    created_at = datetime.now(UTC)
     version_id = f"{created_at:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
     version_dir = store / VERSIONS / version_id
     version_dir.mkdir(parents=True)

@@ -232,3 +232,23 @@ def test_unreadable_inputs_raise_one_line_input_errors(tmp_path, name, content, 
     message = str(error.value)
     assert message.startswith(f"{path}: ") and reason in message and "\n" not in message
     assert isinstance(error.value, ValueError)
+
+
+def test_byte_order_marks_are_ignored(tmp_path):
+    csv_path, json_path = tmp_path / "bom.csv", tmp_path / "bom.json"
+    csv_path.write_bytes(b"\xef\xbb\xbfdate,text\n2025-03-04,Chile thanked Peru.\n")
+    json_path.write_bytes(b'\xef\xbb\xbf[{"date": "2025-03-04", "text": "Chile thanked Peru."}]')
+    for path in (csv_path, json_path):
+        assert load_input(path)["date"].tolist() == [pd.Timestamp("2025-03-04", tz="UTC")]
+
+
+def test_extra_columns_become_text_so_inputs_concatenate(tmp_path):
+    json_path, parquet_path = tmp_path / "extra.json", tmp_path / "extra.parquet"
+    json_path.write_text(json.dumps([{"date": "2025-03-04", "text": "One.", "page": 3,
+                                      "tags": ["a", "b"]}]))
+    pd.DataFrame({"date": ["2025-03-05"], "text": ["Two."], "page": [4.5],
+                  "tags": [["c"]]}).to_parquet(parquet_path)
+    both = pd.concat([load_input(json_path), load_input(parquet_path)], ignore_index=True)
+    assert both["page"].tolist() == ["3", "4.5"]
+    assert both["tags"].tolist() == ['["a", "b"]', '["c"]']
+    both.to_parquet(tmp_path / "stored.parquet")

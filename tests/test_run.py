@@ -14,7 +14,12 @@ import pytest
 from pipeline.analyse import versions
 from pipeline.run import CHUNK_ARTICLES, ensure_store, run
 from pipeline.store import (
-    TABLES, current_version_dir, read_manifest, read_rejected, read_table, store_version,
+    TABLES,
+    current_version_dir,
+    read_manifest,
+    read_rejected,
+    read_table,
+    store_version,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,15 @@ import pytest
 
 from pipeline.schema import DYADS
 from pipeline.store import (
-    REJECTED_COLUMNS, TABLES, current_version_dir, read_manifest, read_rejected, read_table,
-    store_version, table_path, write_version,
+    REJECTED_COLUMNS,
+    TABLES,
+    current_version_dir,
+    read_manifest,
+    read_rejected,
+    read_table,
+    store_version,
+    table_path,
+    write_version,
 )
 
 

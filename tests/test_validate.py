@@ -81,8 +81,7 @@ def test_duplicates_against_the_store(loaded):
 
 
 def _every_fixture(tmp_path):
-    for path in sorted(FIXTURES.iterdir()):
-        yield path
+    yield from sorted(FIXTURES.iterdir())
     plain = tmp_path / "plain.csv"
     plain.write_text("date,text\n2025-03-04,One.\n2025-03-04,one\n,Three.\n")
     yield plain
