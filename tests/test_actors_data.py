@@ -137,7 +137,7 @@ def test_no_surface_names_two_actors(surface_owners):
     ("Russian Defence Ministry", "RUS"), ("Russian Defense Ministry", "RUS"), ("Chinese government", "CHN"),
     ("Chinese foreign ministry", "CHN"), ("Zhongnanhai", "CHN"), ("White House", "USA"),
     ("State Department", "USA"), ("Pentagon", "USA"), ("U.S. government", "USA"), ("US government", "USA"),
-    ("Downing Street", "GBR"), ("Foreign Office", "GBR"), ("Whitehall", "GBR"), ("Élysée", "FRA"),
+    ("Downing Street", "GBR"), ("Foreign Office", "GBR"), ("Foreign, Commonwealth and Development Office", "GBR"), ("Whitehall", "GBR"), ("Élysée", "FRA"),
     ("Elysee Palace", "FRA"), ("Quai d'Orsay", "FRA"), ("Bankova", "UKR"), ("Knesset", "ISR"),
     ("Bundestag", "DEU"), ("Washington", "USA"), ("Moscow", "RUS"), ("Kyiv", "UKR"), ("Kiev", "UKR"),
     ("Saudi Arabia", "SAU"), ("Europe", "EUR"), ("European leaders", "EUR"), ("European allies", "EUR"),
