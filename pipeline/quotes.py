@@ -57,6 +57,26 @@ _NOT_SPEAKER_LABELS = {
     "update", "updated", "video", "watch",
 }
 
+def _trie_pattern(words: tuple[str, ...]) -> str:
+    """A regex alternation of ``words`` as a prefix tree (Python's re tries plain alternatives one by one)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [(r"\s+" if char == " " else re.escape(char)) + branch(child)
+                        for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(root)
+
+
 _CUE_WORDS = (
     "said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding",
     "warned", "warns", "warning", "stressed", "stresses", "insisted", "insists", "noted", "notes",
@@ -76,7 +96,7 @@ _CUE_WORDS = (
     "went on", "goes on", "Said", "Says", "conclude", "argue", "write", "note", "add", "warn",
     "insist", "claim", "explain", "ask", "declare", "respond", "reply",
 )
-_CUE = re.compile(r"(?<![\w-])(?:[Aa]ccording\s+to|" + "|".join(w.replace(" ", r"\s+") for w in _CUE_WORDS) + r")\b")
+_CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, "according to", "According to")) + r")\b")
 
 _FILLER_WORDS = (
     "also", "later", "then", "again", "once", "first", "previously", "recently", "repeatedly",
@@ -96,15 +116,19 @@ _CLAUSE_BOUNDARY = re.compile(
 )
 _VERB_LIKE = (  # a past-tense or 3rd-person verb, to find where a clause's subject ends
     r"(?:(?:then|also|later|[a-z]{2,}ly)\s+)?(?:[a-z]{2,}(?:ed|s)|went|met|told|made|took|gave|came|spoke"
-    r"|wrote|said|sent|held|left|led|ran|saw|stood|began|became|brought|thought|kept|put|won|lost|sat)\b"
+    r"|wrote|said|sent|held|left|led|ran|saw|stood|began|became|brought|thought|kept|put|won|lost|sat"
+    r"|shook|got|felt|knew|heard|paid|drew|fell|grew|rose|struck|sought|fought|chose|broke|threw|swore"
+    r"|did|had|were|is|are|will|would|can|could|may|must)\b"
 )
 _CLAUSE_SUBJECT = re.compile(  # the shortest pronoun, name or description followed by a verb
     r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)|(?:[Tt]he|[Aa]n?|[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,7}?)"
     r"(?=\s+" + _VERB_LIKE + ")"
 )
 _LEADING_CONNECTIVE = re.compile(
-    r"(?:(?:And|But|So|Yet|Still|Then|Now|Later|Meanwhile|However|Also|Instead|Earlier|Separately)\s+)+"
+    r"(?:(?:And|But|So|Yet|Still|Then|Now|Later|Meanwhile|However|Also|Instead|Earlier|Separately|As|When"
+    r"|While|After|Before|If|Since|Although|Though|Because)\s+)+"
 )
+_RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which)\s(?!.*\s(?:who|which)\s)")  # the last one
 _NEXT_WORDS = re.compile(r"\s*([^\s,;:!?()\[\]" + _MASK + r"—–\"“”]+)")
 _STOPS_AFTER_CUE = {
     "on", "in", "at", "during", "after", "before", "when", "while", "who", "whom", "whose", "which",
@@ -127,12 +151,15 @@ _NOT_SPEAKER_FIRST = {  # capitalised openers of adverbial clauses, not subjects
     "Of", "This", "That", "There", "Here", "Asked", "Speaking", "According",
 }
 _COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*\s*$")
-_LOOSE_ATTRIBUTION = re.compile(  # “…,” she laughed. / “…,” scoffed Arianna Gil.
-    r"[\s,—–-]*(?:(?P<subject>[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|(?:[Tt]he|[Aa]n?)\s+(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+"
-    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
-    r"\s+(?:[a-z]{2,}ly\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b"
-    r"|(?P<inverted_verb>[a-z]{3,}ed)\s+(?P<inverted_subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))"
+_LOOSE_SUBJECT = (  # pronoun, short description or name
+    r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|(?:[Tt]he|[Aa]n?)\s+(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
 )
+_LOOSE_VERB = r"\s+(?:[a-z]{2,}ly\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b"
+_LOOSE_ATTRIBUTION = re.compile(  # “…,” she laughed. / “…,” scoffed Arianna Gil.
+    r"[\s,—–-]*(?:(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB
+    + r"|(?P<inverted_verb>[a-z]{3,}ed)\s+(?P<inverted_subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))"
+)
+_LOOSE_INTRODUCTION = re.compile(r"(?<!\S)(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB + r"\s*:\s*$")
 _QUOTE_ENDS_CLAUSE = ",?!—–-…"
 _DETERMINERS = {
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
@@ -209,7 +236,7 @@ def quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
                 if double is None:
                     if kind in _OPEN_DOUBLE or (opener_like if kind == "”" else opener_like or not closer_like):
                         double = (i, j)
-                elif kind in _OPEN_DOUBLE:  # the open quote was never closed: a new one starts
+                elif kind in _OPEN_DOUBLE and (opener_like or not closer_like):  # never closed: restart
                     spans.append(_content_span(text, double[0], double[1], i, i))
                     double = (i, j)
                 else:
@@ -298,10 +325,15 @@ def _noun_phrase(masked: str, start: int, end: int) -> tuple[int, int] | None:
 def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """(speaker span, appositive span) of the subject ending right before a cue, or None."""
     end = _TRAILING_FILLER.search(masked, floor, cue_start).start()
+    if end > floor and masked[end - 1] == ")":  # "Rep. Earl Blumenauer (D-Ore.) said"
+        end = len(masked[:max(floor, masked.rfind("(", floor, end))].rstrip())
     if end <= floor:
         return None
     if masked[end - 1] != ",":
         head = _noun_phrase(masked, _clause_start(masked, floor, end), end)
+        relative = None if head else _RELATIVE_CLAUSE.search(masked, floor, end)
+        if relative:  # "X, who chairs the committee, said" missing its second comma
+            head = _noun_phrase(masked, _clause_start(masked, floor, relative.start()), relative.start())
         return (head, None) if head else None
     appositive_end = end - 1
     for _ in range(2):  # "X, the press secretary, said" / "X, 45, a former aide, said"
@@ -441,18 +473,19 @@ class _Article:
             if after:
                 adjacent = _is_blank(self.masked[quote.close:min(after.start, cue.start())])
                 break
-        if adjacent:
-            return self._with_resolution(after)
-        loose = self._loose_attribution(quote, after_ceiling)
-        if loose:
-            return self._with_resolution(loose)
+        before, introduces = None, False
         for cue in reversed(self._cues_between(sent_floor, quote.open)):
             opens_sentence = _is_blank(self.masked[sent_floor:cue.start()])  # Said X, “…”
             before = self._cue_speaker(cue, sent_floor, quote.open, opens_sentence)
             if before:
-                return self._with_resolution(before)
-        if after:
-            return self._with_resolution(after)
+                introduces = not self.masked[cue.end():quote.open].strip(" ,:\n")  # X said: “…”
+                break
+        for speaker in (
+            introduces and before, adjacent and after, self._loose_attribution(quote, after_ceiling),
+            before, self._loose_introduction(quote, sent_floor), after,
+        ):
+            if speaker:
+                return self._with_resolution(speaker)
 
         if same_paragraph:
             opening = self._opening_attribution(following)
@@ -481,6 +514,13 @@ class _Article:
         if not _is_speaker(found.group(subject).split()):
             return None
         return _Speaker(found.start(subject), found.end(subject), found.group(verb))
+
+    def _loose_introduction(self, quote: QuoteSpan, floor: int) -> _Speaker | None:
+        """``NAME VERBed: “…”`` right before a quote ("Kasich resisted: “…”")."""
+        found = _LOOSE_INTRODUCTION.search(self.masked, floor, quote.open)
+        if not found or not _is_speaker(found.group("subject").split()):
+            return None
+        return _Speaker(found.start("subject"), found.end("subject"), found.group("verb"))
 
     def _opening_attribution(self, sent: int) -> _Speaker | None:
         """The attribution a sentence opens with ("Peskov said on Sunday."), if any."""
