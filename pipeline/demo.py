@@ -24,6 +24,7 @@ CLI: ``python -m pipeline.demo --articles N [--seed S] [--start YYYY-MM-DD] [--m
 from __future__ import annotations
 
 import argparse
+import bisect
 import gzip
 import json
 import re
@@ -51,7 +52,7 @@ OUTLETS = (
 
 TONE_NOISE = 0.2  # spread of an article's tone around the pair's baseline
 SENTENCE_NOISE = 0.15  # spread of a sentence's polarity around its article's tone
-BUCKET_EDGES = np.array([-0.55, -0.18, 0.18, 0.55])  # tone → bucket 0 (hostile) … 4 (warm)
+BUCKET_EDGES = (-0.55, -0.18, 0.18, 0.55)  # tone → bucket 0 (hostile) … 4 (warm)
 BURST_HEIGHT, BURST_DAYS = 6.0, 12.0  # extra volume after an event: height × exp(-days / BURST_DAYS)
 
 
@@ -500,7 +501,7 @@ def speaker_roster(dictionary: ActorDictionary, days: pd.DatetimeIndex) -> dict[
 class _Draws:
     """Sequential access to one article's pre-drawn uniform numbers and polarity noise."""
 
-    def __init__(self, uniform: np.ndarray, normal: np.ndarray, tone: float):
+    def __init__(self, uniform: list[float], normal: list[float], tone: float):
         self.uniform, self.normal, self.tone = uniform, normal, tone
         self.u = self.n = 0
         self.used: set[str] = set()
@@ -527,7 +528,7 @@ class _Draws:
         """Polarity bucket of the next sentence around ``tone`` (the article's tone by default)."""
         value = (self.tone if tone is None else tone) + SENTENCE_NOISE * self.normal[self.n]
         self.n += 1
-        return int(np.searchsorted(BUCKET_EDGES, value))
+        return bisect.bisect_left(BUCKET_EDGES, value)
 
 
 def _possessive(noun: str) -> str:
@@ -628,25 +629,27 @@ def generate_corpus(n_articles: int = 2400, start: str = "2023-01-01", months: i
     roster = speaker_roster(dictionary, days)
     tones = baseline_tone(days)
     rng = np.random.default_rng([seed, 1])
-    uniform = rng.random((n_articles, N_DRAWS))
-    normal = rng.normal(size=(n_articles, N_TONES))
+    uniform = rng.random((n_articles, N_DRAWS)).tolist()  # Python floats: fast to index one by one
+    normal = rng.normal(size=(n_articles, N_TONES)).tolist()
     outlets = rng.integers(0, len(OUTLETS), n_articles)
+    weekdays = np.asarray(WEEKDAYS)[plan["date"].dt.day_of_week].tolist()
+    paths = plan["date"].dt.strftime("%Y/%m/%d").tolist()
     reverse = {pair: PAIR_IDS.index(_reversed(pair)) for pair in PAIR_IDS if _reversed(pair) in PAIRS}
 
     titles, texts, urls = [], [], []
     ids = [f"demo{seed}-{i:06d}" for i in range(n_articles)]
-    rows = zip(plan["date"], plan["day"], plan["pair"], plan["tone"], strict=True)
-    for i, (when, day, pair, tone) in enumerate(rows):
+    rows = zip(plan["date"].dt.year.tolist(), plan["day"].tolist(), plan["pair"], plan["tone"].tolist(), strict=True)
+    for i, (year, day, pair, tone) in enumerate(rows):
         source_id, target_id = pair.split(">")
         reverse_tone = tones[day, reverse[pair]] if pair in reverse else None
         outlet = OUTLETS[outlets[i]]
         title, text = _article(
             _Draws(uniform[i], normal[i], tone), ACTORS[source_id], ACTORS[target_id],
             roster[source_id][day], roster[target_id][day], reverse_tone,
-            WEEKDAYS[when.weekday()], when.year, outlet)
+            weekdays[i], year, outlet)
         titles.append(title)
         texts.append(text)
-        urls.append(f"{DEMO_URL}{_slug(outlet)}/{when:%Y/%m/%d}/{_slug(title)}-{ids[i]}")
+        urls.append(f"{DEMO_URL}{_slug(outlet)}/{paths[i]}/{_slug(title)}-{ids[i]}")
     return pd.DataFrame({
         "article_id": ids, "date": plan["date"], "title": titles, "text": texts,
         "source": np.asarray(OUTLETS)[outlets], "url": urls, "synthetic": True,
@@ -657,8 +660,10 @@ def generate_corpus(n_articles: int = 2400, start: str = "2023-01-01", months: i
 
 def write_jsonl(corpus: pd.DataFrame, path: Path) -> None:
     """Write ``corpus`` as JSON lines (gzip when ``path`` ends with .gz; byte-stable: no mtime)."""
-    records = corpus.assign(date=corpus["date"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_dict("records")
-    payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    columns = corpus.assign(date=corpus["date"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    encode, names = json.JSONEncoder(ensure_ascii=False).encode, list(columns.columns)
+    rows = zip(*(columns[name].tolist() for name in names), strict=True)
+    payload = "".join(encode(dict(zip(names, row, strict=True))) + "\n" for row in rows).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".gz":
         with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out:
