@@ -45,13 +45,15 @@ FIELD_CANDIDATES = {
 BOOKKEEPING = ["input_file", "input_row", "date_raw", "undecodable"]
 DERIVED = ["content_hash", "text_from_title"]
 
-TABLE_FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json",
-                 ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
-MARKUP_FORMATS = {".rss": "feed", ".atom": "feed", ".xml": "feed", ".html": "html", ".htm": "html"}
+FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+           ".parquet": "parquet", ".pq": "parquet", ".rss": "feed", ".atom": "feed",
+           ".xml": "feed", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text"}
+"""Reader per file name suffix; files with another suffix are recognised by their content."""
 TEXT_SUFFIXES = (".txt", ".md")
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 SURROGATES = "[\udc80-\udcff]"
+TEXT_LIKE = {"string", "mixed", "mixed-integer"}
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 DATE_IN_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 RFC_2822 = r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s"
@@ -72,12 +74,13 @@ def load_input(source: str | Path, mapping: Mapping[str, str] | None = None) -> 
     """Read one file, folder or http(s) URL into the canonical article frame."""
     source_text = str(source)
     if re.match(r"^https?://", source_text, re.I):
-        return _concat_canonical(_read_url(source_text), mapping)
+        return canonicalise(_read_url(source_text), source_text, mapping)
     path = Path(source)
     if not path.exists():
         raise InputError(path, "no such file or directory")
     if path.is_dir():
-        return _concat_canonical(_read_text_folder(path), mapping)
+        frames = [canonicalise(raw, name, mapping) for name, raw in _read_text_folder(path)]
+        return pd.concat(frames, ignore_index=True)
     return canonicalise(_read_file(path), str(path), mapping)
 
 
@@ -92,11 +95,6 @@ def empty_articles() -> pd.DataFrame:
     frame["date_raw"] = pd.Series(dtype="str")
     frame["undecodable"] = pd.Series(dtype=bool)
     return frame
-
-
-def _concat_canonical(raws: list[tuple[str, pd.DataFrame]], mapping) -> pd.DataFrame:
-    frames = [canonicalise(raw, name, mapping) for name, raw in raws]
-    return pd.concat(frames, ignore_index=True) if frames else empty_articles()
 
 
 # --- raw readers: each returns a frame of input columns indexed by 1-based row number -------
@@ -119,15 +117,17 @@ def _read_file(path: Path) -> pd.DataFrame:
 
 
 def _detect_format(data: bytes, name: str, path: Path) -> str:
+    suffix = Path(name).suffix
     if data.startswith(PARQUET_MAGIC):
         return "parquet"
-    suffix = Path(name).suffix
-    if suffix in TABLE_FORMATS:
-        return TABLE_FORMATS[suffix]
-    if suffix in MARKUP_FORMATS:
-        return MARKUP_FORMATS[suffix]
-    if suffix in TEXT_SUFFIXES:
-        return "text"
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for opening, kind in ((b"[", "json"), (b"{", "jsonl"), (b"<!doctype html", "html"),
+                          (b"<html", "html"), (b"<?xml", "feed"), (b"<rss", "feed"),
+                          (b"<feed", "feed")):
+        if start.startswith(opening):
+            return kind
     raise InputError(path, f"unknown format '{suffix or name}' (expected .csv, .tsv, .json, "
                            ".jsonl, .parquet, .rss/.atom/.xml, .html, .txt/.md, a folder, or .gz "
                            "of these)")
@@ -144,6 +144,11 @@ def _numbered(frame: pd.DataFrame, rows: Iterable[int] | None = None) -> pd.Data
     frame.index = pd.Index(list(rows) if rows is not None else range(1, len(frame) + 1),
                            dtype="int64")
     return frame
+
+
+def _records_frame(records: list[dict], rows: Iterable[int] | None = None) -> pd.DataFrame:
+    """Records as object columns (which, unlike Arrow strings, can hold undecodable bytes)."""
+    return _numbered(pd.DataFrame(records, dtype=object), rows)
 
 
 def _read_csv(data: bytes, path: Path) -> pd.DataFrame:
@@ -172,7 +177,7 @@ def _read_json(data: bytes, path: Path) -> pd.DataFrame:
         raise InputError(path, f"invalid JSON: {error}") from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise InputError(path, "expected a JSON array of objects")
-    return _numbered(pd.DataFrame.from_records(items))
+    return _records_frame(items)
 
 
 def _read_jsonl(data: bytes, path: Path) -> pd.DataFrame:
@@ -188,7 +193,7 @@ def _read_jsonl(data: bytes, path: Path) -> pd.DataFrame:
             raise InputError(path, f"line {number}: expected a JSON object")
         records.append(record)
         rows.append(number)
-    return _numbered(pd.DataFrame.from_records(records), rows)
+    return _records_frame(records, rows)
 
 
 def _read_parquet(data: bytes, path: Path) -> pd.DataFrame:
@@ -213,7 +218,7 @@ def _read_feed(data: bytes | str, path: Path | str) -> pd.DataFrame:
         "published": entry.get("published") or entry.get("updated"),
         "source": entry.get("source", {}).get("title") or feed_title,
     } for entry in feed.entries]
-    return _numbered(pd.DataFrame.from_records(records))
+    return _records_frame(records)
 
 
 def _html_to_text(fragment: str) -> str:
@@ -234,22 +239,23 @@ def _read_html(data: bytes | str, path: Path | str, url: str | None = None) -> p
         "url": document.get("url") or url or "",
         "source": document.get("sitename") or document.get("hostname") or "",
     }
-    return _numbered(pd.DataFrame.from_records([record]))
+    return _records_frame([record])
 
 
-def _read_url(url: str) -> list[tuple[str, pd.DataFrame]]:
+def _read_url(url: str) -> pd.DataFrame:
     feed = feedparser.parse(url)
     if feed.entries:
-        return [(url, _read_feed(url, url))]
+        return _read_feed(url, url)
     page = trafilatura.fetch_url(url)
     if page is None:
         raise InputError(url, "could not fetch the page")
-    return [(url, _read_html(page, url, url=url))]
+    return _read_html(page, url, url=url)
 
 
 def _read_text_folder(folder: Path) -> list[tuple[str, pd.DataFrame]]:
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES
-                   and p.is_file())
+    files = sorted(path for path in folder.rglob("*")
+                   if path.suffix.lower() in TEXT_SUFFIXES and path.is_file()
+                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
     if not files:
         raise InputError(folder, "no .txt or .md files in the folder")
     return [(str(file), _read_text_file(file.read_bytes(), file)) for file in files]
@@ -258,6 +264,8 @@ def _read_text_folder(folder: Path) -> list[tuple[str, pd.DataFrame]]:
 def _read_text_file(data: bytes, path: Path) -> pd.DataFrame:
     """One article from a .txt/.md file: YAML front matter, date from the name, first heading."""
     content = data.decode("utf-8-sig", "surrogateescape")
+    undecodable = re.search(SURROGATES, content) is not None
+    content = re.sub(SURROGATES, "\ufffd", content)
     meta: dict = {}
     match = FRONT_MATTER.match(content)
     if match:
@@ -277,8 +285,9 @@ def _read_text_file(data: bytes, path: Path) -> pd.DataFrame:
     if not meta.get("date"):
         name_date = DATE_IN_NAME.match(path.name)
         meta["date"] = name_date.group(1) if name_date else None
-    record = {**{key: _scalar(value) for key, value in meta.items()}, "text": body}
-    return _numbered(pd.DataFrame.from_records([record]))
+    record = {**{key: _scalar(value) for key, value in meta.items()}, "text": body,
+              "undecodable": undecodable}
+    return _records_frame([record])
 
 
 def _scalar(value):
@@ -322,7 +331,7 @@ def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] 
         "content_hash": _sha256(_normalise(title) + "\n" + folded_text),
         "text_from_title": text_from_title, **extras,
         "input_file": input_file, "input_row": raw.index.to_numpy(),
-        "date_raw": _as_text(date_raw.astype(object).where(date_raw.notna(), None)),
+        "date_raw": _as_text(date_raw),
         "undecodable": undecodable,
     })
     return frame.reset_index(drop=True)
@@ -379,12 +388,18 @@ def _tidy_extra(values: pd.Series) -> pd.Series:
 
 
 def _replace_undecodable(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Flag rows with bytes that were not UTF-8 (surrogate-escaped) and replace them by U+FFFD."""
-    flags = pd.Series(False, index=raw.index)
+    """Flag rows with bytes that were not UTF-8 (surrogate-escaped) and replace them by U+FFFD.
+
+    A reader may flag rows itself in an `undecodable` column (text files parse front matter
+    from an already cleaned copy).
+    """
     raw = raw.copy()
+    flags = raw.pop("undecodable").astype(bool) if "undecodable" in raw else \
+        pd.Series(False, index=raw.index)
     for name in raw.columns:
-        if raw[name].dtype != object:
-            continue
+        if raw[name].dtype != object or \
+                pd.api.types.infer_dtype(raw[name], skipna=True) not in TEXT_LIKE:
+            continue  # Arrow strings are valid UTF-8 by construction
         hits = raw[name].str.contains(SURROGATES, regex=True, na=False).astype(bool)
         if hits.any():
             flags |= hits

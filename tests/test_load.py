@@ -203,6 +203,20 @@ def test_folder_of_markdown_with_front_matter_and_dated_names():
     assert articles["input_file"].str.endswith(".md").all()
 
 
+def test_folder_skips_hidden_files_and_needs_some_text_files(tmp_path):
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "2025-03-04-old.md").write_text("# Stale copy\nIgnored text.")
+    (tmp_path / "2025-03-05-kept.txt").write_text("Kept headline\nChile thanked Peru.")
+    [article] = load_input(tmp_path).to_dict("records")
+    assert article["title"] == "Kept headline"
+    assert article["text"] == "Kept headline\nChile thanked Peru."  # only # headings move
+    only_hidden = tmp_path / "drafts"
+    only_hidden.mkdir()
+    (only_hidden / ".draft.md").write_text("# Not ready\nNothing to read yet.")
+    with pytest.raises(InputError, match="no .txt or .md files"):
+        load_input(only_hidden)
+
+
 def test_undecodable_row_is_flagged_and_the_rest_is_read(tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes(b"date,text\n2025-03-04,clean text\n2025-03-05,caf\xe9 au lait\n"
@@ -211,6 +225,14 @@ def test_undecodable_row_is_flagged_and_the_rest_is_read(tmp_path):
     assert articles["undecodable"].tolist() == [False, True, False]
     assert articles["text"][1] == "caf\ufffd au lait"
     assert articles["text"][2] == "more clean text"
+    lines = tmp_path / "latin.jsonl"
+    lines.write_bytes(b'{"date": "2025-03-04", "text": "clean"}\n'
+                      b'{"date": "2025-03-05", "text": "caf\xe9"}\n')
+    assert load_input(lines)["undecodable"].tolist() == [False, True]
+    note = tmp_path / "note.md"
+    note.write_bytes(b"---\ntitle: Caf\xe9 talks\ndate: 2025-03-04\n---\nFrance and Italy met.\n")
+    [article] = load_input(note).to_dict("records")
+    assert article["undecodable"] and article["title"] == "Caf\ufffd talks"
 
 
 @pytest.mark.parametrize("name, content, reason", [
@@ -252,3 +274,12 @@ def test_extra_columns_become_text_so_inputs_concatenate(tmp_path):
     assert both["page"].tolist() == ["3", "4.5"]
     assert both["tags"].tolist() == ['["a", "b"]', '["c"]']
     both.to_parquet(tmp_path / "stored.parquet")
+
+
+def test_files_without_a_known_suffix_are_recognised_by_content(tmp_path):
+    bare_json = tmp_path / "export.gz"
+    bare_json.write_bytes(gzip.compress(json.dumps(RECORDS).encode("utf-8")))
+    assert load_input(bare_json)["article_id"].tolist() == ["a1", "a2", "a3", "a4"]
+    bare_feed = tmp_path / "latest"
+    bare_feed.write_bytes((FIXTURES / "feed.rss").read_bytes())
+    assert len(load_input(bare_feed)) == 3
