@@ -540,9 +540,12 @@ def _capitalise(phrase: str) -> str:
 
 
 def _name(d: _Draws, speaker: Speaker, seen: set[str]) -> str:
-    """How a person is named in running text: full name (sometimes with honorific) first, then short."""
+    """How a person is named in running text: by role ("the Russian president") or full name
+    (sometimes with honorific) until introduced, then by the short form."""
     if speaker.full in seen:
         return speaker.short
+    if d.chance(0.3):
+        return speaker.description
     seen.add(speaker.full)
     return f"{speaker.honorific} {speaker.full}" if speaker.honorific and d.chance(0.5) else speaker.full
 
