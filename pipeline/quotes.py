@@ -112,7 +112,7 @@ _TRAILING_FILLER = re.compile(
 )
 _CLAUSE_BOUNDARY = re.compile(
     r"[,;:()\[\]" + _MASK + r"—–\n\"“”‘]|\s-+\s|\b(?:that|but|or|because|when|while|as|after|before|if"
-    r"|where|since|although|though|whom|who|which|so|then|and)\s"
+    r"|where|since|although|though|whom|who|which|what|so|then|and)\s"
 )
 _VERB_LIKE = (  # a past-tense or 3rd-person verb, to find where a clause's subject ends
     r"(?:(?:then|also|later|[a-z]{2,}ly)\s+)?(?:[a-z]{2,}(?:ed|s)|went|met|told|made|took|gave|came|spoke"
@@ -122,7 +122,7 @@ _VERB_LIKE = (  # a past-tense or 3rd-person verb, to find where a clause's subj
 )
 _CLAUSE_SUBJECT = re.compile(  # the shortest pronoun, name or description followed by a verb
     r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)|(?:[Tt]he|[Aa]n?|[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,7}?)"
-    r"(?=\s+" + _VERB_LIKE + ")"
+    r"(?=\s+(?:\([^()]*\)\s+)?" + _VERB_LIKE + ")"
 )
 _LEADING_CONNECTIVE = re.compile(
     r"(?:(?:And|But|So|Yet|Still|Then|Now|Later|Meanwhile|However|Also|Instead|Earlier|Separately|As|When"
@@ -295,8 +295,8 @@ def _clause_start(masked: str, floor: int, end: int) -> int:
 
 
 def _clause_subject(masked: str, floor: int, end: int) -> tuple[int, int] | None:
-    """The subject opening the nearest clause before ``end`` ("X lobbied for it, saying …")."""
-    for start in reversed(_clause_starts(masked, floor, end)):
+    """The first clause subject before ``end`` ("Before the vote, X lobbied for it, saying …")."""
+    for start in _clause_starts(masked, floor, end):
         subject = _CLAUSE_SUBJECT.match(masked, start, end)
         if subject and _is_speaker(subject.group(1).split()):
             return subject.start(1), subject.end(1)
@@ -332,7 +332,7 @@ def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int,
     if masked[end - 1] != ",":
         head = _noun_phrase(masked, _clause_start(masked, floor, end), end)
         relative = None if head else _RELATIVE_CLAUSE.search(masked, floor, end)
-        if relative:  # "X, who chairs the committee, said" missing its second comma
+        if relative and relative.end() == _clause_start(masked, floor, end):  # "X, who chairs it said"
             head = _noun_phrase(masked, _clause_start(masked, floor, relative.start()), relative.start())
         return (head, None) if head else None
     appositive_end = end - 1
