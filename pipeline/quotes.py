@@ -49,13 +49,15 @@ _OPENER_BEFORE = set("([{—–-/" + _MASK + "“\"")
 _TRANSCRIPT_LABEL = re.compile(
     r"[ \t]*((?:[A-Z][\w.'’-]*[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(?=\S)"
 )
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _NOT_SPEAKER_LABELS = {
     "a", "q", "abstract", "advertisement", "by", "caption", "contact", "correction", "credit",
     "date", "editor's note", "editor’s note", "email", "follow", "full text", "image", "listen",
     "location", "note", "photo", "photos", "posted", "published", "read", "read more", "related",
     "see", "see also", "share", "source", "sources", "subject", "tags", "the latest", "time", "title", "topics",
-    "update", "updated", "video", "watch",
+    "update", "updated", "video", "watch", "twitter", "facebook", "instagram", "phone", "web", "website",
 }
+_TRANSCRIPT_MIN_WORDS = 2  # "Hillary Clinton: 1,769." is a tally, not speech
 
 def _trie_pattern(words: tuple[str, ...]) -> str:
     """A regex alternation of ``words`` as a prefix tree (Python's re tries plain alternatives one by one)."""
@@ -154,7 +156,7 @@ _COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*
 _LOOSE_SUBJECT = (  # pronoun, short description or name
     r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|(?:[Tt]he|[Aa]n?)\s+(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
 )
-_LOOSE_VERB = r"\s+(?:[a-z]{2,}ly\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b"
+_LOOSE_VERB = r"\s+(?:[a-z]{2,}ly\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b(?!\s+to\b)"  # not "managed to"
 _LOOSE_ATTRIBUTION = re.compile(  # “…,” she laughed. / “…,” scoffed Arianna Gil.
     r"[\s,—–-]*(?:(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB
     + r"|(?P<inverted_verb>[a-z]{3,}ed)\s+(?P<inverted_subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))"
@@ -263,7 +265,8 @@ def _transcript_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tupl
             line_end = text.find("\n", label.end(), p_end)
             line_end = p_end if line_end == -1 else line_end
             words_end = len(text[:line_end].rstrip())
-            out.append(((label.start(1), label.end(1)), label.end(), words_end))
+            if len(_WORD.findall(text, label.end(), words_end)) >= _TRANSCRIPT_MIN_WORDS:
+                out.append(((label.start(1), label.end(1)), label.end(), words_end))
     return out
 
 

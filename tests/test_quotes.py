@@ -169,6 +169,7 @@ def test_transcript_lines():
 
 def test_labels_that_are_not_speakers_are_ignored():
     assert quotes_of("Update: The talks were postponed.\nPhoto: Delegates in Geneva.").empty
+    assert quotes_of("Delegates so far.\nKamala Harris: 1,204.\nTwitter: @entente_demo.").empty
 
 
 def test_next_sentence_opening_with_an_attribution():
