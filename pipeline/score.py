@@ -27,7 +27,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, normalize
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, N_SCALAR, SentimentIntensityAnalyzer, normalize
 
 DEFAULT_LEXICON = Path(__file__).resolve().parents[1] / "data" / "lexicon.csv"
 LEXICON_COLUMNS = ("term", "valence")
@@ -51,6 +51,9 @@ SPEECH_VERBS = frozenset({
 })
 """Verbs that report speech; each opens a clause and marks the target next to it as the speaker."""
 CLAUSE_BREAKERS = CLAUSE_OPENERS | SPEECH_VERBS
+REJECTING = (("rather", "than"), ("instead", "of"))
+"""Word pairs after which the next REJECTED_REACH words are negated like VADER's "not"."""
+REJECTED_REACH = 3
 SPEAKER_REACH = 3
 """A speech verb at most this many words before the target ("said Mr. X") makes it the speaker."""
 _TOKEN = re.compile(r"\S+")
@@ -181,13 +184,20 @@ def _tokens(sentence: str, lexicon: Lexicon) -> _Tokens:
 
 
 def _valences(tokens: _Tokens, lexicon: Lexicon) -> list[float]:
-    """VADER's per-word valence (negation, boosters, idioms) for each word; 0 for unknown words."""
+    """VADER's per-word valence (negation, boosters, idioms) for each word, also negated after
+    "rather than" / "instead of"; 0 for unknown words."""
     analyzer = lexicon.analyzer
     text = SimpleNamespace(words_and_emoticons=tokens.words, is_cap_diff=False)
+    lowers = tokens.lowers
     valences: list[float] = []
-    for i, (word, lower) in enumerate(zip(tokens.words, tokens.lowers)):
+    rejected_until = -1
+    for i, (word, lower) in enumerate(zip(tokens.words, lowers)):
+        if i and (lowers[i - 1], lower) in REJECTING:
+            rejected_until = i + REJECTED_REACH
         if lower in analyzer.lexicon and lower not in BOOSTER_DICT:
             analyzer.sentiment_valence(0, text, word, i, valences)
+            if i <= rejected_until:
+                valences[-1] *= N_SCALAR
         else:
             valences.append(0.0)
     return valences

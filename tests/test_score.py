@@ -90,6 +90,12 @@ def test_contrast_makes_the_clause_after_but_dominant():
     assert reversed_but.score > 0
 
 
+def test_rather_than_negates_what_it_rejects():
+    assert score_text("Oslo wants dialogue rather than confrontation.").score > 0
+    assert score_text("Oslo wants confrontation rather than dialogue.").score < 0
+    assert dict(score_text("Oslo chose sanctions instead of talks.").contributions)["talks"] < 0
+
+
 def test_booster_strengthens_the_word_it_modifies():
     assert score_text("The raid was extremely reckless.").score < score_text("The raid was reckless.").score
 
