@@ -306,6 +306,7 @@ class _Parser:
             people[person.name] = person
         not_actors = self.strings(top["not_actors"], "not_actors", Surface("not_actor", "not_actor"))
         surfaces = {surface: meaning for surface, (meaning, _) in self.surfaces.items()}
+        surfaces.update(_office_heads(titles, surfaces))
         tenures: dict[tuple[str, str], list[Holding]] = {}
         for person in people.values():
             for role in person.roles:
@@ -470,6 +471,23 @@ def _title_forms(title: str) -> list[tuple[str, str]]:
         for form in (text, text[:1].upper() + text[1:], capitalised):
             forms.setdefault(form, kind)
     return list(forms.items())
+
+
+def _office_heads(titles: tuple[str, ...], surfaces: dict[str, Surface]) -> dict[str, Surface]:
+    """Heads of titles that name a body ("deputy chair" of "deputy chair of the security
+    council"), standing for the whole title, so that "the deputy chair of the Russian Security
+    Council" finds its holder. One-word heads, heads shared by two titles and heads that are
+    already surface strings are left out."""
+    owners: dict[str, list[str]] = {}
+    for title in titles:
+        head, of_the, _ = title.partition(" of the ")
+        if of_the and " " in head:
+            owners.setdefault(head, []).append(title)
+    return {
+        form: Surface(kind, titles_of_head[0])
+        for head, titles_of_head in owners.items() if len(titles_of_head) == 1
+        for form, kind in _title_forms(head) if form not in surfaces
+    }
 
 
 def _compile(surfaces: dict[str, Surface]) -> ahocorasick.Automaton:
@@ -656,9 +674,19 @@ def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
     start = prefix.start() if prefix else first.start
     actor = actor_hit.meaning.key
     person = None
-    if title.meaning.kind == "title" and not _NOT_THE_HOLDER.search(text, start, title.start):
+    if title.meaning.kind == "title" and not _NOT_THE_HOLDER.search(text, start, title.start) \
+            and _names_the_body(text, title, actor_hit):
         person = dictionary.holder(actor, title.meaning.key, day)
     return _Mention(start, last.end, actor, person, "role")
+
+
+def _names_the_body(text: str, title: _Hit, actor_hit: _Hit) -> bool:
+    """For a title's head ("deputy chair" of "deputy chair of the security council"): whether the
+    actor after it is that body ("of the Russian Security Council"). True for whole titles."""
+    _, of_the, body = title.meaning.key.partition(" of the ")
+    if not of_the or " of the " in text[title.start:title.end].lower():
+        return True
+    return actor_hit.start > title.start and text[actor_hit.start:actor_hit.end].lower().endswith(body)
 
 
 class _ArticleContext:

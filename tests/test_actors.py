@@ -221,6 +221,22 @@ def test_role_phrases(mini, phrase, actor, person):
     assert found(mini, f"Later {phrase} said nothing.") == [(phrase, actor, person, "role")]
 
 
+def test_title_naming_a_body_matches_with_the_actor_inside(tmp_path):
+    titles = "titles: [president, deputy chair of the security council]"
+    text = GOOD.replace("titles: [president]", titles).replace(
+        "    demonyms: [Russian]\n", "    demonyms: [Russian]\n    institutions: [Russian Security Council, State Duma]\n"
+    ).replace("people:\n", """people:
+  - name: Dmitry Medvedev
+    gender: m
+    roles: [{actor: RUS, title: deputy chair of the security council, start: 2020-01-16}]
+""")
+    dictionary = load_dictionary(write(tmp_path, text))
+    assert found(dictionary, "Then the deputy chair of the Russian Security Council spoke.") == [
+        ("the deputy chair of the Russian Security Council", "RUS", "Dmitry Medvedev", "role")]
+    assert found(dictionary, "Then the deputy chair of the State Duma spoke.") == [
+        ("the deputy chair of the State Duma", "RUS", None, "role")]
+
+
 def test_role_holder_depends_on_date(mini):
     assert found(mini, "The Russian president spoke.", "2010-01-01") == [
         ("The Russian president", "RUS", "Dmitry Medvedev", "role")]
