@@ -626,6 +626,8 @@ def _slug(text: str) -> str:
 def generate_corpus(n_articles: int = 2400, start: str = "2023-01-01", months: int = 46, seed: int = 7,
                     dictionary: ActorDictionary | None = None) -> pd.DataFrame:
     """A synthetic corpus (``COLUMNS``), identical for identical arguments and dictionary."""
+    if n_articles < 1 or months < 1:
+        raise ValueError(f"need at least one article and one month, got {n_articles} and {months}")
     dictionary = dictionary or load_dictionary()
     plan = article_plan(n_articles, start, months, seed)
     days = _days(start, months)
@@ -662,17 +664,16 @@ def generate_corpus(n_articles: int = 2400, start: str = "2023-01-01", months: i
 # --- output ----------------------------------------------------------------------------------------
 
 def write_jsonl(corpus: pd.DataFrame, path: Path) -> None:
-    """Write ``corpus`` as JSON lines (gzip when ``path`` ends with .gz; byte-stable: no mtime)."""
+    """Write ``corpus`` as JSON lines, gzipped when ``path`` ends with .gz (byte-stable: the gzip
+    header holds no mtime and no file name)."""
     columns = corpus.assign(date=corpus["date"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
     encode, names = json.JSONEncoder(ensure_ascii=False).encode, list(columns.columns)
     rows = zip(*(columns[name].tolist() for name in names), strict=True)
     payload = "".join(encode(dict(zip(names, row, strict=True))) + "\n" for row in rows).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".gz":
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out:
-            out.write(payload)
-    else:
-        path.write_bytes(payload)
+        payload = gzip.compress(payload, compresslevel=9, mtime=0)
+    path.write_bytes(payload)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -289,3 +289,13 @@ def test_events_file_without_a_column_is_rejected(tmp_path):
     path.write_text("date,title,description\n2025-01-01,A,B\n", encoding="utf-8")
     with pytest.raises(EventsError, match=r":1: missing column 'pairs'"):
         load_events(path)
+
+
+def test_output_bytes_do_not_depend_on_hash_randomisation(tmp_path):
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"corpus{hash_seed}.jsonl.gz"
+        subprocess.run([sys.executable, "-m", "pipeline.demo", "--articles", "150", "--out", str(out)], cwd=ROOT,
+                       check=True, capture_output=True, env={"PYTHONHASHSEED": hash_seed, "PATH": ""})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
