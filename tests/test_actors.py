@@ -223,8 +223,9 @@ def test_role_phrases(mini, phrase, actor, person):
 
 def test_title_naming_a_body_matches_with_the_actor_inside(tmp_path):
     titles = "titles: [president, deputy chair of the security council]"
+    institutions = "    institutions: [Russian Security Council, State Duma]\n"
     text = GOOD.replace("titles: [president]", titles).replace(
-        "    demonyms: [Russian]\n", "    demonyms: [Russian]\n    institutions: [Russian Security Council, State Duma]\n"
+        "    demonyms: [Russian]\n", "    demonyms: [Russian]\n" + institutions
     ).replace("people:\n", """people:
   - name: Dmitry Medvedev
     gender: m
