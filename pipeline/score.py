@@ -8,6 +8,8 @@ For a target, words in the target's clause weigh 1 and words in other clauses ``
 "… affirm their support for Ukraine and denounced Putin" is positive for Ukraine and negative for
 Putin. The weighted sum is squashed to [-1, 1] by VADER's ``normalize``; each word's contribution
 is its weighted valence scaled by the same factor, so the contributions add up to the score.
+VADER's emphasis rules for capital letters and "!"/"?" are left out: in news they mark headlines
+and quotations, not the writer's sentiment.
 
 Lexicon file: CSV with header ``term,valence,note`` (``note`` optional). Terms are case-insensitive;
 valence is on VADER's scale [-4, 4], and 0 removes a VADER word that is neutral in news ("united"),
@@ -108,7 +110,12 @@ def load_lexicon(path: Path | str = DEFAULT_LEXICON) -> Lexicon:
         raw = path.read_bytes()
     except OSError as error:
         raise LexiconError(f"{path}: cannot read lexicon ({error.strerror})") from None
-    reader = csv.DictReader(raw.decode("utf-8", errors="replace").splitlines())
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise LexiconError(f"{path}:{line}: not UTF-8 text (byte {raw[error.start]:#04x})") from None
+    reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames or []
     for column in LEXICON_COLUMNS:
         if column not in header:

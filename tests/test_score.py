@@ -210,6 +210,13 @@ def test_lexicon_errors_name_file_line_and_reason(tmp_path, content, line, reaso
     assert "\n" not in message
 
 
+def test_non_utf8_lexicon_names_the_line(tmp_path):
+    path = tmp_path / "lexicon.csv"
+    path.write_bytes(b"term,valence\ntruce,2\nd\xe9tente,1.8\n")
+    with pytest.raises(LexiconError, match=r"lexicon\.csv:3: not UTF-8 text \(byte 0xe9\)$"):
+        load_lexicon(path)
+
+
 def test_missing_lexicon_file_is_a_one_line_error(tmp_path):
     with pytest.raises(LexiconError, match=r"nope\.csv: cannot read lexicon"):
         load_lexicon(tmp_path / "nope.csv")
