@@ -14,9 +14,9 @@ How a corpus is made (deterministic for a seed; no clock, no ``hash()``):
    nobody is named with a title they did not hold that day.
 3. ``generate_corpus`` writes each article (4–10 sentences in 2–4 paragraphs: lead statement,
    attributed quotes in several forms, leader statements, partial quotes, "according to"
-   paraphrases, a reaction from the other side, co-mention background and neutral filler). Each
-   sentence's polarity bucket is the article tone plus noise; its words are ones VADER and the
-   diplomatic lexicon know. All random numbers are drawn up front in arrays.
+   paraphrases, a reaction from the other side, co-mention background and neutral filler; 4–9 in
+   practice). Each sentence's polarity bucket is the article tone plus noise; its words are ones
+   VADER and the diplomatic lexicon know. All random numbers are drawn up front in arrays.
 
 CLI: ``python -m pipeline.demo --articles N [--seed S] [--start YYYY-MM-DD] [--months M] --out PATH``.
 """
@@ -187,7 +187,6 @@ class Pair:
     weight: float
     steps: tuple[tuple[str, float], ...]  # (from date, level); the first entry is the opening level
     shocks: tuple[tuple[str, float, float], ...] = ()  # (date, amplitude, decay in days)
-    topics_key: str = ""  # key of TOPICS; defaults to the sorted pair
 
 
 PAIRS = {
