@@ -160,14 +160,23 @@ def _read_csv(data: bytes, path: Path) -> pd.DataFrame:
     except csv.Error:
         delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=object, keep_default_na=False,
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, keep_default_na=False,
                             na_values=[""], encoding="utf-8-sig",
+                            dtype="str" if _is_utf8(data) else object,  # object keeps bad bytes
                             encoding_errors="surrogateescape")
     except pd.errors.EmptyDataError:
         return _numbered(pd.DataFrame())
     except (pd.errors.ParserError, ValueError) as error:
         raise InputError(path, f"unreadable CSV: {error}") from None
     return _numbered(frame)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_json(data: bytes, path: Path) -> pd.DataFrame:
@@ -319,7 +328,7 @@ def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] 
     source = source.where(source != "", _domain(url))
     source = source.where(source != "", Path(input_file).name.split(".")[0])
     date_raw = column.get("date", pd.Series(None, index=raw.index, dtype=object))
-    folded_text = _normalise(text)
+    folded_text = normalise_text(text)
     ids = _as_text(column.get("id", blank)).str.strip()
     ids = ids.where(ids != "", _stable_ids(url, folded_text))
     used = {name for names in fields.values() for name in names}
@@ -328,7 +337,7 @@ def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] 
     frame = pd.DataFrame({
         "article_id": ids, "date": parse_dates(date_raw), "title": title, "text": text,
         "source": source, "url": url,
-        "content_hash": _sha256(_normalise(title) + "\n" + folded_text),
+        "content_hash": _sha256(normalise_text(title) + "\n" + folded_text),
         "text_from_title": text_from_title, **extras,
         "input_file": input_file, "input_row": raw.index.to_numpy(),
         "date_raw": _as_text(date_raw),
@@ -372,8 +381,12 @@ def _coalesce(raw: pd.DataFrame, names: list[str]) -> pd.Series:
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Values as str dtype, missing as ""."""
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return values.fillna("")
     text = values.astype(object).where(values.notna(), "")
-    return text.map(lambda value: value if isinstance(value, str) else str(value)).astype("str")
+    if pd.api.types.infer_dtype(text, skipna=False) != "string":
+        text = text.map(str)
+    return text.astype("str")
 
 
 def _tidy_extra(values: pd.Series) -> pd.Series:
@@ -413,20 +426,16 @@ def _domain(url: pd.Series) -> pd.Series:
     return host.fillna("").str.lower().astype("str")
 
 
-def _normalise(text: pd.Series) -> pd.Series:
+def normalise_text(text: pd.Series) -> pd.Series:
     """Case-, whitespace- and punctuation-folded text, for duplicate detection and hashes."""
     strings = pa.array(text.astype("str"), type=pa.large_string(), from_pandas=True)
     folded = pc.replace_substring_regex(pc.utf8_lower(strings), r"[^\p{L}\p{N}]+", " ")
     return pd.Series(pc.utf8_trim_whitespace(folded), index=text.index, dtype="str")
 
 
-def normalised_text_key(text: pd.Series) -> pd.Series:
-    """A short hash of the normalised text: equal for texts differing only in case/spacing/punctuation."""
-    return _sha256(_normalise(text.astype("str")))
-
-
 def _sha256(values: pd.Series) -> pd.Series:
-    return pd.Series([hashlib.sha256(value.encode("utf-8")).hexdigest() for value in values],
+    return pd.Series([hashlib.sha256(value.encode("utf-8")).hexdigest()
+                      for value in values.to_numpy(dtype=object)],
                      index=values.index, dtype="str")
 
 

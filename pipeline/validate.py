@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.load import normalised_text_key
+from pipeline.load import normalise_text
 
 MAX_CHARS = 1_000_000
 EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
@@ -49,14 +49,14 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
     stored = stored if stored is not None else articles.iloc[:0]
     identity = articles["article_id"] + "|" + articles["content_hash"]
     unchanged = identity.isin(stored["article_id"] + "|" + stored["content_hash"]) & reason.isna()
-    where = articles["input_file"].map(lambda name: Path(name).name) + ":" + \
-        articles["input_row"].astype(str)
+    file_names = {name: Path(name).name for name in articles["input_file"].unique()}
+    where = articles["input_file"].map(file_names) + ":" + articles["input_row"].astype(str)
     stored_keys = {
         "url": set(stored["url"].dropna()) - {""},
-        "text": set(normalised_text_key(stored["text"].fillna(""))),
+        "text": set(normalise_text(stored["text"].fillna(""))),
         "id": set(stored["article_id"]),
     }
-    for kind, values in (("url", articles["url"].fillna("")), ("text", normalised_text_key(text)),
+    for kind, values in (("url", articles["url"].fillna("")), ("text", normalise_text(text)),
                          ("id", articles["article_id"])):
         valid = reason.isna() & (values != "")
         first_seen = where[valid].groupby(values[valid]).transform("first")
