@@ -59,18 +59,20 @@ class RunReport:
                 f"accepted {self.accepted} = new {self.new} + unchanged {self.unchanged}")
 
 
-def run(inputs: Iterable[str | Path], store_dir: str | Path, *,
+def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
         mapping: Mapping[str, str] | None = None, max_chars: int = MAX_CHARS,
         on_progress: Progress | None = None, dry_run: bool = False) -> RunReport:
     """Load `inputs`, validate, analyse what is new and write a new store version.
 
-    With `dry_run` nothing is analysed or written (`version_dir` is None).
-    `on_progress(done, total, stage)` is called per input ("load") and per chunk ("analyse").
+    `inputs` may also be a single path. With `dry_run` nothing is analysed or written
+    (`version_dir` is None). `on_progress(done, total, stage)` is called per input ("load") and
+    per chunk of articles ("analyse").
     """
+    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     if dry_run:
-        return _run(list(inputs), Path(store_dir), mapping, max_chars, on_progress, dry_run)
+        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run)
     with _store_lock(store_dir):
-        return _run(list(inputs), Path(store_dir), mapping, max_chars, on_progress, dry_run)
+        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run)
 
 
 def ensure_store(store_dir: str | Path, corpus_path: str | Path,

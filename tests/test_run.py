@@ -127,7 +127,7 @@ def test_changed_dictionary_version_reanalyses_everything(tmp_path, first_batch)
 
 def test_dry_run_writes_nothing(tmp_path, first_batch):
     store = tmp_path / "store"
-    report = run([first_batch], store, dry_run=True)
+    report = run(str(first_batch), store, dry_run=True)  # a single path is one input
     assert (report.read, report.accepted, report.rejected, report.new) == (8, 6, 2, 6)
     assert report.version_dir is None and not store.exists()
 
