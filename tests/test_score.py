@@ -132,6 +132,13 @@ def test_multi_word_term_counts_once():
     assert result.score < 0
 
 
+def test_multi_word_terms_override_their_words():
+    assert score_text("The minister in charge of trade met his counterpart.").score == 0
+    assert score_text("The envoy has charge of the file.").score < 0
+    assert score_text("Ankara struck a deal with Athens.").score > 0
+    assert score_text("The strike hit a depot near Kharkiv.").score < 0
+
+
 def test_custom_lexicon_moves_scores(tmp_path):
     path = tmp_path / "lexicon.csv"
     path.write_text("term,valence,note\nzorbled,-3.0,made-up verb\nflumpish,2.5,made-up adjective\n")
