@@ -68,6 +68,17 @@ def test_missing_date_is_a_clear_error(mini):
         find_mentions(sentences, pd.Series({"other": pd.Timestamp("2025-01-01", tz="UTC")}), mini)
 
 
+def test_bad_input_is_a_one_line_error(mini):
+    dates = pd.Series({"a1": pd.Timestamp("2025-01-01", tz="UTC")})
+    with pytest.raises(ValueError, match=r"sentences lack the columns \['start'\]"):
+        find_mentions(pd.DataFrame({"article_id": ["a1"], "sent_idx": [0], "text": ["Russia"]}), dates, mini)
+    sentences = pd.DataFrame({"article_id": ["a1"], "sent_idx": [3], "start": [0], "text": [None]})
+    with pytest.raises(ValueError, match="article 'a1' sentence 3: text is not a string"):
+        find_mentions(sentences, dates, mini)
+    with pytest.raises(ValueError, match="not a date: 'soon'"):
+        find_mentions(sentences, pd.Series({"a1": "soon"}), mini)
+
+
 def test_mention_types_of_actor_surfaces(mini):
     text = ("Russians and the Kremlin told Moscow's critics that China, NATO and the European "
             "Commission must listen to the United States.")
@@ -243,6 +254,14 @@ def test_role_holder_depends_on_date(mini):
         ("The Russian president", "RUS", "Dmitry Medvedev", "role")]
     assert found(mini, "The Chinese foreign minister spoke.", "2023-03-01") == [
         ("The Chinese foreign minister", "CHN", None, "role")]
+
+
+def test_role_phrase_before_a_name_joins_the_person_mention(mini):
+    assert found(mini, "Talks with the President of Russia Vladimir Putin ended.") == [
+        ("the President of Russia Vladimir Putin", "RUS", "Vladimir Putin", "person")]
+    assert found(mini, "The spokesman for the Kremlin, Dmitry Peskov, agreed.") == [
+        ("The spokesman for the Kremlin", "RUS", "Dmitry Peskov", "role"),
+        ("Dmitry Peskov", "RUS", "Dmitry Peskov", "person")]
 
 
 def test_a_title_without_an_actor_is_no_mention(mini):
