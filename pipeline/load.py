@@ -54,6 +54,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 SURROGATES = "[\udc80-\udcff]"
 TEXT_LIKE = {"string", "mixed", "mixed-integer"}
+SIMPLE_TYPES = {"boolean": "boolean", "integer": "Int64", "floating": "Float64",
+                "mixed-integer-float": "Float64"}
+"""pandas dtype for extra columns whose values are all of one simple kind."""
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 DATE_IN_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 RFC_2822 = r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s"
@@ -390,14 +393,27 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def _tidy_extra(values: pd.Series) -> pd.Series:
-    """Extra columns as text (nested values as JSON), so that any inputs concatenate and store."""
+    """Extra columns keep simple types (bool, int, float); nested values become JSON text and
+    anything else text."""
+    if values.dtype != object:
+        return values
     def cell(value):
         if isinstance(value, np.ndarray):
             value = value.tolist()
         if isinstance(value, (list, dict)):
             return json.dumps(value, default=str, ensure_ascii=False)
         return value
-    return values.astype(object).map(cell).astype("str")
+    cells = values.map(cell)
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    return cells.astype(SIMPLE_TYPES.get(kind, "str"))
+
+
+def consistent_columns(articles: pd.DataFrame) -> pd.DataFrame:
+    """Object columns of mixed types (an extra column typed differently by two inputs) as text,
+    so that the table can be stored."""
+    mixed = [name for name in articles.columns if articles[name].dtype == object
+             and pd.api.types.infer_dtype(articles[name], skipna=True).startswith("mixed")]
+    return articles.astype({name: "str" for name in mixed})
 
 
 def _replace_undecodable(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

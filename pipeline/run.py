@@ -19,7 +19,7 @@ import pandas as pd
 
 import pipeline
 from pipeline.analyse import analyse, versions
-from pipeline.load import empty_articles, load_input
+from pipeline.load import consistent_columns, empty_articles, load_input
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
 from pipeline.store import (
     REJECTED_COLUMNS,
@@ -131,7 +131,8 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
 
     all_articles = pd.concat([stored["articles"], new_articles] if stored else [new_articles],
                              ignore_index=True)
-    all_articles = all_articles.sort_values(ARTICLE_ORDER, kind="stable", ignore_index=True)
+    all_articles = consistent_columns(all_articles).sort_values(ARTICLE_ORDER, kind="stable",
+                                                               ignore_index=True)
     to_analyse = new_articles if reuse else all_articles
     fresh = _analyse_in_chunks(to_analyse, progress)
     clock.lap("analyse")

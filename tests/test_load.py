@@ -264,16 +264,16 @@ def test_byte_order_marks_are_ignored(tmp_path):
         assert load_input(path)["date"].tolist() == [pd.Timestamp("2025-03-04", tz="UTC")]
 
 
-def test_extra_columns_become_text_so_inputs_concatenate(tmp_path):
-    json_path, parquet_path = tmp_path / "extra.json", tmp_path / "extra.parquet"
-    json_path.write_text(json.dumps([{"date": "2025-03-04", "text": "One.", "page": 3,
-                                      "tags": ["a", "b"]}]))
-    pd.DataFrame({"date": ["2025-03-05"], "text": ["Two."], "page": [4.5],
-                  "tags": [["c"]]}).to_parquet(parquet_path)
-    both = pd.concat([load_input(json_path), load_input(parquet_path)], ignore_index=True)
-    assert both["page"].tolist() == ["3", "4.5"]
-    assert both["tags"].tolist() == ['["a", "b"]', '["c"]']
-    both.to_parquet(tmp_path / "stored.parquet")
+def test_extra_columns_keep_simple_types_and_nested_values_become_json(tmp_path):
+    path = tmp_path / "extra.json"
+    path.write_text(json.dumps([
+        {"date": "2025-03-04", "text": "One.", "page": 3, "flag": True, "tags": ["a", "b"]},
+        {"date": "2025-03-05", "text": "Two.", "page": 4, "flag": False, "tags": {"k": 1}},
+    ]))
+    articles = load_input(path)
+    assert articles["page"].dtype == "Int64" and articles["page"].tolist() == [3, 4]
+    assert articles["flag"].tolist() == [True, False]
+    assert articles["tags"].tolist() == ['["a", "b"]', '{"k": 1}']
 
 
 def test_files_without_a_known_suffix_are_recognised_by_content(tmp_path):

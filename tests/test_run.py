@@ -184,3 +184,15 @@ def _kill_when_new_version_appears(big: Path, store: Path, old_version: str) -> 
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_an_extra_column_typed_differently_by_two_inputs_is_stored_as_text(tmp_path):
+    numbers = tmp_path / "numbers.json"
+    numbers.write_text(_articles(0, 2).assign(page=[1, 2]).to_json(orient="records"))
+    words = _csv(tmp_path / "words.csv", _articles(2, 2).assign(page=["front", "back"]))
+    store = tmp_path / "store"
+    run([numbers, words], store)
+    run([numbers, words, _csv(tmp_path / "more.csv", _articles(4, 1))], store)
+    pages = read_table(store, "articles").set_index("title")["page"]
+    assert sorted(pages.dropna().tolist()) == ["1", "2", "back", "front"]
+
