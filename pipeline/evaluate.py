@@ -31,7 +31,7 @@ def _seed(shared: Path) -> None:
 
 def _newsmtsc(shared: Path) -> None:
     for split in ("devtest_rw", "devtest_mt"):
-        result = evaluate_newsmtsc(shared / "data" / "newsmtsc" / "original", split)
+        result = evaluate_newsmtsc(shared / "data" / "newsmtsc", split)
         print(f"NewsMTSC {split:10} macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}"
               f"  (n={result['targets']})")
 
