@@ -299,3 +299,22 @@ def test_output_bytes_do_not_depend_on_hash_randomisation(tmp_path):
                        check=True, capture_output=True, env={"PYTHONHASHSEED": hash_seed, "PATH": ""})
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_shipped_corpus_is_current(shipped, dictionary):
+    """The shipped file is exactly ``generate_corpus()`` with today's dictionary; after a dictionary
+    edit, regenerate it: ``python -m pipeline.demo --out data/demo/articles.jsonl.gz``."""
+    expected = generate_corpus(dictionary=dictionary)
+    assert shipped["text"].tolist() == expected["text"].tolist(), "stale data/demo/articles.jsonl.gz"
+    assert shipped["title"].tolist() == expected["title"].tolist()
+
+
+def test_short_names_are_dictionary_variants(dictionary):
+    """A person's short form ("Peskov") is one of their dictionary variants, else the full name is used."""
+    from pipeline.demo import _days, speaker_roster
+
+    roster = speaker_roster(dictionary, _days("2023-01-01", 46))
+    speakers = {s for days in roster.values() for day in days for s in day}
+    assert len({s.full for s in speakers}) >= 40
+    for s in speakers:
+        assert s.short == s.full or s.short in dictionary.people[s.full].variants, s
