@@ -70,7 +70,7 @@ class Actor:
 
 
 ACTORS = {a.id: a for a in (
-    Actor("USA", ("Washington",), ("Washington", "the United States", "the White House"),
+    Actor("USA", ("Washington", "The United States"), ("Washington", "the United States", "the White House"),
           "U.S. officials", "a State Department spokesperson"),
     Actor("RUS", ("Moscow", "Russia", "The Kremlin"), ("Moscow", "Russia", "the Kremlin"),
           "Russian officials", "a spokesman for the Russian government"),
@@ -604,7 +604,7 @@ def _article(d: _Draws, source: Actor, target: Actor, speakers: list[Speaker], t
         paragraphs.append([d.fresh(REACTION_LEADS).format(T=d.pick(target.subjects)),
                            _quote_sentence(d, responder, target, reply, day_name, seen)])
     elif n_paragraphs >= 3:
-        paragraphs.append([d.fresh(ACCORDING[d.bucket()]).format(**words)])
+        paragraphs.append([_quote_sentence(d, None, source, quote(d.bucket(), target), day_name, seen)])
     if n_paragraphs == 4:
         paragraphs.append([d.fresh(BACKGROUND).format(s=source.objects[0], t=d.pick(target.objects), topic=topic,
                                                      year=year - d.pick((2, 3, 5, 8)))])
