@@ -2,40 +2,74 @@
 
 import streamlit as st
 
-from pipeline.dashboard import loaders
+from pipeline.dashboard import loaders, settings
 from pipeline.dashboard import urlstate as url
-from pipeline.schema import DYAD_KINDS
 from pipeline.run import ensure_store
+from pipeline.schema import DYAD_KINDS
 from pipeline.store import current_version_dir, store_version
 
 st.set_page_config(page_title="Entente", page_icon=":material/public:", layout="wide")
 
 PAGES = {
-    "trends": st.Page("app_pages/trends.py", title="Trends", icon=":material/show_chart:", default=True,
-                      help="Sentiment of each actor pair over time with confidence bands; click a point for its quotes."),
-    "pair": st.Page("app_pages/pair.py", title="Pair", icon=":material/compare_arrows:",
-                    help="One pair in both directions: asymmetry, score distribution, speakers, extreme quotes."),
-    "matrix": st.Page("app_pages/matrix.py", title="Matrix", icon=":material/grid_on:",
-                      help="Source × target mean sentiment for the period; click a cell to open its trend."),
-    "quotes": st.Page("app_pages/quotes.py", title="Quotes", icon=":material/format_quote:",
-                      help="Search the evidence under all filters; sortable table with CSV export."),
-    "shifts": st.Page("app_pages/shifts.py", title="Shifts", icon=":material/trending_up:",
-                      help="The biggest changes in each pair's sentiment (change-point detection)."),
-    "try": st.Page("app_pages/try_text.py", title="Try text", icon=":material/edit_note:",
-                   help="Paste a text and a date and see what the pipeline finds in it."),
-    "data": st.Page("app_pages/data.py", title="Data", icon=":material/database:",
-                    help="What the store holds, uploads of new articles, and the actor dictionary."),
+    "trends": st.Page(
+        "app_pages/trends.py",
+        title="Trends",
+        icon=":material/show_chart:",
+        default=True,
+        help="Sentiment of each actor pair over time with confidence bands; click a point for its quotes.",
+    ),
+    "pair": st.Page(
+        "app_pages/pair.py",
+        title="Pair",
+        icon=":material/compare_arrows:",
+        help="One pair in both directions: asymmetry, score distribution, speakers, extreme quotes.",
+    ),
+    "matrix": st.Page(
+        "app_pages/matrix.py",
+        title="Matrix",
+        icon=":material/grid_on:",
+        help="Source × target mean sentiment for the period; click a cell to open its trend.",
+    ),
+    "quotes": st.Page(
+        "app_pages/quotes.py",
+        title="Quotes",
+        icon=":material/format_quote:",
+        help="Search the evidence under all filters; sortable table with CSV export.",
+    ),
+    "shifts": st.Page(
+        "app_pages/shifts.py",
+        title="Shifts",
+        icon=":material/trending_up:",
+        help="The biggest changes in each pair's sentiment (change-point detection).",
+    ),
+    "try": st.Page(
+        "app_pages/try_text.py",
+        title="Try text",
+        icon=":material/edit_note:",
+        help="Paste a text and a date and see what the pipeline finds in it.",
+    ),
+    "data": st.Page(
+        "app_pages/data.py",
+        title="Data",
+        icon=":material/database:",
+        help="What the store holds, uploads of new articles, and the actor dictionary.",
+    ),
 }
 page = st.navigation(list(PAGES.values()), position="top")
 
 if target := st.session_state.pop("goto", None):
     st.switch_page(PAGES[target], query_params={})
 
-store = loaders.store_dir()
+store = settings.store_dir()
 if current_version_dir(store) is None:
     progress = st.progress(0.0, text="Building the demo store…")
-    ensure_store(store, loaders.DEMO_CORPUS, on_progress=lambda done, total, stage: progress.progress(
-        done / max(total, 1), text=f"Building the demo store: {stage} {done}/{total}"))
+    ensure_store(
+        store,
+        settings.DEMO_CORPUS,
+        on_progress=lambda done, total, stage: progress.progress(
+            done / max(total, 1), text=f"Building the demo store: {stage} {done}/{total}"
+        ),
+    )
     progress.empty()
 version = store_version(store)
 domain = loaders.domain(store, version)
@@ -48,37 +82,68 @@ with st.sidebar:
     for warning in url.check_params(raw_params, domain):
         st.warning(warning, icon=":material/link_off:")
     dates = st.date_input(
-        "Date range", value=(domain.first, domain.last), min_value=domain.first, max_value=domain.last,
-        key=url.DATES, bind="query-params",
+        "Date range",
+        value=(domain.first, domain.last),
+        min_value=domain.first,
+        max_value=domain.last,
+        key=url.DATES,
+        bind="query-params",
     )
     names = loaders.actor_names(tuple(sorted({code for pair in domain.pairs for code in url.label_codes(pair)})))
     pairs = st.multiselect(
-        "Actor pairs", domain.pairs, key=url.PAIRS, bind="query-params",
+        "Actor pairs",
+        domain.pairs,
+        key=url.PAIRS,
+        bind="query-params",
         placeholder=f"busiest {url.DEFAULT_PAIR_COUNT} pairs",
         help="Directed pairs SOURCE>TARGET (RUS>USA: what Russian actors say about the United States).",
     )
     for pair in pairs:
         st.caption(url.label_name(pair, names))
-    either = st.toggle("Either direction", key=url.EITHER, bind="query-params",
-                       help="Merge A>B and B>A into one line A<>B.")
+    either = st.toggle(
+        "Either direction", key=url.EITHER, bind="query-params", help="Merge A>B and B>A into one line A<>B."
+    )
     granularity = st.segmented_control(
-        "Granularity", url.GRANULARITIES, default=url.DEFAULT_GRANULARITY, key=url.GRANULARITY, bind="query-params",
+        "Granularity",
+        url.GRANULARITIES,
+        default=url.DEFAULT_GRANULARITY,
+        key=url.GRANULARITY,
+        bind="query-params",
     )
     smoothing = st.number_input(
-        "Smoothing window (periods)", 1, url.MAX_SMOOTHING, url.DEFAULT_SMOOTHING, key=url.SMOOTHING,
-        bind="query-params", help="Pool the scores of this many consecutive periods with data.",
+        "Smoothing window (periods)",
+        1,
+        url.MAX_SMOOTHING,
+        url.DEFAULT_SMOOTHING,
+        key=url.SMOOTHING,
+        bind="query-params",
+        help="Pool the scores of this many consecutive periods with data.",
     )
     kinds = st.pills(
-        "Evidence", DYAD_KINDS, selection_mode="multi", default=list(DYAD_KINDS), format_func=url.KIND_LABELS.get,
-        key=url.KINDS, bind="query-params",
+        "Evidence",
+        DYAD_KINDS,
+        selection_mode="multi",
+        default=list(DYAD_KINDS),
+        format_func=url.KIND_LABELS.get,
+        key=url.KINDS,
+        bind="query-params",
     )
     outlets = st.multiselect("Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets")
     min_count = st.number_input(
-        "Minimum items per point", 1, url.MAX_MIN_COUNT, url.DEFAULT_MIN_COUNT, key=url.MIN_COUNT,
-        bind="query-params", help="Points with fewer items are greyed.",
+        "Minimum items per point",
+        1,
+        url.MAX_MIN_COUNT,
+        url.DEFAULT_MIN_COUNT,
+        key=url.MIN_COUNT,
+        bind="query-params",
+        help="Points with fewer items are greyed.",
     )
-    point = st.text_input("Selected point", key=url.POINT, bind="query-params",
-                          help="PAIR@PERIOD-START, set by clicking a point on Trends; clear it to close the drill-down.")
+    point = st.text_input(
+        "Selected point",
+        key=url.POINT,
+        bind="query-params",
+        help="PAIR@PERIOD-START, set by clicking a point on Trends; clear it to close the drill-down.",
+    )
 
 filters = url.filters_from_widgets(dates, pairs, either, granularity, smoothing, kinds, outlets, min_count, domain)
 st.session_state["view"] = loaders.View(store, version, domain, filters, names, url.parse_point(point or ""))

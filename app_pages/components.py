@@ -7,6 +7,7 @@ from pipeline.dashboard import loaders, queries
 from pipeline.dashboard.export import markdown_escape, to_csv_bytes
 from pipeline.dashboard.urlstate import Filters
 
+
 def period_text(filters: Filters) -> str:
     """``between 2025-01-01 and 2025-03-31``."""
     return f"between {filters.start.isoformat()} and {filters.end.isoformat()}"
@@ -15,8 +16,13 @@ def period_text(filters: Filters) -> str:
 def download(frame: pd.DataFrame, file_name: str, key: str) -> None:
     """CSV download of ``frame`` (formula-like cells neutralised)."""
     st.download_button(
-        "Download CSV", to_csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
-        icon=":material/download:", on_click="ignore",
+        "Download CSV",
+        to_csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
     )
 
 
@@ -25,7 +31,11 @@ def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: 
     surrounding paragraph of the article (as plain text)."""
     shown = queries.evidence_display(rows, view.names)
     selection = st.dataframe(
-        shown, key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
+        shown,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
         column_config={
             "score": st.column_config.NumberColumn(format="%+.2f"),
             "article": st.column_config.LinkColumn(display_text="open"),
@@ -43,12 +53,13 @@ def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: 
         st.warning(f"Article {markdown_escape(row['article_id'])} is not in the store.")
         return
     st.markdown("**Paragraph around the selected evidence**")
-    st.caption(f"{row['date'].date()} · {view.names.get(row['source_actor'], row['source_actor'])} → "
-               f"{view.names.get(row['target_actor'], row['target_actor'])}")
+    st.caption(
+        f"{row['date'].date()} · {view.names.get(row['source_actor'], row['source_actor'])} → "
+        f"{view.names.get(row['target_actor'], row['target_actor'])}"
+    )
     st.text(queries.surrounding_paragraph(text, int(row["start"]), int(row["end"])))
 
 
 def no_data(message: str) -> None:
     """An explanation instead of an empty chart."""
     st.info(message, icon=":material/search_off:")
-

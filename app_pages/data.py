@@ -28,8 +28,11 @@ manifest = summary["manifest"]
 accounting = manifest.get("accounting", {})
 st.markdown(
     f"**Last run** {markdown_escape(manifest.get('created_at', 'unknown'))} · version `{view.version}` · "
-    + (f"read {accounting['read']} = accepted {accounting['accepted']} + rejected {accounting['rejected']}"
-       if {"read", "accepted", "rejected"} <= set(accounting) else "no accounting in the manifest")
+    + (
+        f"read {accounting['read']} = accepted {accounting['accepted']} + rejected {accounting['rejected']}"
+        if {"read", "accepted", "rejected"} <= set(accounting)
+        else "no accounting in the manifest"
+    )
 )
 with st.expander("Manifest"):
     st.json(manifest, expanded=False)
@@ -39,15 +42,19 @@ st.markdown(f"**Rejected records** ({len(rejected)})")
 if rejected.empty:
     st.caption("No input record has been rejected.")
 else:
-    st.dataframe(rejected["reason"].str.split(":").str[0].value_counts().rename_axis("reason").reset_index(), hide_index=True)
+    st.dataframe(
+        rejected["reason"].str.split(":").str[0].value_counts().rename_axis("reason").reset_index(), hide_index=True
+    )
     st.dataframe(rejected, hide_index=True)
     download(rejected, "entente_rejected.csv", key="rejected_csv")
 
 st.divider()
 st.markdown("**Add articles**")
 uploads = st.file_uploader(
-    "CSV, TSV, JSON, JSONL or Parquet files (optionally gzipped)", type=UPLOAD_TYPES,
-    accept_multiple_files=True, key="upload_files",
+    "CSV, TSV, JSON, JSONL or Parquet files (optionally gzipped)",
+    type=UPLOAD_TYPES,
+    accept_multiple_files=True,
+    key="upload_files",
 )
 if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":material/upload:"):
     progress = st.progress(0.0, text="Starting…")
@@ -58,8 +65,13 @@ if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":
             path.write_bytes(upload.getvalue())
             paths.append(path)
         try:
-            report = run(paths, view.store, on_progress=lambda done, total, stage: progress.progress(
-                min(done / max(total, 1), 1.0), text=f"{stage} {done}/{total}"))
+            report = run(
+                paths,
+                view.store,
+                on_progress=lambda done, total, stage: progress.progress(
+                    min(done / max(total, 1), 1.0), text=f"{stage} {done}/{total}"
+                ),
+            )
         except (ValueError, OSError) as error:
             progress.empty()
             st.error(str(error).splitlines()[0] if str(error) else type(error).__name__)
@@ -81,12 +93,26 @@ if dictionary is None:
     st.warning(f"The actor dictionary cannot be loaded: {markdown_escape(problem)}")
 else:
     actors = pd.DataFrame(
-        [(a.id, a.name, a.kind, ", ".join(a.aliases), ", ".join(a.demonyms), ", ".join(a.capitals), ", ".join(a.institutions))
-         for a in dictionary.actors.values()],
+        [
+            (
+                a.id,
+                a.name,
+                a.kind,
+                ", ".join(a.aliases),
+                ", ".join(a.demonyms),
+                ", ".join(a.capitals),
+                ", ".join(a.institutions),
+            )
+            for a in dictionary.actors.values()
+        ],
         columns=["id", "name", "kind", "aliases", "demonyms", "capitals", "institutions"],
     )
     people = pd.DataFrame(
-        [(p.name, role.actor, role.title, role.start, role.end) for p in dictionary.people.values() for role in p.roles],
+        [
+            (p.name, role.actor, role.title, role.start, role.end)
+            for p in dictionary.people.values()
+            for role in p.roles
+        ],
         columns=["person", "actor", "title", "from", "until"],
     )
     search = st.text_input("Find an actor or person", key="dictionary_search")
@@ -94,6 +120,8 @@ else:
         needle = search.strip().lower()
         actors = actors[actors.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)]
         people = people[people.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)]
-    st.caption(f"Dictionary version {markdown_escape(dictionary.version)}: {len(actors)} actors, {len(people)} roles shown.")
+    st.caption(
+        f"Dictionary version {markdown_escape(dictionary.version)}: {len(actors)} actors, {len(people)} roles shown."
+    )
     st.dataframe(actors, hide_index=True)
     st.dataframe(people, hide_index=True)

@@ -24,10 +24,15 @@ cells = view.query("matrix", filters)
 if cells.empty:
     no_data(f"No items {period_text(filters)} with the chosen evidence kinds and outlets.")
     st.stop()
-st.caption(f"Mean sentiment of what each source actor says about each target, {period_text(filters)}. Click a cell to open its trend.")
+st.caption(
+    f"Mean sentiment of what each source actor says about each target, {period_text(filters)}. "
+    "Click a cell to open its trend."
+)
 codes = sorted(set(cells["source_actor"]) | set(cells["target_actor"]))
 st.plotly_chart(
     figures.matrix_figure(cells, loaders.actor_names(tuple(codes))),
-    key="matrix_chart", on_select=open_cell, selection_mode="points",
+    key="matrix_chart",
+    on_select=open_cell,
+    selection_mode="points",
 )
 download(cells, "entente_matrix.csv", key="matrix_csv")

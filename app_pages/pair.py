@@ -15,7 +15,10 @@ if not chosen:
     no_data("The store holds no actor pairs yet.")
     st.stop()
 label = st.selectbox(
-    "Pair", chosen, format_func=lambda option: url.label_name(option, view.names), key="pair_choice",
+    "Pair",
+    chosen,
+    format_func=lambda option: url.label_name(option, view.names),
+    key="pair_choice",
     help="The pairs chosen in the sidebar (all pairs when none is chosen).",
 )
 pair = url.parse_pair(label)
@@ -34,10 +37,16 @@ for column, direction in zip(columns, directions):
     column.metric(
         url.label_name(direction, view.names),
         f"{stats['mean']:+.2f}" if stats is not None else "no items",
-        f"{int(stats['count'])} items" if stats is not None else None, delta_color="off", border=True,
+        f"{int(stats['count'])} items" if stats is not None else None,
+        delta_color="off",
+        border=True,
     )
 if set(directions) <= set(means.index):
-    columns[2].metric("Asymmetry (A→B minus B→A)", f"{means.loc[directions[0], 'mean'] - means.loc[directions[1], 'mean']:+.2f}", border=True)
+    columns[2].metric(
+        "Asymmetry (A→B minus B→A)",
+        f"{means.loc[directions[0], 'mean'] - means.loc[directions[1], 'mean']:+.2f}",
+        border=True,
+    )
 
 names = {direction: url.label_name(direction, view.names) for direction in directions}
 st.plotly_chart(figures.trend_figure(series, names), key="pair_chart")

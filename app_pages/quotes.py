@@ -4,15 +4,18 @@ import streamlit as st
 
 from app_pages.components import evidence_table, no_data, period_text
 from pipeline.dashboard import loaders
-from pipeline.dashboard.export import markdown_escape
 from pipeline.dashboard import urlstate as url
+from pipeline.dashboard.export import markdown_escape
 
 ROW_LIMIT = 5000
 
 view: loaders.View = st.session_state["view"]
 filters = view.filters
 search = st.text_input(
-    "Search the evidence", key=url.SEARCH, bind="query-params", placeholder="words in the quote or the speaker's name",
+    "Search the evidence",
+    key=url.SEARCH,
+    bind="query-params",
+    placeholder="words in the quote or the speaker's name",
 )
 rows = view.query("evidence", filters, search=search, limit=ROW_LIMIT)
 scope = ", ".join(str(pair) for pair in filters.pairs) or "any pair"

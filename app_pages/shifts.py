@@ -27,7 +27,12 @@ def open_shift() -> None:
 
 
 sensitivity = st.slider(
-    "Sensitivity", 0.5, 10.0, 3.0, 0.5, key="shift_penalty",
+    "Sensitivity",
+    0.5,
+    10.0,
+    3.0,
+    0.5,
+    key="shift_penalty",
     help="Penalty scale of the change-point search: lower finds more, smaller shifts.",
 )
 series = view.query("trend_series", filters)
@@ -39,17 +44,28 @@ if shifts.empty:
     )
     st.stop()
 
-shown = shifts.assign(pair=shifts["pair"].map(lambda label: url.label_name(label, view.names)),
-                      period=shifts["period"].dt.strftime("%Y-%m-%d"))
-st.caption(f"Change points per {filters.granularity}, biggest change first. Select a row to open Trends at that moment.")
+shown = shifts.assign(
+    pair=shifts["pair"].map(lambda label: url.label_name(label, view.names)),
+    period=shifts["period"].dt.strftime("%Y-%m-%d"),
+)
+st.caption(
+    f"Change points per {filters.granularity}, biggest change first. Select a row to open Trends at that moment."
+)
 st.dataframe(
-    shown, key="shifts_table", on_select=open_shift, selection_mode="single-row", hide_index=True,
-    column_config={name: st.column_config.NumberColumn(format="%+.2f") for name in ("before_mean", "after_mean", "change")},
+    shown,
+    key="shifts_table",
+    on_select=open_shift,
+    selection_mode="single-row",
+    hide_index=True,
+    column_config={
+        name: st.column_config.NumberColumn(format="%+.2f") for name in ("before_mean", "after_mean", "change")
+    },
 )
 download(shifts, "entente_shifts.csv", key="shifts_csv")
 
 for shift in shifts.head(SHOWN_SHIFTS).itertuples():
-    title = f"{url.label_name(shift.pair, view.names)} · {shift.period.date()} · {shift.before_mean:+.2f} → {shift.after_mean:+.2f}"
+    change = f"{shift.before_mean:+.2f} → {shift.after_mean:+.2f}"
+    title = f"{url.label_name(shift.pair, view.names)} · {shift.period.date()} · {change}"
     with st.expander(title, key=f"shift_{shift.Index}"):
         around = view.query("evidence", filters, label=shift.pair, period=shift.period.date(), periods_around=1)
         st.caption(f"Items from one {filters.granularity} before to one after the change ({len(around)}).")

@@ -33,7 +33,9 @@ shown_events = queries.events_for(events, labels, filters.start, filters.end) if
 
 st.plotly_chart(
     figures.trend_figure(series, line_names, shown_events),
-    key="trend_chart", on_select=select_point, selection_mode="points",
+    key="trend_chart",
+    on_select=select_point,
+    selection_mode="points",
 )
 st.caption(
     f"Mean sentiment per {filters.granularity} (window of {filters.smoothing}) with its 95% confidence band; "
@@ -53,7 +55,11 @@ if point.pair not in labels:
     st.stop()
 rows = view.query("evidence", filters, label=point.pair, period=point.period)
 if rows.empty:
-    no_data(f"No quotes for {point.pair} in the {filters.granularity} starting {point.period} ({period_text(filters)}).")
+    no_data(
+        f"No quotes for {point.pair} in the {filters.granularity} starting {point.period} ({period_text(filters)})."
+    )
 else:
     st.metric("Mean score of these items", f"{rows['score'].mean():+.2f}", border=True)
-    evidence_table(rows, view, key="drill_table", file_name=f"entente_{point.pair.replace('>', '-')}_{point.period}.csv")
+    evidence_table(
+        rows, view, key="drill_table", file_name=f"entente_{point.pair.replace('>', '-')}_{point.period}.csv"
+    )

@@ -11,10 +11,19 @@ from pipeline.dashboard import loaders, queries
 MAX_CHARS = 100_000
 
 with st.form("try_form"):
-    text = st.text_area("Text", height=220, max_chars=MAX_CHARS, key="try_text",
-                        placeholder='e.g. "We welcome the talks," the Kremlin spokesman Dmitry Peskov said of Washington.')
-    day = st.date_input("Date of the text", value=dt.date.today(), key="try_date",
-                        help="Officials are resolved to the country they represented on this date.")
+    text = st.text_area(
+        "Text",
+        height=220,
+        max_chars=MAX_CHARS,
+        key="try_text",
+        placeholder='e.g. "We welcome the talks," the Kremlin spokesman Dmitry Peskov said of Washington.',
+    )
+    day = st.date_input(
+        "Date of the text",
+        value=dt.date.today(),
+        key="try_date",
+        help="Officials are resolved to the country they represented on this date.",
+    )
     submitted = st.form_submit_button("Analyse", icon=":material/play_arrow:")
 
 if not submitted and "try_result" not in st.session_state:
@@ -24,18 +33,25 @@ if submitted:
     if not text.strip():
         st.warning("The text is empty: nothing to analyse.")
         st.stop()
-    article = pd.DataFrame({
-        "article_id": ["pasted"], "date": [pd.Timestamp(day, tz="UTC")], "title": [""], "text": [text],
-        "source": ["pasted text"], "url": [""],
-    })
+    article = pd.DataFrame(
+        {
+            "article_id": ["pasted"],
+            "date": [pd.Timestamp(day, tz="UTC")],
+            "title": [""],
+            "text": [text],
+            "source": ["pasted text"],
+            "url": [""],
+        }
+    )
     st.session_state["try_result"] = analyse(article)
 tables = st.session_state["try_result"]
 
 sentences, mentions, quotes, dyads = (tables[name] for name in ("sentences", "mentions", "quotes", "dyads"))
 columns = st.columns(4)
-for column, (label, frame) in zip(columns, [("Sentences", sentences), ("Actor mentions", mentions), ("Quotes", quotes), ("Dyads", dyads)]):
+for column, (label, frame) in zip(
+    columns, [("Sentences", sentences), ("Actor mentions", mentions), ("Quotes", quotes), ("Dyads", dyads)]
+):
     column.metric(label, len(frame), border=True)
-
 
 
 def table_or_note(title: str, frame: pd.DataFrame, columns: list[str], note: str) -> None:
@@ -54,6 +70,8 @@ else:
     codes = tuple(sorted(set(dyads["source_actor"]) | set(dyads["target_actor"])))
     shown = queries.evidence_display(dyads, loaders.actor_names(codes)).drop(columns=["date", "outlet", "article"])
     st.dataframe(shown, hide_index=True, column_config={"score": st.column_config.NumberColumn(format="%+.2f")})
-table_or_note("Quotes and speakers", quotes, ["text", "speaker", "speaker_person", "speaker_actor", "cue"], "No quotes found.")
+table_or_note(
+    "Quotes and speakers", quotes, ["text", "speaker", "speaker_person", "speaker_actor", "cue"], "No quotes found."
+)
 table_or_note("Actors found", mentions, ["sent_idx", "surface", "actor", "person", "mention_type"], "No actors found.")
 table_or_note("Sentences", sentences, ["sent_idx", "para_idx", "text"], "No sentences.")

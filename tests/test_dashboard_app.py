@@ -9,16 +9,27 @@ from unittest.mock import patch
 
 import pandas as pd
 import pytest
+from streamlit import config
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import ElementTree
 
 from pipeline.dashboard import queries
 from pipeline.dashboard import urlstate as url
+from pipeline.dashboard.figures import BELOW_MIN_COLOUR
 from pipeline.store import read_table, table_path
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["trends", "pair", "matrix", "quotes", "shifts", "try_text", "data"]
+
+
+@pytest.fixture(autouse=True)
+def error_details():
+    """Show exception messages in AppTest (``.streamlit/config.toml`` hides them from users)."""
+    shown = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    yield
+    config.set_option("client.showErrorDetails", shown)
 
 
 @pytest.fixture(scope="module")
@@ -98,20 +109,35 @@ def test_query_params_choose_pair_granularity_and_minimum(demo_store, monkeypatc
     assert len(line) == 1 and line[0]["customdata"][0][0] == pair
     expected = queries.trend_series(facts["con"], filters_of(facts, pairs=(url.parse_pair(pair),), granularity="week"))
     assert len(weekly_line[0]["x"]) == len(expected) > len(line[0]["x"])
-    assert set(weekly_line[0]["marker"]["color"]) == {"#b0b0b0"}
+    grey = [t for t in chart_spec(weekly, "trend_chart")["data"] if t.get("mode") == "markers"]
+    assert grey[0]["marker"]["color"] == BELOW_MIN_COLOUR and len(grey[0]["customdata"]) == len(expected)
+    monthly_series = queries.trend_series(facts["con"], filters_of(facts, pairs=(url.parse_pair(pair),)))
+    monthly_grey = [t for t in chart_spec(monthly, "trend_chart")["data"] if t.get("mode") == "markers"]
+    assert len(monthly_grey[0]["customdata"]) == (monthly_series["period_n"] < url.DEFAULT_MIN_COUNT).sum()
     assert weekly.session_state["view"].filters.granularity == "week"
 
 
 def test_invalid_params_warn_and_fall_back_to_defaults(demo_store, monkeypatch):
-    app = start(demo_store, monkeypatch, {
-        url.GRANULARITY: "fortnight", url.PAIRS: "ZZZ>QQQ", url.MIN_COUNT: "lots",
-        url.DATES: ["1999-01-01", "1999-02-01"], url.POINT: "<b>bold</b>",
-    })
+    app = start(
+        demo_store,
+        monkeypatch,
+        {
+            url.GRANULARITY: "fortnight",
+            url.PAIRS: "ZZZ>QQQ",
+            url.MIN_COUNT: "lots",
+            url.DATES: ["1999-01-01", "1999-02-01"],
+            url.POINT: "<b>bold</b>",
+        },
+    )
     warnings = " ".join(texts(app.sidebar.warning))
     for name in (url.GRANULARITY, url.PAIRS, url.MIN_COUNT, url.DATES, url.POINT):
         assert f"`{name}=" in warnings
     filters = app.session_state["view"].filters
-    assert filters.granularity == url.DEFAULT_GRANULARITY and filters.pairs == () and filters.min_count == url.DEFAULT_MIN_COUNT
+    assert (
+        filters.granularity == url.DEFAULT_GRANULARITY
+        and filters.pairs == ()
+        and filters.min_count == url.DEFAULT_MIN_COUNT
+    )
     assert app.session_state["view"].point is None
     assert chart_spec(app, "trend_chart")["data"]
 
@@ -121,8 +147,22 @@ def test_clicking_a_point_opens_its_drill_down(demo_store, monkeypatch, facts):
     app = start(demo_store, monkeypatch, {url.PAIRS: pair})
     line = next(t for t in chart_spec(app, "trend_chart")["data"] if t.get("mode") == "lines+markers")
     label, period, count = line["customdata"][0]
-    selection = {"selection": {"points": [{"curve_number": 1, "point_number": 0, "point_index": 0, "x": period,
-                                           "customdata": {"0": label, "1": period, "2": count}}], "point_indices": [0], "box": [], "lasso": []}}
+    selection = {
+        "selection": {
+            "points": [
+                {
+                    "curve_number": 1,
+                    "point_number": 0,
+                    "point_index": 0,
+                    "x": period,
+                    "customdata": {"0": label, "1": period, "2": count},
+                }
+            ],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
     with injected(chart_id(app, "trend_chart"), selection):
         app.run()
     assert not app.exception
@@ -131,7 +171,10 @@ def test_clicking_a_point_opens_its_drill_down(demo_store, monkeypatch, facts):
     table = app.dataframe[0].value
     assert len(table) == count
     source, target = url.label_codes(pair)
-    assert table["source actor"].str.endswith(f"({source})").all() and table["target actor"].str.endswith(f"({target})").all()
+    assert (
+        table["source actor"].str.endswith(f"({source})").all()
+        and table["target actor"].str.endswith(f"({target})").all()
+    )
     assert (table["date"] >= period).all()
 
 
@@ -157,15 +200,17 @@ def test_empty_results_say_why(demo_store, monkeypatch, facts):
     assert any(text.startswith("No items for any pair between") for text in texts(no_kinds.info))
     assert not no_kinds.get("plotly_chart")
     quotes = start(demo_store, monkeypatch, {url.PAIRS: facts["pair"], url.SEARCH: "zzqqxx never said"}, page="quotes")
-    assert any(f"No quotes matching" in text and facts["pair"] in text for text in texts(quotes.info))
+    assert any("No quotes matching" in text and facts["pair"] in text for text in texts(quotes.info))
 
 
 def test_quotes_search_filters_the_table(demo_store, monkeypatch, facts):
-    evidence = queries.evidence(facts["con"], filters_of(facts))
+    evidence = queries.evidence(facts["con"], filters_of(facts), limit=10**9)
     word = evidence["evidence"].str.split().explode().str.strip('.,;:"“”').str.lower().value_counts().index[5]
     app = start(demo_store, monkeypatch, {url.SEARCH: word}, page="quotes")
     table = app.dataframe[0].value
-    expected = evidence["evidence"].str.lower().str.contains(word, regex=False) | evidence["speaker"].fillna("").str.lower().str.contains(word, regex=False)
+    expected = evidence["evidence"].str.lower().str.contains(word, regex=False) | evidence["speaker"].fillna(
+        ""
+    ).str.lower().str.contains(word, regex=False)
     assert len(table) == min(expected.sum(), 5000) > 0
 
 
@@ -174,9 +219,21 @@ def test_matrix_click_opens_trends_for_that_pair_with_filters_kept(demo_store, m
     app = start(demo_store, monkeypatch, {url.GRANULARITY: "week"}, page="matrix")
     cells = chart_spec(app, "matrix_chart")["data"][0]
     index = [row[0] for row in cells["customdata"]].index(pair)
-    selection = {"selection": {"points": [{"curve_number": 0, "point_number": index, "point_index": index,
-                                           "customdata": {"0": pair, "1": cells["customdata"][index][1]}}],
-                               "point_indices": [index], "box": [], "lasso": []}}
+    selection = {
+        "selection": {
+            "points": [
+                {
+                    "curve_number": 0,
+                    "point_number": index,
+                    "point_index": index,
+                    "customdata": {"0": pair, "1": cells["customdata"][index][1]},
+                }
+            ],
+            "point_indices": [index],
+            "box": [],
+            "lasso": [],
+        }
+    }
     with injected(chart_id(app, "matrix_chart"), selection):
         app.run()
     assert not app.exception
@@ -230,12 +287,23 @@ def test_data_page_upload_runs_the_pipeline_and_accounts(demo_store, monkeypatch
     before = len(read_table(store, "articles"))
     app = start(store, monkeypatch, page="data")
     assert app.metric[0].value == f"{before:,}"
-    upload = pd.DataFrame({
-        "date": ["2025-03-01T10:00:00Z", "2025-03-02T11:00:00Z", "not a date"],
-        "title": ["Invented one", "Invented two", "Invented three"],
-        "text": ["Ukraine thanked Poland for its support.", "China and India held border talks.", "France spoke."],
-        "source": ["Test Wire"] * 3, "url": [f"https://test.invalid/{i}" for i in range(3)],
-    }).to_csv(index=False).encode()
+    upload = (
+        pd.DataFrame(
+            {
+                "date": ["2025-03-01T10:00:00Z", "2025-03-02T11:00:00Z", "not a date"],
+                "title": ["Invented one", "Invented two", "Invented three"],
+                "text": [
+                    "Ukraine thanked Poland for its support.",
+                    "China and India held border talks.",
+                    "France spoke.",
+                ],
+                "source": ["Test Wire"] * 3,
+                "url": [f"https://test.invalid/{i}" for i in range(3)],
+            }
+        )
+        .to_csv(index=False)
+        .encode()
+    )
     app.file_uploader(key="upload_files").upload("upload.csv", upload)
     app.run()
     app.button(key="upload_run").click().run()

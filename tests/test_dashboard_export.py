@@ -20,7 +20,9 @@ def test_other_text_is_unchanged(harmless):
 
 
 def test_csv_neutralises_text_and_headers_but_keeps_numbers():
-    frame = pd.DataFrame({"outlet": ["=cmd|' /C calc'!A0", "Daily Planet", None], "score": [-0.5, 0.25, 1.0], "@n": [1, 2, 3]})
+    frame = pd.DataFrame(
+        {"outlet": ["=cmd|' /C calc'!A0", "Daily Planet", None], "score": [-0.5, 0.25, 1.0], "@n": [1, 2, 3]}
+    )
     back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), keep_default_na=False)
     assert list(back.columns) == ["outlet", "score", "'@n"]
     assert back["outlet"].tolist() == ["'=cmd|' /C calc'!A0", "Daily Planet", ""]

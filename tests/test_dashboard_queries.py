@@ -25,16 +25,26 @@ def dyads() -> pd.DataFrame:
     dates = pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 365 * 24, size), unit="h")
     score = rng.uniform(-1, 1, size)
     step = (source == "RUS") & (target == "USA")
-    score[step] = np.where(dates[step] < pd.Timestamp("2025-07-01", tz="UTC"), -0.5, 0.5) + rng.normal(0, 0.05, step.sum())
-    return pd.DataFrame({
-        "article_id": [f"art{i % 400}" for i in range(size)], "date": dates,
-        "source_actor": source, "target_actor": target, "kind": rng.choice(["quote", "statement", "comention"], size),
-        "speaker": rng.choice(["Peskov", "Blinken", None], size),
-        "evidence": [f"Invented statement number {i} about {t}." for i, t in enumerate(target)],
-        "start": 0, "end": 10, "score": score.clip(-1, 1),
-        "contributions": json.dumps([["calm", 0.1], ["threat", -0.4]]),
-        "source": rng.choice(OUTLETS, size), "url": [f"https://demo.invalid/{i}" for i in range(size)],
-    })[DYADS]
+    score[step] = np.where(dates[step] < pd.Timestamp("2025-07-01", tz="UTC"), -0.5, 0.5) + rng.normal(
+        0, 0.05, step.sum()
+    )
+    return pd.DataFrame(
+        {
+            "article_id": [f"art{i % 400}" for i in range(size)],
+            "date": dates,
+            "source_actor": source,
+            "target_actor": target,
+            "kind": rng.choice(["quote", "statement", "comention"], size),
+            "speaker": rng.choice(["Peskov", "Blinken", None], size),
+            "evidence": [f"Invented statement number {i} about {t}." for i, t in enumerate(target)],
+            "start": 0,
+            "end": 10,
+            "score": score.clip(-1, 1),
+            "contributions": json.dumps([["calm", 0.1], ["threat", -0.4]]),
+            "source": rng.choice(OUTLETS, size),
+            "url": [f"https://demo.invalid/{i}" for i in range(size)],
+        }
+    )[DYADS]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +67,9 @@ def pandas_series(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
     grouped = keyed.groupby(["pair", "period"])["score"]
     reference = grouped.agg(["mean", "count", "std"]).reset_index()
     half = 1.959963984540054 * reference["std"] / np.sqrt(reference["count"])
-    return reference.assign(lo=(reference["mean"] - half).fillna(reference["mean"]), hi=(reference["mean"] + half).fillna(reference["mean"]))
+    return reference.assign(
+        lo=(reference["mean"] - half).fillna(reference["mean"]), hi=(reference["mean"] + half).fillna(reference["mean"])
+    )
 
 
 @pytest.mark.parametrize(("granularity", "freq"), [("day", "D"), ("week", "W-SUN"), ("month", "M"), ("quarter", "Q")])
@@ -95,8 +107,12 @@ def test_either_direction_merges_both_directions(con, dyads):
 def test_filters_restrict_kinds_outlets_and_dates(con, dyads):
     filters = Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31), kinds=("quote",), outlets=("Globe Wire",))
     rows = queries.evidence(con, filters)
-    expected = dyads[(dyads["kind"] == "quote") & (dyads["source"] == "Globe Wire")
-                     & (dyads["date"] >= pd.Timestamp("2025-03-01", tz="UTC")) & (dyads["date"] < pd.Timestamp("2025-04-01", tz="UTC"))]
+    expected = dyads[
+        (dyads["kind"] == "quote")
+        & (dyads["source"] == "Globe Wire")
+        & (dyads["date"] >= pd.Timestamp("2025-03-01", tz="UTC"))
+        & (dyads["date"] < pd.Timestamp("2025-04-01", tz="UTC"))
+    ]
     assert sorted(rows["url"]) == sorted(expected["url"])
     assert list(rows.columns) == DYADS
     assert rows["date"].is_monotonic_decreasing
@@ -111,10 +127,16 @@ def test_no_pair_chosen_means_the_busiest_pairs(con, dyads):
 
 def test_evidence_of_one_point_and_search(con, dyads):
     rows = queries.evidence(con, year(granularity="week"), label="RUS>USA", period=dt.date(2025, 3, 3))
-    window = dyads[(dyads["source_actor"] == "RUS") & (dyads["target_actor"] == "USA")
-                   & (dyads["date"] >= pd.Timestamp("2025-03-03", tz="UTC")) & (dyads["date"] < pd.Timestamp("2025-03-10", tz="UTC"))]
+    window = dyads[
+        (dyads["source_actor"] == "RUS")
+        & (dyads["target_actor"] == "USA")
+        & (dyads["date"] >= pd.Timestamp("2025-03-03", tz="UTC"))
+        & (dyads["date"] < pd.Timestamp("2025-03-10", tz="UTC"))
+    ]
     assert len(window) > 0 and sorted(rows["url"]) == sorted(window["url"])
-    wider = queries.evidence(con, year(granularity="week"), label="RUS>USA", period=dt.date(2025, 3, 3), periods_around=1)
+    wider = queries.evidence(
+        con, year(granularity="week"), label="RUS>USA", period=dt.date(2025, 3, 3), periods_around=1
+    )
     assert set(rows["url"]) < set(wider["url"])
     found = queries.evidence(con, year(), search=" NUMBER 17 about ")
     assert found["evidence"].tolist() == [dyads["evidence"].iloc[17]]
@@ -125,7 +147,12 @@ def test_evidence_of_one_point_and_search(con, dyads):
 
 def test_matrix_matches_groupby(con, dyads):
     cells = queries.matrix(con, year(kinds=("statement",)))
-    reference = dyads[dyads["kind"] == "statement"].groupby(["source_actor", "target_actor"])["score"].agg(["mean", "count"]).reset_index()
+    reference = (
+        dyads[dyads["kind"] == "statement"]
+        .groupby(["source_actor", "target_actor"])["score"]
+        .agg(["mean", "count"])
+        .reset_index()
+    )
     assert np.allclose(cells["mean"], reference["mean"]) and cells["n"].tolist() == reference["count"].tolist()
 
 
@@ -133,8 +160,12 @@ def test_speakers_and_extremes_cover_both_directions(con, dyads):
     pair = Pair("RUS", "USA")
     both = dyads[dyads["source_actor"].isin(["RUS", "USA"]) & dyads["target_actor"].isin(["RUS", "USA"])]
     speakers = queries.speakers(con, year(), pair)
-    reference = both.dropna(subset=["speaker"]).groupby([both["source_actor"] + ">" + both["target_actor"], "speaker"]).size()
-    assert {(d, s): n for d, s, n in speakers[["direction", "speaker", "n"]].itertuples(index=False)} == reference.to_dict()
+    reference = (
+        both.dropna(subset=["speaker"]).groupby([both["source_actor"] + ">" + both["target_actor"], "speaker"]).size()
+    )
+    assert {
+        (d, s): n for d, s, n in speakers[["direction", "speaker", "n"]].itertuples(index=False)
+    } == reference.to_dict()
     positive, negative = queries.extreme_quotes(con, year(), pair, limit=3)
     assert positive["score"].tolist() == sorted(both["score"], reverse=True)[:3]
     assert negative["score"].tolist() == sorted(both["score"])[:3]
@@ -151,23 +182,29 @@ def test_change_points_find_the_injected_step(con):
 
 
 def test_flat_lines_have_no_change_points():
-    flat = pd.DataFrame({"pair": "A>B", "period": pd.date_range("2025-01-01", periods=8, freq="MS"), "mean": 0.2, "n": 5})
+    flat = pd.DataFrame(
+        {"pair": "A>B", "period": pd.date_range("2025-01-01", periods=8, freq="MS"), "mean": 0.2, "n": 5}
+    )
     assert queries.change_points(flat).empty
 
 
 def test_surrounding_paragraph_and_contributions():
-    text = "First paragraph.\n\nSecond one says \"we welcome this\" today.\nThird."
+    text = 'First paragraph.\n\nSecond one says "we welcome this" today.\nThird.'
     start = text.index("we welcome")
-    assert queries.surrounding_paragraph(text, start, start + 15) == "Second one says \"we welcome this\" today."
+    assert queries.surrounding_paragraph(text, start, start + 15) == 'Second one says "we welcome this" today.'
     assert queries.contribution_text('[["threat", -0.4], ["calm", 0.1]]') == "threat -0.40, calm +0.10"
     assert queries.contribution_text(None) == ""
 
 
 def test_events_for_shown_lines_and_period():
-    events = pd.DataFrame({
-        "date": pd.to_datetime(["2025-02-01", "2025-02-02", "2025-02-03", "2024-01-01"], utc=True),
-        "title": ["a", "b", "c", "d"], "pairs": ["RUS>USA;USA>RUS", "CHN>UKR", "", "RUS>USA"], "description": "",
-    })
+    events = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-02-01", "2025-02-02", "2025-02-03", "2024-01-01"], utc=True),
+            "title": ["a", "b", "c", "d"],
+            "pairs": ["RUS>USA;USA>RUS", "CHN>UKR", "", "RUS>USA"],
+            "description": "",
+        }
+    )
     shown = queries.events_for(events, ["USA>RUS"], dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert shown["title"].tolist() == ["a", "c"]
     either = queries.events_for(events, ["CHN<>UKR"], dt.date(2025, 1, 1), dt.date(2025, 12, 31))

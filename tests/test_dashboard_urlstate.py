@@ -9,15 +9,18 @@ from pipeline.dashboard import urlstate as url
 from pipeline.schema import DYAD_KINDS
 
 DOMAIN = url.Domain(
-    first=dt.date(2025, 1, 1), last=dt.date(2025, 6, 30),
-    pairs=("RUS>USA", "USA>RUS", "CHN>USA"), outlets=("Daily Planet", "Globe & Wire"),
+    first=dt.date(2025, 1, 1),
+    last=dt.date(2025, 6, 30),
+    pairs=("RUS>USA", "USA>RUS", "CHN>USA"),
+    outlets=("Daily Planet", "Globe & Wire"),
 )
 
 
 def test_pairs_and_points_parse_and_print_back():
     assert url.parse_pair("RUS>USA") == url.Pair("RUS", "USA")
     assert str(url.parse_pair(" CHN>USA ")) == "CHN>USA"
-    for bad in ("RUS>RUS", "rus>usa", "RUS-USA", "RUSS>USA", ""):
+    assert url.parse_pair("EU>G7") == url.Pair("EU", "G7")
+    for bad in ("RUS>RUS", "rus>usa", "RUS-USA", "R>USA", "RUS>USA>CHN", ""):
         assert url.parse_pair(bad) is None
     assert url.parse_point("RUS>USA@2025-03-01") == url.Point("RUS>USA", dt.date(2025, 3, 1))
     assert str(url.parse_point("RUS<>USA@2025-03-01")) == "RUS<>USA@2025-03-01"
@@ -27,9 +30,15 @@ def test_pairs_and_points_parse_and_print_back():
 
 def test_valid_params_give_no_warning():
     raw = {
-        url.DATES: ["2025-02-01", "2025-03-01"], url.PAIRS: ["RUS>USA", "CHN>USA"], url.EITHER: ["True"],
-        url.GRANULARITY: ["week"], url.SMOOTHING: ["3"], url.KINDS: ["quote"], url.OUTLETS: ["Globe & Wire"],
-        url.MIN_COUNT: ["10"], url.POINT: ["RUS>USA@2025-02-03"],
+        url.DATES: ["2025-02-01", "2025-03-01"],
+        url.PAIRS: ["RUS>USA", "CHN>USA"],
+        url.EITHER: ["True"],
+        url.GRANULARITY: ["week"],
+        url.SMOOTHING: ["3"],
+        url.KINDS: ["quote"],
+        url.OUTLETS: ["Globe & Wire"],
+        url.MIN_COUNT: ["10"],
+        url.POINT: ["RUS>USA@2025-02-03"],
     }
     assert url.check_params(raw, DOMAIN) == []
 
@@ -61,15 +70,28 @@ def test_each_invalid_param_gets_one_warning_naming_it(name, values, reason):
 
 def test_filters_round_trip_through_params():
     filters = url.Filters(
-        start=dt.date(2025, 2, 1), end=dt.date(2025, 4, 30), pairs=(url.Pair("RUS", "USA"),), either=True,
-        granularity="quarter", smoothing=4, kinds=("quote", "statement"), outlets=("Globe & Wire",), min_count=7,
+        start=dt.date(2025, 2, 1),
+        end=dt.date(2025, 4, 30),
+        pairs=(url.Pair("RUS", "USA"),),
+        either=True,
+        granularity="quarter",
+        smoothing=4,
+        kinds=("quote", "statement"),
+        outlets=("Globe & Wire",),
+        min_count=7,
     )
     params = url.filters_to_params(filters, DOMAIN, point="RUS<>USA@2025-01-01")
     assert url.check_params(params, DOMAIN) == []
     rebuilt = url.filters_from_widgets(
-        [dt.date.fromisoformat(day) for day in params[url.DATES]], params[url.PAIRS],
-        params[url.EITHER] == ["true"], params[url.GRANULARITY][0], int(params[url.SMOOTHING][0]),
-        params[url.KINDS], params[url.OUTLETS], int(params[url.MIN_COUNT][0]), DOMAIN,
+        [dt.date.fromisoformat(day) for day in params[url.DATES]],
+        params[url.PAIRS],
+        params[url.EITHER] == ["true"],
+        params[url.GRANULARITY][0],
+        int(params[url.SMOOTHING][0]),
+        params[url.KINDS],
+        params[url.OUTLETS],
+        int(params[url.MIN_COUNT][0]),
+        DOMAIN,
     )
     assert rebuilt == filters
 
@@ -79,8 +101,9 @@ def test_defaults_stay_out_of_the_url_and_share_url_encodes_everything():
     assert url.filters_to_params(defaults, DOMAIN) == {}
     assert url.share_url("http://host/trends", {}) == "http://host/trends"
     params = url.filters_to_params(
-        url.Filters(DOMAIN.first, DOMAIN.last, pairs=(url.Pair("RUS", "USA"), url.Pair("CHN", "USA")),
-                    outlets=("Globe & Wire",)),
+        url.Filters(
+            DOMAIN.first, DOMAIN.last, pairs=(url.Pair("RUS", "USA"), url.Pair("CHN", "USA")), outlets=("Globe & Wire",)
+        ),
         DOMAIN,
     )
     link = url.share_url("http://host/trends", params)
@@ -89,13 +112,27 @@ def test_defaults_stay_out_of_the_url_and_share_url_encodes_everything():
 
 def test_half_entered_date_range_is_completed_from_the_domain():
     filters = url.filters_from_widgets(
-        [dt.date(2025, 3, 1)], [], False, None, 1, list(DYAD_KINDS), [], 3, DOMAIN,
+        [dt.date(2025, 3, 1)],
+        [],
+        False,
+        None,
+        1,
+        list(DYAD_KINDS),
+        [],
+        3,
+        DOMAIN,
     )
-    assert (filters.start, filters.end, filters.granularity) == (dt.date(2025, 3, 1), DOMAIN.last, url.DEFAULT_GRANULARITY)
+    assert (filters.start, filters.end, filters.granularity) == (
+        dt.date(2025, 3, 1),
+        DOMAIN.last,
+        url.DEFAULT_GRANULARITY,
+    )
 
 
 def test_point_from_plotly_selection_payload():
-    clicked = {"points": [{"curve_number": 1, "point_index": 4, "customdata": {"0": "RUS>USA", "1": "2025-03-01", "2": 12}}]}
+    clicked = {
+        "points": [{"curve_number": 1, "point_index": 4, "customdata": {"0": "RUS>USA", "1": "2025-03-01", "2": 12}}]
+    }
     assert url.point_from_selection(clicked) == "RUS>USA@2025-03-01"
     as_list = {"points": [{"customdata": ["RUS<>USA", "2025-03-01T00:00:00", 3]}]}
     assert url.point_from_selection(as_list) == "RUS<>USA@2025-03-01"

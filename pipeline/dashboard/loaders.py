@@ -6,7 +6,6 @@ in ``st.cache_data``; both key on ``store_version`` so that a new store version 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,14 +15,10 @@ import streamlit as st
 
 from pipeline.actors import ActorDictionary, DictionaryError, actor_name, load_dictionary
 from pipeline.dashboard import queries
+from pipeline.dashboard.settings import EVENTS_PATH
 from pipeline.dashboard.urlstate import Domain, Filters, Point
-from pipeline.store import read_manifest, read_rejected, store_version, table_path
+from pipeline.store import read_manifest, read_rejected, table_path
 
-ROOT = Path(__file__).resolve().parents[2]
-STORE_ENV = "ENTENTE_STORE"
-DEFAULT_STORE = ROOT / "data" / "store"
-DEMO_CORPUS = ROOT / "data" / "demo" / "articles.jsonl.gz"
-EVENTS_PATH = ROOT / "data" / "events.csv"
 EVENT_COLUMNS = ["date", "title", "pairs", "description"]
 
 
@@ -42,11 +37,6 @@ class View:
     def query(self, name: str, *args, **kwargs):
         """Cached ``queries.<name>`` on this store version."""
         return query(self.store, self.version, name, *args, **kwargs)
-
-
-def store_dir() -> Path:
-    """The store the app shows: ``$ENTENTE_STORE`` or ``data/store``."""
-    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the store…")

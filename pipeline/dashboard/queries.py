@@ -21,55 +21,77 @@ from pipeline.schema import DYADS
 Z_95 = 1.959963984540054
 SERIES_COLUMNS = ["pair", "period", "mean", "lo", "hi", "n", "period_n", "below_min"]
 SHIFT_COLUMNS = ["pair", "period", "before_mean", "after_mean", "change", "before_n", "after_n"]
-_DYAD_COLUMNS = ", ".join(f'"{column}"' for column in DYADS)
+_ENUM_COLUMNS = ("pair", "undirected", "kind", "source", "source_actor", "target_actor")
+_DYAD_COLUMNS = ", ".join(
+    f'CAST("{column}" AS VARCHAR) AS "{column}"' if column in _ENUM_COLUMNS else f'"{column}"' for column in DYADS
+)
+"""The DYADS columns as stored (ENUM columns back to text)."""
 _PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months"}
 
 
 def open_dyads(dyads_path: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database with the store's dyads sorted by date (UTC timestamps)."""
+    """An in-memory DuckDB database of the store's dyads, with helper columns for fast filters:
+    ``pair`` (``RUS>USA``), ``undirected`` (``RUS<>USA``) and ``ts`` (the UTC date as a naive
+    timestamp: truncating tz-aware timestamps goes through ICU and is far slower). Pair, kind and
+    outlet columns become ENUMs (grouping and filtering on them is ~10× faster than on strings at
+    1M rows) and rows are sorted by pair and time so that zone maps skip other pairs' row groups."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
-        "CREATE TABLE dyads AS SELECT * FROM read_parquet(?) ORDER BY date", [str(dyads_path)]
+        "CREATE TEMP TABLE raw AS SELECT *, source_actor || '>' || target_actor AS pair, "
+        "least(source_actor, target_actor) || '<>' || greatest(source_actor, target_actor) AS undirected, "
+        "CAST(date AS TIMESTAMP) AS ts FROM read_parquet(?)",
+        [str(dyads_path)],
     )
+    for column in _ENUM_COLUMNS:
+        con.execute(
+            f"CREATE TYPE {column}_enum AS ENUM "
+            f"(SELECT DISTINCT {column} FROM raw WHERE {column} IS NOT NULL ORDER BY 1)"
+        )
+    replaced = ", ".join(f"CAST({column} AS {column}_enum) AS {column}" for column in _ENUM_COLUMNS)
+    con.execute(f"CREATE TABLE dyads AS SELECT * REPLACE ({replaced}) FROM raw ORDER BY pair, ts")
+    con.execute("DROP TABLE raw")
     return con
+
+
+def _in(column: str, values) -> str:
+    """``column IN (?, …)`` (a filter DuckDB pushes into the scan, unlike list_contains); false if empty."""
+    return f"{column} IN ({', '.join('?' * len(values))})" if values else "false"
 
 
 def _where(filters: Filters, pairs: tuple[Pair, ...] | None = None) -> tuple[str, list]:
     """SQL WHERE clause and its parameters for the filters (``pairs`` overrides filters.pairs)."""
     pairs = filters.pairs if pairs is None else pairs
-    clauses = ["date >= ?", "date < ?", "list_contains(?, kind)"]
-    params: list = [
-        pd.Timestamp(filters.start, tz="UTC"),
-        pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1),
-        list(filters.kinds),
-    ]
+    clauses = ["ts >= ?", "ts < ?", _in("kind", filters.kinds)]
+    params: list = [pd.Timestamp(filters.start), pd.Timestamp(filters.end) + pd.Timedelta(days=1), *filters.kinds]
     if filters.outlets:
-        clauses.append("list_contains(?, source)")
-        params.append(list(filters.outlets))
+        clauses.append(_in("source", filters.outlets))
+        params.extend(filters.outlets)
     if pairs:
         directed = {str(p) for p in pairs}
         if filters.either:
             directed |= {str(p.reversed()) for p in pairs}
-        clauses.append("list_contains(?, source_actor || '>' || target_actor)")
-        params.append(sorted(directed))
+        clauses.append(_in("pair", directed))
+        params.extend(sorted(directed))
     return " AND ".join(clauses), params
 
 
 def _label_sql(either: bool) -> str:
-    if either:
-        return "least(source_actor, target_actor) || '<>' || greatest(source_actor, target_actor)"
-    return "source_actor || '>' || target_actor"
+    return "undirected" if either else "pair"
 
 
 def top_pairs(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = DEFAULT_PAIR_COUNT) -> tuple[Pair, ...]:
     """The busiest directed pairs under the filters (used when no pair is chosen)."""
     where, params = _where(filters, pairs=())
-    rows = con.cursor().execute(
-        f"SELECT source_actor, target_actor FROM dyads WHERE {where} "
-        "GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT ?",
-        [*params, limit],
-    ).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            f"SELECT source_actor, target_actor FROM dyads WHERE {where} "
+            "GROUP BY pair, source_actor, target_actor ORDER BY count(*) DESC, pair LIMIT ?",
+            [*params, limit],
+        )
+        .fetchall()
+    )
     return tuple(Pair(s, t) for s, t in rows)
 
 
@@ -79,53 +101,54 @@ def chosen_pairs(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[Pair
 
 
 def period_stats(con: duckdb.DuckDBPyConnection, filters: Filters, pairs: tuple[Pair, ...]) -> pd.DataFrame:
-    """Per line label and period: count, sum and sum of squares of the scores."""
+    """Per line label and period: the period's own count ``period_n`` and, pooled over a window of
+    the last ``filters.smoothing`` periods with data, count ``n``, sum and sum of squares of the
+    scores."""
     where, params = _where(filters, pairs)
-    return con.cursor().execute(
-        f"SELECT {_label_sql(filters.either)} AS pair, "
-        "CAST(date_trunc(?, date) AS DATE) AS period, count(*) AS n, "
-        "sum(score) AS total, sum(score * score) AS total_sq "
-        f"FROM dyads WHERE {where} GROUP BY ALL ORDER BY pair, period",
-        [filters.granularity, *params],
-    ).df()
+    return (
+        con.cursor()
+        .execute(
+            f"WITH periods AS (SELECT {_label_sql(filters.either)} AS pair, "
+            "CAST(date_trunc(?, ts) AS DATE) AS period, count(*) AS n, "
+            f"sum(score) AS total, sum(score * score) AS total_sq FROM dyads WHERE {where} GROUP BY ALL) "
+            "SELECT CAST(pair AS VARCHAR) AS pair, period, n AS period_n, sum(n) OVER pooled AS n, "
+            "sum(total) OVER pooled AS total, sum(total_sq) OVER pooled AS total_sq FROM periods WINDOW pooled AS "
+            f"(PARTITION BY pair ORDER BY period ROWS BETWEEN {int(filters.smoothing) - 1} PRECEDING AND CURRENT ROW) "
+            "ORDER BY pair, period",
+            [filters.granularity, *params],
+        )
+        .df()
+    )
 
 
-def series_from_stats(stats: pd.DataFrame, smoothing: int, min_count: int) -> pd.DataFrame:
-    """Mean per period with a 95% CI of the mean, over a window of ``smoothing`` periods with data.
-
-    The window pools the scores of the last ``smoothing`` periods of the line (count-weighted);
-    ``below_min`` marks periods whose own count is under ``min_count``.
-    """
+def series_from_stats(stats: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """Mean per period with the normal 95% CI of the mean, from the pooled count, sum and sum of
+    squares; ``below_min`` marks periods whose own count is under ``min_count``."""
     if stats.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
-    rolled = (
-        stats.groupby("pair", sort=False)[["n", "total", "total_sq"]]
-        .rolling(smoothing, min_periods=1)
-        .sum()
-        .reset_index(level=0, drop=True)
-    )
-    n = rolled["n"]
-    mean = rolled["total"] / n
-    variance = ((rolled["total_sq"] - n * mean**2) / (n - 1)).clip(lower=0).where(n > 1)
+    n = stats["n"].to_numpy(dtype=float)
+    mean = stats["total"].to_numpy() / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = np.where(n > 1, np.clip((stats["total_sq"].to_numpy() - n * mean**2) / (n - 1), 0, None), 0.0)
     half_width = Z_95 * np.sqrt(variance / n)
     return pd.DataFrame(
         {
             "pair": stats["pair"],
             "period": pd.to_datetime(stats["period"]),
             "mean": mean,
-            "lo": (mean - half_width).fillna(mean),
-            "hi": (mean + half_width).fillna(mean),
+            "lo": mean - half_width,
+            "hi": mean + half_width,
             "n": n.astype("int64"),
-            "period_n": stats["n"].astype("int64"),
-            "below_min": stats["n"] < min_count,
+            "period_n": stats["period_n"].astype("int64"),
+            "below_min": stats["period_n"] < min_count,
         }
-    ).reset_index(drop=True)
+    )
 
 
 def trend_series(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """SERIES_COLUMNS for the chosen pairs (or the busiest) under the filters."""
     stats = period_stats(con, filters, chosen_pairs(con, filters))
-    return series_from_stats(stats, filters.smoothing, filters.min_count)
+    return series_from_stats(stats, filters.min_count)
 
 
 def _period_end(period: dt.date, granularity: str) -> pd.Timestamp:
@@ -135,7 +158,7 @@ def _period_end(period: dt.date, granularity: str) -> pd.Timestamp:
         "month": pd.DateOffset(months=1),
         "quarter": pd.DateOffset(months=3),
     }
-    return pd.Timestamp(period, tz="UTC") + offsets[granularity]
+    return pd.Timestamp(period) + offsets[granularity]
 
 
 def evidence(
@@ -163,46 +186,62 @@ def evidence(
     where, params = _where(scoped, pairs)
     if period is not None:
         step = _PERIOD_STEP[filters.granularity]
-        where += f" AND date >= ? - INTERVAL '{step}' * ? AND date < ? + INTERVAL '{step}' * ?"
-        first = pd.Timestamp(period, tz="UTC")
+        where += f" AND ts >= ? - INTERVAL '{step}' * ? AND ts < ? + INTERVAL '{step}' * ?"
+        first = pd.Timestamp(period)
         params += [first, periods_around, _period_end(period, filters.granularity), periods_around]
     if search.strip():
         where += " AND (contains(lower(evidence), ?) OR contains(lower(coalesce(speaker, '')), ?))"
         params += [search.strip().lower()] * 2
-    return con.cursor().execute(
-        f"SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY date DESC, article_id, \"start\" LIMIT ?",
-        [*params, limit],
-    ).df()
+    return (
+        con.cursor()
+        .execute(
+            f'SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY ts DESC, article_id, "start" LIMIT ?',
+            [*params, limit],
+        )
+        .df()
+    )
 
 
 def matrix(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Mean score and count per (source_actor, target_actor) under the filters, all pairs."""
     where, params = _where(filters, pairs=())
-    return con.cursor().execute(
-        "SELECT source_actor, target_actor, avg(score) AS mean, count(*) AS n "
-        f"FROM dyads WHERE {where} GROUP BY ALL ORDER BY 1, 2",
-        params,
-    ).df()
+    return (
+        con.cursor()
+        .execute(
+            "SELECT CAST(source_actor AS VARCHAR) AS source_actor, CAST(target_actor AS VARCHAR) AS target_actor, "
+            "mean, n FROM (SELECT source_actor, target_actor, avg(score) AS mean, count(*) AS n "
+            f"FROM dyads WHERE {where} GROUP BY ALL) ORDER BY 1, 2",
+            params,
+        )
+        .df()
+    )
 
 
 def speakers(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 10) -> pd.DataFrame:
     """The speakers who drive each direction of ``pair``: count and mean score, busiest first."""
     directed = Filters(**{**filters.__dict__, "either": True})
     where, params = _where(directed, (pair,))
-    return con.cursor().execute(
-        "SELECT source_actor || '>' || target_actor AS direction, speaker, count(*) AS n, "
-        f"avg(score) AS mean FROM dyads WHERE {where} AND speaker IS NOT NULL AND speaker <> '' "
-        "GROUP BY direction, speaker QUALIFY row_number() OVER (PARTITION BY direction ORDER BY n DESC, speaker) <= ? "
-        "ORDER BY direction, n DESC, speaker",
-        [*params, limit],
-    ).df()
+    return (
+        con.cursor()
+        .execute(
+            "SELECT CAST(pair AS VARCHAR) AS direction, speaker, count(*) AS n, "
+            f"avg(score) AS mean FROM dyads WHERE {where} AND speaker IS NOT NULL AND speaker <> '' "
+            "GROUP BY direction, speaker "
+            "QUALIFY row_number() OVER (PARTITION BY direction ORDER BY n DESC, speaker) <= ? "
+            "ORDER BY direction, n DESC, speaker",
+            [*params, limit],
+        )
+        .df()
+    )
 
 
-def extreme_quotes(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def extreme_quotes(
+    con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 5
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The most positive and the most negative evidence of both directions of ``pair``."""
     directed = Filters(**{**filters.__dict__, "either": True})
     where, params = _where(directed, (pair,))
-    query = f"SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY score {{}}, date DESC LIMIT ?"
+    query = f"SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY score {{}}, ts DESC LIMIT ?"
     cursor = con.cursor()
     return (
         cursor.execute(query.format("DESC"), [*params, limit]).df(),
@@ -214,10 +253,14 @@ def scores(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.D
     """Direction label and score of every dyad of both directions of ``pair``."""
     directed = Filters(**{**filters.__dict__, "either": True})
     where, params = _where(directed, (pair,))
-    return con.cursor().execute(
-        f"SELECT source_actor || '>' || target_actor AS direction, score FROM dyads WHERE {where}",
-        params,
-    ).df()
+    return (
+        con.cursor()
+        .execute(
+            f"SELECT CAST(pair AS VARCHAR) AS direction, score FROM dyads WHERE {where}",
+            params,
+        )
+        .df()
+    )
 
 
 def change_points(series: pd.DataFrame, penalty_scale: float = 3.0) -> pd.DataFrame:
@@ -266,9 +309,7 @@ def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
         "SELECT count(*), min(date), max(date), count(DISTINCT source) FROM read_parquet(?)",
         [str(articles_path)],
     ).fetchone()
-    dyads = con.cursor().execute(
-        "SELECT count(*), count(DISTINCT source_actor || '>' || target_actor) FROM dyads"
-    ).fetchone()
+    dyads = con.cursor().execute("SELECT count(*), count(DISTINCT pair) FROM dyads").fetchone()
     return {
         "articles": articles[0],
         "first": articles[1],
@@ -285,17 +326,17 @@ def has_synthetic(articles_path: Path) -> bool:
     if "synthetic" not in set(columns):
         return False
     return bool(
-        duckdb.execute("SELECT coalesce(bool_or(synthetic), false) FROM read_parquet(?)", [str(articles_path)]).fetchone()[0]
+        duckdb.execute(
+            "SELECT coalesce(bool_or(synthetic), false) FROM read_parquet(?)", [str(articles_path)]
+        ).fetchone()[0]
     )
 
 
 def domain_values(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date, tuple[str, ...], tuple[str, ...]]:
     """First and last day, directed pairs (busiest first) and outlets (alphabetical) of the dyads."""
     cursor = con.cursor()
-    first, last = cursor.execute("SELECT CAST(min(date) AS DATE), CAST(max(date) AS DATE) FROM dyads").fetchone()
-    pairs = cursor.execute(
-        "SELECT source_actor || '>' || target_actor FROM dyads GROUP BY 1 ORDER BY count(*) DESC, 1"
-    ).fetchall()
+    first, last = cursor.execute("SELECT CAST(min(ts) AS DATE), CAST(max(ts) AS DATE) FROM dyads").fetchone()
+    pairs = cursor.execute("SELECT pair FROM dyads GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()
     outlets = cursor.execute("SELECT DISTINCT source FROM dyads WHERE source IS NOT NULL ORDER BY 1").fetchall()
     return first, last, tuple(p for (p,) in pairs), tuple(o for (o,) in outlets)
 
@@ -306,7 +347,9 @@ def events_for(events: pd.DataFrame, labels: list[str], start: dt.date, end: dt.
     for label in labels:
         source, target = label_codes(label)
         shown |= {f"{source}>{target}", f"{target}>{source}"} if "<>" in label else {label}
-    inside = (events["date"] >= pd.Timestamp(start, tz="UTC")) & (events["date"] < pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1))
+    inside = (events["date"] >= pd.Timestamp(start, tz="UTC")) & (
+        events["date"] < pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1)
+    )
     relevant = events["pairs"].map(lambda text: not text.strip() or bool(shown & {p.strip() for p in text.split(";")}))
     return events[inside & relevant]
 

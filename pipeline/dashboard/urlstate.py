@@ -39,7 +39,8 @@ DEFAULT_PAIR_COUNT = 5
 
 KIND_LABELS = {"quote": "quote", "statement": "statement", "comention": "co-mention"}
 
-_PAIR_RE = re.compile(r"^([A-Z]{3})>([A-Z]{3})$")
+_ACTOR = r"[A-Z][A-Z0-9]{1,9}"
+_PAIR_RE = re.compile(rf"^({_ACTOR})>({_ACTOR})$")
 _BOOL_VALUES = {"true": True, "false": False}
 
 
@@ -94,7 +95,8 @@ class Filters:
 
 
 def parse_pair(text: str) -> Pair | None:
-    """``"RUS>USA"`` → ``Pair("RUS", "USA")``; None when malformed or reflexive."""
+    """``"RUS>USA"`` → Pair (an id is a capital then 1–9 capitals or digits: EU, G7); None when
+    malformed or reflexive."""
     match = _PAIR_RE.match(text.strip())
     if not match or match[1] == match[2]:
         return None
@@ -209,9 +211,7 @@ def filters_from_widgets(
 
 def share_url(base: str, params: Mapping[str, Sequence[str] | str]) -> str:
     """The full shareable URL: ``base`` plus the query string (repeated keys for lists)."""
-    query = urlencode(
-        [(k, v) for k, vs in params.items() for v in ([vs] if isinstance(vs, str) else vs)]
-    )
+    query = urlencode([(k, v) for k, vs in params.items() for v in ([vs] if isinstance(vs, str) else vs)])
     return f"{base}?{query}" if query else base
 
 
