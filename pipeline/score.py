@@ -81,9 +81,9 @@ class LexiconError(ValueError):
     """A lexicon file that does not follow the `term,valence[,note]` schema."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    """Our lexicon merged into VADER's, with the one analyzer that scores with it."""
+    """Our lexicon merged into VADER's, with the one analyzer that scores with it (hashed by identity)."""
 
     path: Path
     version: str
@@ -172,22 +172,26 @@ class _Tokens(NamedTuple):
 
 def _tokens(sentence: str, lexicon: Lexicon) -> _Tokens:
     """Tokenise like VADER (split on whitespace, strip punctuation), merging multi-word lexicon terms."""
-    raw = [(match.start(), match.end(), match.group()) for match in _TOKEN.finditer(sentence)]
-    words = [token.strip(PUNCTUATION).replace("’", "'") or token for _, _, token in raw]
+    matches = list(_TOKEN.finditer(sentence))
+    raws = [match.group() for match in matches]
+    words = [token.strip(PUNCTUATION).replace("’", "'") or token for token in raws]
     lowers = [word.lower() for word in words]
-    tokens = _Tokens([], [], [], [], [])
-    i = 0
-    while i < len(raw):
-        length = 1
-        if lowers[i] in lexicon.phrase_starts:
-            length = next((n for n in lexicon.phrase_lengths
-                           if i + n <= len(raw) and " ".join(lowers[i:i + n]) in lexicon.terms), 1)
-        start, end = raw[i][0], raw[i + length - 1][1]
-        word = words[i] if length == 1 else " ".join(lowers[i:i + length])
-        for column, value in zip(tokens, (start, end, sentence[start:end], word, word.lower())):
-            column.append(value)
-        i += length
-    return tokens
+    starts = [match.start() for match in matches]
+    ends = [match.end() for match in matches]
+    phrases = []
+    for i in [i for i, lower in enumerate(lowers) if lower in lexicon.phrase_starts]:
+        if phrases and i < phrases[-1][0] + phrases[-1][1]:
+            continue
+        length = next((n for n in lexicon.phrase_lengths
+                       if i + n <= len(lowers) and " ".join(lowers[i:i + n]) in lexicon.terms), 1)
+        if length > 1:
+            phrases.append((i, length))
+    for i, length in reversed(phrases):
+        start, end, phrase = starts[i], ends[i + length - 1], " ".join(lowers[i:i + length])
+        for column, value in ((starts, start), (ends, end), (raws, sentence[start:end]), (words, phrase),
+                              (lowers, phrase)):
+            column[i:i + length] = [value]
+    return _Tokens(starts, ends, raws, words, lowers)
 
 
 def _valences(tokens: _Tokens, lexicon: Lexicon) -> list[float]:
