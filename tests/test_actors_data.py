@@ -182,6 +182,13 @@ def test_every_role_names_a_known_actor_and_title_with_ordered_dates(data, actor
                 assert start < as_date(role["end"]) <= date(2026, 12, 31), (person["name"], role)
 
 
+def test_every_straight_apostrophe_form_has_a_typographic_twin(data, surface_owners):
+    """News text writes "People’s" as often as "People's"; the matcher compares strings exactly."""
+    forms = set(surface_owners) | set(data["not_actors"]) | {
+        s for p in data["people"] for s in [p["name"], *p.get("variants", [])]}
+    assert sorted(f for f in forms if "'" in f and f.replace("'", "’") not in forms) == []
+
+
 def test_single_holder_offices_never_overlap(people):
     tenures = defaultdict(list)
     for person in people.values():
