@@ -1,0 +1,219 @@
+"""Helpers of the real-browser tests: the Streamlit server, Debian Chromium through Playwright,
+waiting for the app, reading and setting the sidebar filters, clicking plotly points, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from pipeline.dashboard import urlstate as url
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+TIMEOUT_MS = 90_000
+"""Generous: CI has two cores and the first run of a page fills the caches."""
+SERVER_START_S = 120
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def streamlit_server(store: Path, log_path: Path) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``store`` (``ENTENTE_STORE``) on a free port and yield its
+    base URL once ``/_stcore/health`` answers ``ok``; the server is stopped on exit, also on failure."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, "ENTENTE_STORE": str(store)}, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while not _healthy(base):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"streamlit did not become healthy on {base} (exit code {process.poll()}):\n{tail}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def new_context(browser: Browser) -> BrowserContext:
+    """A fresh browser profile (no cookies, no session) with downloads enabled."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def settle(page: Page) -> None:
+    """Wait until the app is connected and its script has finished running."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    page.wait_for_selector("[data-testid='stSkeleton']", state="detached")
+
+
+def open_app(page: Page, address: str) -> None:
+    """Load ``address`` and wait for the first run to finish."""
+    page.goto(address)
+    settle(page)
+
+
+def params(page_url: str) -> dict[str, list[str]]:
+    """The query parameters of a URL (repeated keys as lists)."""
+    return parse_qs(urlparse(page_url).query)
+
+
+def path(page_url: str) -> str:
+    return urlparse(page_url).path
+
+
+def wait_for_params(page: Page, check) -> None:
+    """Wait until ``check(params)`` holds for the page's URL, then for the run to finish."""
+    page.wait_for_url(lambda address: check(params(address)))
+    settle(page)
+
+
+def widget(page: Page, key: str) -> Locator:
+    """The container of the widget with ``key`` (Streamlit tags it with the class ``st-key-<key>``)."""
+    return page.locator(f".st-key-{key}")
+
+
+def choose_pairs(page: Page, pairs: list[str]) -> None:
+    """Type each pair into the sidebar's pair multiselect and pick it."""
+    box = widget(page, url.PAIRS).get_by_role("combobox")
+    for pair in pairs:
+        box.fill(pair)
+        box.press("Enter")
+        wait_for_params(page, lambda query, pair=pair: pair in query.get(url.PAIRS, []))
+    box.press("Escape")
+
+
+def choose_granularity(page: Page, granularity: str) -> None:
+    widget(page, url.GRANULARITY).get_by_role("radio", name=granularity, exact=True).click()
+    wait_for_params(page, lambda query: query.get(url.GRANULARITY, [url.DEFAULT_GRANULARITY]) == [granularity])
+
+
+def set_date_range(page: Page, start: str, end: str) -> None:
+    """Type ``YYYY-MM-DD`` dates into the range's segments; the widget commits when focus leaves it."""
+    dates = widget(page, url.DATES)
+    for edge, day in (("start", start), ("end", end)):
+        dates.get_by_role("spinbutton", name=f"year, Date range {edge} date").click()
+        page.keyboard.type(day.replace("-", ""))
+    page.get_by_test_id("stSidebar").get_by_text("Evidence", exact=True).click()
+    wait_for_params(page, lambda query: query.get(url.DATES) == [start, end])
+
+
+def expect_filters(
+    page: Page, pairs: list[str], granularity: str, dates: tuple[str, str] | None = None, point: str = ""
+) -> None:
+    """The sidebar shows these filters (waiting for the widgets to get there); ``dates`` None: any."""
+    expect(widget(page, url.PAIRS).locator("[data-tag]")).to_have_text(pairs)
+    expect(widget(page, url.GRANULARITY).locator("[role='radio'][aria-checked='true']")).to_have_text(granularity)
+    fields = widget(page, url.DATES).locator("input[type='date']")
+    expect(fields).to_have_count(2)
+    for field, day in zip(fields.all(), dates or ()):
+        expect(field).to_have_value(day)
+    expect(widget(page, url.POINT).locator("input")).to_have_value(point)
+
+
+def chart(page: Page, key: str) -> Locator:
+    """The plotly chart with ``key``, once plotly has drawn it."""
+    figure = widget(page, key).locator(".js-plotly-plot")
+    figure.locator(".main-svg").first.wait_for()
+    return figure
+
+
+def traces(figure: Locator) -> list[dict]:
+    """Every trace as plotly holds it after drawing: uid, type, name, x, y, customdata (lists)."""
+    return figure.evaluate(
+        """el => el._fullData.map(t => ({
+            uid: t.uid, type: t.type, name: t.name,
+            x: t.x ? Array.from(t.x) : [], y: t.y ? Array.from(t.y) : [],
+            customdata: t.customdata ? Array.from(t.customdata, row => Array.from(row)) : null,
+        }))"""
+    )
+
+
+def click_point(page: Page, figure: Locator, uid: str, index: int) -> None:
+    """Click marker ``index`` of the scatter trace ``uid``: hover first, then mouse down and up
+    (plotly's drag layer covers the markers, so the mouse is moved to the marker's centre)."""
+    marker = figure.locator(f".scatterlayer .trace{uid} .points path.point").nth(index)
+    marker.wait_for()
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    figure.locator(".hoverlayer .hovertext").first.wait_for()
+    page.mouse.down()
+    page.mouse.up()
+
+
+def download(page: Page, key: str) -> list[dict[str, str]]:
+    """Click the download button with ``key`` and return the CSV it delivers as rows."""
+    with page.expect_download() as event:
+        widget(page, key).get_by_role("button").click()
+    return list(csv.DictReader(io.StringIO(Path(event.value.path()).read_text(encoding="utf-8"))))
+
+
+def shared_link(page: Page) -> str:
+    """The URL shown in the sidebar's "Copy link" popover."""
+    page.get_by_role("button", name="Copy link").click()
+    link = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode").inner_text().strip()
+    page.keyboard.press("Escape")
+    return link
+
+
+def alerts(page: Page, kind: str) -> list[str]:
+    """Texts of the visible alerts of ``kind`` (Error, Warning, Info, Success)."""
+    return page.get_by_test_id(f"stAlertContent{kind}").all_inner_texts()
+
+
+def screenshot(page: Page, name: str, folder: Path = SCREENSHOTS) -> Path:
+    """A full-page screenshot in ``<folder>/<name>.png``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.png"
+    page.screenshot(path=target, full_page=True)
+    return target
