@@ -55,6 +55,8 @@ PAGES = {
         help="What the store holds, uploads of new articles, and the actor dictionary.",
     ),
 }
+PAGE_PARAMS = {"Trends": [url.EVENTS], "Pair": [url.PAIR], "Quotes": [url.SEARCH], "Shifts": [url.SENSITIVITY]}
+"""The page-level URL parameters of each page (by title), for the shareable link."""
 page = st.navigation(list(PAGES.values()), position="top")
 
 if target := st.session_state.pop("goto", None):
@@ -148,8 +150,12 @@ with st.sidebar:
 filters = url.filters_from_widgets(dates, pairs, either, granularity, smoothing, kinds, outlets, min_count, domain)
 st.session_state["view"] = loaders.View(store, version, domain, filters, names, url.parse_point(point or ""))
 
-with st.sidebar.popover("Copy link", icon=":material/link:"):
-    base = st.context.url or ""
-    st.code(url.share_url(base, url.filters_to_params(filters, domain, point or "")), language=None, wrap_lines=True)
+page_values = {
+    name: st.session_state[name] if name in st.session_state else st.query_params.get(name)
+    for name in PAGE_PARAMS.get(page.title, ())
+}
+with st.sidebar.popover("Copy link", icon=":material/link:"), st.container(key="share_link"):
+    params = url.filters_to_params(filters, domain, point or "") | url.page_params(page_values)
+    st.code(url.share_url(st.context.url or "", params), language=None, wrap_lines=True)
 
 page.run()

@@ -17,10 +17,11 @@ if not chosen:
 label = st.selectbox(
     "Pair",
     chosen,
-    format_func=lambda option: url.label_name(option, view.names),
-    key="pair_choice",
-    help="The pairs chosen in the sidebar (all pairs when none is chosen).",
+    key=url.PAIR,
+    bind="query-params",
+    help="The pairs chosen in the sidebar (all pairs when none is chosen); A>B is what A says about B.",
 )
+st.caption(url.label_name(label, view.names))
 pair = url.parse_pair(label)
 both = dataclasses.replace(filters, pairs=(pair, pair.reversed()), either=False)
 series = view.query("trend_series", both)

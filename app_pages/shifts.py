@@ -28,11 +28,11 @@ def open_shift() -> None:
 
 sensitivity = st.slider(
     "Sensitivity",
-    0.5,
-    10.0,
-    3.0,
-    0.5,
-    key="shift_penalty",
+    *url.SENSITIVITY_RANGE[:2],
+    url.DEFAULT_SENSITIVITY,
+    url.SENSITIVITY_RANGE[2],
+    key=url.SENSITIVITY,
+    bind="query-params",
     help="Penalty scale of the change-point search: lower finds more, smaller shifts.",
 )
 series = view.query("trend_series", filters)

@@ -28,7 +28,7 @@ line_names = {label: url.label_name(label, view.names) for label in labels}
 events, events_problem = loaders.events()
 if events_problem:
     st.warning(f"Events not shown: {events_problem}")
-show_events = st.toggle("Show events", value=True, key="show_events")
+show_events = st.toggle("Show events", value=True, key=url.EVENTS, bind="query-params")
 shown_events = queries.events_for(events, labels, filters.start, filters.end) if show_events else None
 
 st.plotly_chart(

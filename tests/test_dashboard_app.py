@@ -203,6 +203,19 @@ def test_empty_results_say_why(demo_store, monkeypatch, facts):
     assert any("No quotes matching" in text and facts["pair"] in text for text in texts(quotes.info))
 
 
+def test_page_params_come_from_the_url_and_go_into_the_share_link(demo_store, monkeypatch, facts):
+    other = facts["domain"].pairs[2]
+    pair_page = start(demo_store, monkeypatch, {url.PAIR: other}, page="pair")
+    assert pair_page.selectbox(key=url.PAIR).value == other
+    assert f"{url.PAIR}={other.replace('>', '%3E')}" in pair_page.sidebar.code[0].value
+    quotes = start(demo_store, monkeypatch, {url.SEARCH: "talks", url.GRANULARITY: "week"}, page="quotes")
+    link = quotes.sidebar.code[0].value
+    assert f"{url.SEARCH}=talks" in link and f"{url.GRANULARITY}=week" in link
+    shifts = start(demo_store, monkeypatch, {url.SENSITIVITY: "0.3"}, page="shifts")
+    assert any(f"`{url.SENSITIVITY}=0.3`" in text for text in texts(shifts.sidebar.warning))
+    assert shifts.slider(key=url.SENSITIVITY).value == url.DEFAULT_SENSITIVITY
+
+
 def test_quotes_search_filters_the_table(demo_store, monkeypatch, facts):
     evidence = queries.evidence(facts["con"], filters_of(facts), limit=10**9)
     word = evidence["evidence"].str.split().explode().str.strip('.,;:"“”').str.lower().value_counts().index[5]
@@ -254,7 +267,7 @@ def test_pair_page_shows_both_directions(demo_store, monkeypatch, facts):
 
 def test_shift_row_opens_trends_at_that_moment(demo_store, monkeypatch):
     app = start(demo_store, monkeypatch, page="shifts")
-    app.slider(key="shift_penalty").set_value(0.5).run()
+    app.slider(key=url.SENSITIVITY).set_value(0.5).run()
     if not app.dataframe:
         pytest.skip("the demo store shows no change point even at the lowest penalty")
     first = app.dataframe[0].value.iloc[0]

@@ -60,12 +60,35 @@ def test_valid_params_give_no_warning():
         (url.MIN_COUNT, ["abc"], "expected a whole number"),
         (url.POINT, ["RUS>USA@soon"], "expected PAIR@YYYY-MM-DD"),
         (url.POINT, ["RUS>USA@2030-01-01"], "outside the data"),
+        (url.PAIR, ["USA>CHN"], "not a pair in the data"),
+        (url.EVENTS, ["yes"], "expected true or false"),
+        (url.SENSITIVITY, ["0.7"], "in steps of 0.5"),
+        (url.SENSITIVITY, ["11"], "in steps of 0.5"),
+        (url.SENSITIVITY, ["high"], "in steps of 0.5"),
     ],
 )
 def test_each_invalid_param_gets_one_warning_naming_it(name, values, reason):
     warnings = url.check_params({name: values}, DOMAIN)
     assert len(warnings) == 1
     assert f"`{name}=" in warnings[0] and reason in warnings[0] and "default" in warnings[0]
+
+
+def test_shown_values_cannot_break_out_of_their_code_span():
+    [warning] = url.check_params({url.GRANULARITY: ["`[x](http://evil)` " + "y" * 200]}, DOMAIN)
+    assert warning.count("`") == 2 and len(warning) < 200
+
+
+def test_page_params_leave_defaults_out():
+    values = {url.SEARCH: "", url.EVENTS: True, url.SENSITIVITY: url.DEFAULT_SENSITIVITY, url.PAIR: None}
+    assert url.page_params(values) == {}
+    changed = {url.SEARCH: "sanctions", url.EVENTS: False, url.SENSITIVITY: 1.5, url.PAIR: "RUS>USA"}
+    assert url.page_params(changed) == {
+        url.SEARCH: ["sanctions"],
+        url.EVENTS: ["false"],
+        url.SENSITIVITY: ["1.5"],
+        url.PAIR: ["RUS>USA"],
+    }
+    assert url.check_params(url.page_params(changed), DOMAIN) == []
 
 
 def test_filters_round_trip_through_params():

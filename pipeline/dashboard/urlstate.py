@@ -26,7 +26,11 @@ OUTLETS = "outlets"
 MIN_COUNT = "min_n"
 POINT = "point"
 SEARCH = "q"
-"""Query-parameter names (each is also the widget key)."""
+PAIR = "pair"
+EVENTS = "events"
+SENSITIVITY = "sens"
+"""Query-parameter names (each is also the widget key). DATES … POINT are the shared sidebar
+filters (kept across pages); SEARCH, PAIR, EVENTS and SENSITIVITY belong to one page each."""
 
 GRANULARITIES = ("day", "week", "month", "quarter")
 DEFAULT_GRANULARITY = "month"
@@ -34,6 +38,10 @@ DEFAULT_SMOOTHING = 1
 MAX_SMOOTHING = 12
 DEFAULT_MIN_COUNT = 3
 MAX_MIN_COUNT = 1000
+DEFAULT_SENSITIVITY = 3.0
+SENSITIVITY_RANGE = (0.5, 10.0, 0.5)
+"""Penalty scale of the change-point search on Shifts: lowest, highest, step."""
+MAX_SHOWN_VALUE = 60
 DEFAULT_PAIR_COUNT = 5
 """With no pair chosen, the busiest this many pairs are shown."""
 
@@ -41,7 +49,7 @@ KIND_LABELS = {"quote": "quote", "statement": "statement", "comention": "co-ment
 
 _ACTOR = r"[A-Z][A-Z0-9]{1,9}"
 _PAIR_RE = re.compile(rf"^({_ACTOR})>({_ACTOR})$")
-_BOOL_VALUES = {"true": True, "false": False}
+_BOOLEANS = ("true", "false")
 
 
 @dataclass(frozen=True)
@@ -140,8 +148,9 @@ def check_params(raw: Mapping[str, Sequence[str]], domain: Domain) -> list[str]:
     """One warning per URL parameter whose value cannot be used (the filter then uses its default)."""
     warnings: list[str] = []
 
-    def warn(name: str, value: object, reason: str) -> None:
-        warnings.append(f"Ignored URL parameter `{name}={value!s}`: {reason}; using the default.")
+    def warn(name: str, value: str, reason: str) -> None:
+        shown = value.replace("`", "'").replace("\n", " ").replace("\r", " ")[:MAX_SHOWN_VALUE]
+        warnings.append(f"Ignored URL parameter `{name}={shown}`: {reason}; using the default.")
 
     if values := raw.get(DATES):
         days = [_parse_day(v) for v in values]
@@ -153,9 +162,19 @@ def check_params(raw: Mapping[str, Sequence[str]], domain: Domain) -> list[str]:
         bad = [v for v in values if parse_pair(v) is None or v not in domain.pairs]
         if bad:
             warn(PAIRS, ",".join(bad), "not a pair in the data (write pairs as RUS>USA)")
-    if values := raw.get(EITHER):
-        if values[-1].lower() not in _BOOL_VALUES:
-            warn(EITHER, values[-1], "expected true or false")
+    for name in (EITHER, EVENTS):
+        if (values := raw.get(name)) and values[-1].lower() not in _BOOLEANS:
+            warn(name, values[-1], "expected true or false")
+    if (values := raw.get(PAIR)) and values[-1] not in domain.pairs:
+        warn(PAIR, values[-1], "not a pair in the data (write pairs as RUS>USA)")
+    if values := raw.get(SENSITIVITY):
+        low, high, step = SENSITIVITY_RANGE
+        try:
+            value = float(values[-1])
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high or (value - low) % step:
+            warn(SENSITIVITY, values[-1], f"expected a number {low}–{high} in steps of {step}")
     if values := raw.get(GRANULARITY):
         if values[-1] not in GRANULARITIES:
             warn(GRANULARITY, values[-1], f"expected one of {', '.join(GRANULARITIES)}")
@@ -271,3 +290,19 @@ def point_from_selection(selection: Mapping) -> str | None:
         return None
     point = parse_point(f"{values[0]}@{str(values[1])[:10]}")
     return str(point) if point else None
+
+
+PAGE_DEFAULTS: dict[str, object] = {SEARCH: "", PAIR: None, EVENTS: True, SENSITIVITY: DEFAULT_SENSITIVITY}
+"""Defaults of the page-level parameters (a value equal to its default stays out of the URL)."""
+
+
+def page_params(values: Mapping[str, object]) -> dict[str, list[str]]:
+    """Query parameters for page-level widget values (``True`` → ``"true"``), defaults left out."""
+    params = {}
+    for name, value in values.items():
+        if value is None or value == PAGE_DEFAULTS.get(name):
+            continue
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if text:
+            params[name] = [text]
+    return params
