@@ -143,7 +143,10 @@ def _swap_current(store: Path, version_dir: Path) -> None:
 
 
 def _prune(store: Path, keep: set[str]) -> None:
-    """Remove every version directory not named in `keep` (including crashed, partial ones)."""
+    """Remove every version directory not named in `keep` (including crashed, partial ones)
+    and symlinks left by a swap that was interrupted."""
     for version in (store / VERSIONS).iterdir():
         if version.name not in keep:
             shutil.rmtree(version, ignore_errors=True)
+    for stale_link in store.glob(f".{CURRENT}.*"):
+        stale_link.unlink(missing_ok=True)

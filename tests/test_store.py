@@ -87,9 +87,11 @@ def test_a_partial_version_never_becomes_current_and_is_pruned(tmp_path):
     crashed = store / "versions" / "20000101T000000000000Z-dead00"
     crashed.mkdir()
     (crashed / "articles.parquet").write_bytes(b"half a file")
+    stale_link = store / ".current.999.abcdef"
+    os.symlink("versions/20000101T000000000000Z-dead00", stale_link)
     assert store_version(store) == live
     write_version(store, _tables(5), _rejected("no date"), {})
-    assert not crashed.exists()
+    assert not crashed.exists() and not stale_link.is_symlink()
     assert len(read_table(store, "dyads")) == 5
 
 
