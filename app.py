@@ -79,6 +79,8 @@ raw_params = {name: st.query_params.get_all(name) for name in st.query_params}
 summary = loaders.summary(store, version)
 
 with st.sidebar:
+    if not domain.pairs:
+        st.info("The store holds no actor pairs yet: add articles on the Data page.", icon=":material/info:")
     if summary["synthetic"]:
         st.badge("Synthetic demo data", icon=":material/science:", color="orange")
     for warning in url.check_params(raw_params, domain):

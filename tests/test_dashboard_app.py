@@ -17,9 +17,17 @@ from streamlit.testing.v1.element_tree import ElementTree
 from pipeline.dashboard import queries
 from pipeline.dashboard import urlstate as url
 from pipeline.dashboard.figures import BELOW_MIN_COLOUR
-from pipeline.store import read_table, table_path
+from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
+from pipeline.store import read_table, table_path, write_version
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+EMPTY_TABLES = {
+    "articles": ARTICLES,
+    "sentences": SENTENCES,
+    "mentions": MENTIONS,
+    "quotes": QUOTES,
+    "dyads": DYADS,
+}
 PAGES = ["trends", "pair", "matrix", "quotes", "shifts", "try_text", "data"]
 
 
@@ -332,3 +340,18 @@ def test_untrusted_text_is_never_rendered_as_html(demo_store, monkeypatch):
     assert not app.get("html")
     shown = " ".join(texts(app.info))
     assert "<script>" not in shown and "\\<script\\>" in shown
+
+
+def test_an_empty_store_explains_itself(monkeypatch, tmp_path):
+    tables = {name: pd.DataFrame(columns=columns) for name, columns in EMPTY_TABLES.items()}
+    for name in ("articles", "dyads"):
+        tables[name]["date"] = pd.to_datetime(tables[name]["date"], utc=True)
+    tables["dyads"]["score"] = tables["dyads"]["score"].astype(float)
+    write_version(
+        tmp_path, tables, pd.DataFrame(columns=["file", "row", "reason", "article_id", "title", "run_at"]), {}
+    )
+    for page in PAGES:
+        app = start(tmp_path, monkeypatch, page=page)
+        assert any("no actor pairs yet" in text for text in texts(app.sidebar.info))
+        if page in ("trends", "matrix", "quotes"):
+            assert any(text.startswith("No ") for text in texts(app.main.info))

@@ -333,9 +333,12 @@ def has_synthetic(articles_path: Path) -> bool:
 
 
 def domain_values(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date, tuple[str, ...], tuple[str, ...]]:
-    """First and last day, directed pairs (busiest first) and outlets (alphabetical) of the dyads."""
+    """First and last day (today for an empty store), directed pairs (busiest first) and outlets
+    (alphabetical) of the dyads."""
     cursor = con.cursor()
-    first, last = cursor.execute("SELECT CAST(min(ts) AS DATE), CAST(max(ts) AS DATE) FROM dyads").fetchone()
+    first, last = cursor.execute(
+        "SELECT coalesce(CAST(min(ts) AS DATE), current_date), coalesce(CAST(max(ts) AS DATE), current_date) FROM dyads"
+    ).fetchone()
     pairs = cursor.execute("SELECT pair FROM dyads GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()
     outlets = cursor.execute("SELECT DISTINCT source FROM dyads WHERE source IS NOT NULL ORDER BY 1").fetchall()
     return first, last, tuple(p for (p,) in pairs), tuple(o for (o,) in outlets)
