@@ -675,8 +675,15 @@ def write_jsonl(corpus: pd.DataFrame, path: Path) -> None:
     path.write_bytes(payload)
 
 
+class _OneLineErrors(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (exit code 2), without the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.demo", description=__doc__.splitlines()[0])
+    parser = _OneLineErrors(prog="python -m pipeline.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2400)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--start", default="2023-01-01", help="first day, YYYY-MM-DD")

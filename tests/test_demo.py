@@ -203,7 +203,8 @@ def test_cli_rejects_a_bad_start_date_in_one_line(tmp_path):
         [sys.executable, "-m", "pipeline.demo", "--articles", "5", "--start", "2025-13-01", "--out",
          str(tmp_path / "x.jsonl")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr and "--start" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "--start: not a YYYY-MM-DD date: '2025-13-01'" in result.stderr
     assert not (tmp_path / "x.jsonl").exists()
 
 
