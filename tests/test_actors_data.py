@@ -143,6 +143,10 @@ def test_no_surface_names_two_actors(surface_owners):
     ("Bundestag", "DEU"), ("Washington", "USA"), ("Moscow", "RUS"), ("Kyiv", "UKR"), ("Kiev", "UKR"),
     ("Saudi Arabia", "SAU"), ("Europe", "EUR"), ("European leaders", "EUR"), ("European allies", "EUR"),
     ("European Commission", "EU"), ("NATO", "NATO"), ("Brussels", "EU"), ("Russians", "RUS"),
+    ("Germany", "DEU"), ("Switzerland", "CHE"), ("Kosovo", "XKX"), ("Palestine", "PSE"), ("Holy See", "VAT"),
+    ("Taiwan", "TWN"), ("Eswatini", "SWZ"), ("Timor-Leste", "TLS"), ("Myanmar", "MMR"), ("DRC", "COD"),
+    ("Republic of the Congo", "COG"), ("Montenegro", "MNE"), ("Moldova", "MDA"), ("Madagascar", "MDG"),
+    ("Chad", "TCD"), ("Guinea-Bissau", "GNB"), ("Equatorial Guinea", "GNQ"), ("Niger", "NER"), ("Nigeria", "NGA"),
 ])
 def test_common_surfaces_name_the_right_actor(surface_owners, surface, actor_id):
     assert surface_owners[surface] == {actor_id}
