@@ -2,7 +2,9 @@
 
 Each word's valence comes from ``SentimentIntensityAnalyzer.sentiment_valence`` (VADER's negation,
 booster/dampener and idiom rules) over VADER's lexicon overridden and extended by
-``data/lexicon.csv``. Words after "but" weigh 1.5×, words before it 0.5× (VADER's contrast rule).
+``data/lexicon.csv``. Words after "but" weigh 1.5×, words before it 0.5× (VADER's contrast rule);
+for a target before the "but", its side weighs 1.5× and the other 0.5× ("Berlin backed the plan but
+Paris rejected it" is positive for Berlin).
 For a target, words in the target's clause weigh 1 and words in other clauses ``Scope.outside``
 (``Scope.speaker_outside`` when the target is the speaker: "X said", "according to X"), so
 "… affirm their support for Ukraine and denounced Putin" is positive for Ukraine and negative for
@@ -70,7 +72,7 @@ class Scope:
 
 
 DEFAULT_SCOPE = Scope(outside=0.3, speaker_outside=0.0)
-NEGATIVE_THRESHOLD = -0.02
+NEGATIVE_THRESHOLD = -0.05
 POSITIVE_THRESHOLD = 0.11
 """DEFAULT_SCOPE and the 3-class cut-offs (score ≤ NEGATIVE → negative, ≥ POSITIVE → positive)
 maximise macro-F1 on NewsMTSC train.jsonl only, found by
@@ -214,12 +216,16 @@ def _valences(tokens: _Tokens, lexicon: Lexicon) -> list[float]:
     return valences
 
 
-def _contrast_weights(lowers: list[str]) -> list[float]:
-    """VADER's "but" rule as weights: before the first "but" 0.5, after it 1.5."""
+def _contrast_weights(lowers: list[str], target_first: int | None = None) -> list[float]:
+    """VADER's "but" rule as weights: before the first "but" 0.5, after it 1.5; mirrored when the
+    target (its first token index) stands before the "but"."""
     if "but" not in lowers:
         return [1.0] * len(lowers)
     but = lowers.index("but")
-    return [BEFORE_BUT_WEIGHT if i < but else AFTER_BUT_WEIGHT if i > but else 0.0 for i in range(len(lowers))]
+    before, after = BEFORE_BUT_WEIGHT, AFTER_BUT_WEIGHT
+    if target_first is not None and target_first < but:
+        before, after = after, before
+    return [before if i < but else after if i > but else 0.0 for i in range(len(lowers))]
 
 
 def _clause_ids(tokens: _Tokens) -> list[int]:
@@ -245,10 +251,10 @@ def _is_speaker(lowers: list[str], clauses: list[int], target: list[int]) -> boo
     return any(lowers[i] in SPEECH_VERBS and clauses[i] == clauses[target[0]] for i in before)
 
 
-def _score(tokens: _Tokens, weights: list[float], lexicon: Lexicon) -> TargetScore:
+def _score(tokens: _Tokens, weights: list[float], lexicon: Lexicon, target_first: int | None = None) -> TargetScore:
     """Squash the weighted valences into a score and share it out among the words that moved it."""
     valences = _valences(tokens, lexicon)
-    contrast = _contrast_weights(tokens.lowers)
+    contrast = _contrast_weights(tokens.lowers, target_first)
     deltas = [(word, valence * weight * but)
               for word, valence, weight, but in zip(tokens.words, valences, weights, contrast)
               if valence and weight and but]
@@ -277,7 +283,8 @@ def score_target(sentence: str, target_start: int, target_end: int,
     clauses = _clause_ids(tokens)
     target_clauses = {clauses[i] for i in target}
     outside = scope.speaker_outside if _is_speaker(tokens.lowers, clauses, target) else scope.outside
-    return _score(tokens, [1.0 if clause in target_clauses else outside for clause in clauses], lexicon)
+    weights = [1.0 if clause in target_clauses else outside for clause in clauses]
+    return _score(tokens, weights, lexicon, target[0])
 
 
 def explain(score: TargetScore) -> str:

@@ -90,6 +90,18 @@ def test_contrast_makes_the_clause_after_but_dominant():
     assert reversed_but.score > 0
 
 
+@pytest.mark.parametrize("sentence, before, after", [
+    ("Berlin backed the plan but Paris rejected it.", "Berlin", "Paris"),
+    ("Kyiv welcomed the aid, but Moscow condemned it.", "Kyiv", "Moscow"),
+])
+def test_contrast_keeps_each_target_on_its_side_of_but(sentence, before, after):
+    first, second = target(sentence, before), target(sentence, after)
+    assert first.score > 0 > second.score
+    first_words, second_words = dict(first.contributions), dict(second.contributions)
+    assert max(first_words.values()) > 3 * -min(first_words.values())
+    assert -min(second_words.values()) > 3 * max(second_words.values())
+
+
 def test_rather_than_negates_what_it_rejects():
     assert score_text("Oslo wants dialogue rather than confrontation.").score > 0
     assert score_text("Oslo wants confrontation rather than dialogue.").score < 0
