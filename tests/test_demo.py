@@ -319,3 +319,36 @@ def test_short_names_are_dictionary_variants(dictionary):
     assert len({s.full for s in speakers}) >= 40
     for s in speakers:
         assert s.short == s.full or s.short in dictionary.people[s.full].variants, s
+
+
+def test_bad_sizes_are_rejected():
+    with pytest.raises(ValueError, match="at least one article and one month"):
+        generate_corpus(n_articles=0)
+    with pytest.raises(ValueError, match="at least one article and one month"):
+        generate_corpus(n_articles=10, months=0)
+
+
+def test_a_dictionary_without_the_people_falls_back_to_group_speakers(tmp_path):
+    """Offices whose holders the dictionary lacks are skipped; groups ("Russian officials") speak."""
+    from pipeline.actors import load_dictionary
+
+    path = tmp_path / "actors.yaml"
+    path.write_text("""version: "t1"
+countries:
+  - {id: USA, name: United States, aliases: [], demonyms: [], capitals: [Washington], institutions: []}
+  - {id: RUS, name: Russia, aliases: [], demonyms: [Russian], capitals: [Moscow], institutions: []}
+blocs: []
+people:
+  - name: Sergey Lavrov
+    variants: [Lavrov]
+    gender: m
+    roles:
+      - {actor: RUS, title: foreign minister, start: 2004-03-09}
+titles: [foreign minister, official]
+not_actors: []
+""", encoding="utf-8")
+    corpus = generate_corpus(n_articles=400, seed=9, dictionary=load_dictionary(path))
+    everyone = {name for office in OFFICES for name, _ in office.holders}
+    named = {name for text in corpus["text"] for name in everyone if name in text}
+    assert named == {"Sergey Lavrov"}
+    assert corpus["text"].str.contains("Russian officials said in a joint statement").any()
