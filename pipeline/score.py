@@ -180,18 +180,19 @@ def _tokens(sentence: str, lexicon: Lexicon) -> _Tokens:
     lowers = [word.lower() for word in words]
     starts = [match.start() for match in matches]
     ends = [match.end() for match in matches]
-    phrases = []
+    phrases = []  # (first token, token count, term); punctuation inside the words stops a match
     for i in [i for i, lower in enumerate(lowers) if lower in lexicon.phrase_starts]:
         if phrases and i < phrases[-1][0] + phrases[-1][1]:
             continue
-        length = next((n for n in lexicon.phrase_lengths
-                       if i + n <= len(lowers) and " ".join(lowers[i:i + n]) in lexicon.terms), 1)
-        if length > 1:
-            phrases.append((i, length))
-    for i, length in reversed(phrases):
-        start, end, phrase = starts[i], ends[i + length - 1], " ".join(lowers[i:i + length])
-        for column, value in ((starts, start), (ends, end), (raws, sentence[start:end]), (words, phrase),
-                              (lowers, phrase)):
+        for n in lexicon.phrase_lengths:
+            term = " ".join(raws[i:i + n]).lower().strip(PUNCTUATION).replace("’", "'")
+            if i + n <= len(raws) and term in lexicon.terms:
+                phrases.append((i, n, term))
+                break
+    for i, length, term in reversed(phrases):
+        start, end = starts[i], ends[i + length - 1]
+        for column, value in ((starts, start), (ends, end), (raws, sentence[start:end]), (words, term),
+                              (lowers, term)):
             column[i:i + length] = [value]
     return _Tokens(starts, ends, raws, words, lowers)
 

@@ -151,6 +151,17 @@ def test_multi_word_terms_override_their_words():
     assert score_text("The strike hit a depot near Kharkiv.").score < 0
 
 
+def test_punctuation_inside_a_multi_word_term_stops_the_match():
+    assert score_text("The minister, in charge of trade, met his counterpart.").score == 0
+    assert "charge" in dict(score_text("Who was in, charge sheet in hand, the envoy?").contributions)
+    assert "red line" in dict(score_text("That is a “red line”.").contributions)
+
+
+def test_empty_text_scores_zero():
+    assert score_text("") == score_text("   ") == score_text("Delegates arrived in Geneva.")
+    assert score_text("").score == 0 and score_text("").contributions == []
+
+
 def test_custom_lexicon_moves_scores(tmp_path):
     path = tmp_path / "lexicon.csv"
     path.write_text("term,valence,note\nzorbled,-3.0,made-up verb\nflumpish,2.5,made-up adjective\n")
