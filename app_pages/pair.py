@@ -40,6 +40,7 @@ for column, direction in zip(columns, directions):
         f"{stats['mean']:+.2f}" if stats is not None else "no items",
         f"{int(stats['count'])} items" if stats is not None else None,
         delta_color="off",
+        delta_arrow="off",
         border=True,
     )
 if set(directions) <= set(means.index):

@@ -32,7 +32,9 @@ show_events = st.toggle("Show events", value=True, key=url.EVENTS, bind="query-p
 shown_events = queries.events_for(events, labels, filters.start, filters.end) if show_events else None
 
 st.plotly_chart(
-    figures.trend_figure(series, line_names, shown_events),
+    figures.trend_figure(
+        series, line_names, shown_events, (view.point.pair, view.point.period) if view.point else None
+    ),
     key="trend_chart",
     on_select=select_point,
     selection_mode="points",

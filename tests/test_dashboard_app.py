@@ -195,6 +195,10 @@ def test_point_in_the_url_shows_its_evidence_and_download(demo_store, monkeypatc
     assert len(app.dataframe[0].value) == busiest["period_n"]
     assert {button.key for button in app.get("download_button")} >= {"trend_csv", "drill_table_csv"}
     assert f"{url.POINT}={point.replace('>', '%3E').replace('@', '%40')}" in app.sidebar.code[0].value
+    rings = [t for t in chart_spec(app, "trend_chart")["data"] if t.get("name") == "selected"]
+    assert len(rings) == 1 and str(rings[0]["x"][0]).startswith(str(busiest["period"].date()))
+    unselected = start(demo_store, monkeypatch, {url.PAIRS: pair})
+    assert not [t for t in chart_spec(unselected, "trend_chart")["data"] if t.get("name") == "selected"]
 
 
 def test_point_of_a_line_not_shown_warns(demo_store, monkeypatch, facts):

@@ -1,6 +1,7 @@
 """Plotly figures of the dashboard. Every text that reaches a figure is HTML-escaped first
 (plotly renders a subset of HTML in labels and hover texts)."""
 
+import datetime as dt
 from html import escape
 
 import numpy as np
@@ -82,20 +83,42 @@ def _line_traces(label: str, line: pd.DataFrame, name: str, colour: str) -> list
     ]
 
 
-def trend_figure(series: pd.DataFrame, names: dict[str, str], events: pd.DataFrame | None = None) -> go.Figure:
+def trend_figure(
+    series: pd.DataFrame,
+    names: dict[str, str],
+    events: pd.DataFrame | None = None,
+    selected: tuple[str, dt.date] | None = None,
+) -> go.Figure:
     """Mean score per period with its 95% CI band (top) and the evidence count (bottom, faded
     under the minimum), one colour per line; points under the minimum count are grey. Each point
     and bar carries ``customdata`` = [line label, period start ISO date, count] so a click
     identifies it.
 
-    ``names`` maps a line label to its display name; ``events`` has ``date, title, description``.
-    Built as one dict (validated once) because incremental plotly calls cost far more.
+    ``names`` maps a line label to its display name (lines are drawn in its order, then the
+    rest); ``events`` has ``date, title, description``; ``selected`` (line label, period start)
+    is ringed. Built as one dict (validated once) because incremental plotly calls cost far more.
     """
+    order = {label: rank for rank, label in enumerate(names)}
+    series = series.sort_values("pair", key=lambda labels: labels.map(order).fillna(len(order)), kind="stable")
     traces = [
         trace
         for index, (label, line) in enumerate(series.groupby("pair", sort=False))
         for trace in _line_traces(label, line, escape(names.get(label, label)), PALETTE[index % len(PALETTE)])
     ]
+    if selected is not None:
+        point = series[(series["pair"] == selected[0]) & (series["period"] == pd.Timestamp(selected[1]))]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": point["period"].to_numpy(),
+                "y": point["mean"].to_numpy(),
+                "name": "selected",
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "marker": {"symbol": "circle-open", "size": 18, "color": "#222", "line": {"width": 2}},
+            }
+        )
     events = events if events is not None else pd.DataFrame(columns=["date", "title", "description"])
     layout = {
         "xaxis": {"anchor": "y2"},
@@ -138,20 +161,25 @@ def trend_figure(series: pd.DataFrame, names: dict[str, str], events: pd.DataFra
 
 
 def distribution_figure(scores: pd.DataFrame, names: dict[str, str]) -> go.Figure:
-    """Overlaid histograms of the scores per direction."""
-    figure = go.Figure()
-    for index, (direction, group) in enumerate(scores.groupby("direction", sort=True)):
-        figure.add_trace(
-            go.Histogram(
-                x=group["score"],
-                name=escape(names.get(direction, direction)),
-                opacity=0.6,
-                xbins={"start": -1, "end": 1, "size": 0.1},
-                marker={"color": PALETTE[index % len(PALETTE)]},
-            )
-        )
-    figure.update_layout(barmode="overlay", xaxis_title="score", yaxis_title="items", margin={"t": 30})
-    return figure
+    """Overlaid histograms of the scores per direction, in the order (and colours) of ``names``."""
+    traces = [
+        {
+            "type": "histogram",
+            "x": scores.loc[scores["direction"] == direction, "score"].to_numpy(),
+            "name": escape(name),
+            "opacity": 0.6,
+            "xbins": {"start": -1, "end": 1, "size": 0.1},
+            "marker": {"color": PALETTE[index % len(PALETTE)]},
+        }
+        for index, (direction, name) in enumerate(names.items())
+    ]
+    layout = {
+        "barmode": "overlay",
+        "xaxis": {"title": {"text": "score"}},
+        "yaxis": {"title": {"text": "items"}},
+        "margin": {"t": 30},
+    }
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def matrix_figure(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
