@@ -25,11 +25,9 @@ NEWSMTSC = SHARED / "data" / "newsmtsc"
 SEED = SHARED / "seed"
 
 
-def target(sentence: str, mention: str, occurrence: int = 0):
-    """score_target of the n-th occurrence of `mention` in `sentence`."""
-    start = -1
-    for _ in range(occurrence + 1):
-        start = sentence.index(mention, start + 1)
+def target(sentence: str, mention: str):
+    """score_target of the first occurrence of `mention` in `sentence`."""
+    start = sentence.index(mention)
     return score_target(sentence, start, start + len(mention))
 
 
@@ -38,6 +36,7 @@ def target(sentence: str, mention: str, occurrence: int = 0):
 @pytest.mark.parametrize("sentence, liked, disliked", [
     ("European leaders quickly assembled to affirm their support for Ukraine and denounced Putin.",
      "Ukraine", "Putin"),
+    ("Leaders across Europe rushed to reaffirm their backing of Ukraine and condemned Putin.", "Ukraine", "Putin"),
     ("The ministers met in Oslo to pledge solidarity with Moldova and condemned the junta in Niamey.",
      "Moldova", "Niamey"),
     ("Ankara praised its partnership with Baku, while it accused Yerevan of provocations.",
