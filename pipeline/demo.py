@@ -10,8 +10,8 @@ How a corpus is made (deterministic for a seed; no clock, no ``hash()``):
    gets a tone: the pair's baseline on that day (steps and decaying shocks tied to real events,
    ``PAIRS``) plus noise.
 2. Speakers come from the actor dictionary: an office's holder on a day is whoever
-   ``ActorDictionary.people_at(day, actor, title)`` lists among the office's known holders, so
-   nobody is named with a title they did not hold that day.
+   ``ActorDictionary.people_at(day, actor)`` lists with one of the office's exact titles among the
+   office's known holders, so nobody is named with a title they did not hold that day.
 3. ``generate_corpus`` writes each article (4–10 sentences in 2–4 paragraphs: lead statement,
    attributed quotes in several forms, leader statements, partial quotes, "according to"
    paraphrases, a reaction from the other side, co-mention background and neutral filler; 4–9 in
@@ -97,83 +97,102 @@ ACTORS = {a.id: a for a in (
 
 @dataclass(frozen=True)
 class Office:
-    """A speaking office. ``description`` is true of every listed holder while they hold ``title``."""
+    """A speaking office. ``description`` is true of every listed holder while the dictionary shows
+    them holding one of ``titles`` (exact role titles, no synonyms) for ``actor``."""
 
     actor: str
-    title: str  # a dictionary title (its synonyms count too, see ``people_at``)
+    titles: tuple[str, ...]
     description: str  # appositive: "the Kremlin spokesman"
     holders: tuple[tuple[str, str], ...]  # (dictionary name, short form used after first mention)
     honorific: str = ""  # "President" → "President Vladimir Putin"
     leader: bool = False  # acts for the actor in leader statements ("Trump berated Zelensky")
 
 
+SPOKES = ("spokesman", "spokeswoman", "spokesperson")
 OFFICES = (
-    Office("USA", "president", "the U.S. president", (("Joe Biden", "Biden"), ("Donald Trump", "Trump")),
-           "President", leader=True),
-    Office("USA", "vice president", "the U.S. vice president", (("Kamala Harris", "Harris"), ("JD Vance", "Vance"))),
-    Office("USA", "secretary of state", "the U.S. secretary of state",
-           (("Antony Blinken", "Blinken"), ("Marco Rubio", "Rubio")), "Secretary of State"),
-    Office("USA", "press secretary", "the White House press secretary",
-           (("Karine Jean-Pierre", "Jean-Pierre"), ("Karoline Leavitt", "Leavitt"))),
-    Office("USA", "spokesperson", "the State Department spokesperson",
-           (("Matthew Miller", "Miller"), ("Tammy Bruce", "Bruce"))),
-    Office("USA", "secretary of defense", "the U.S. defense secretary",
-           (("Lloyd Austin", "Austin"), ("Pete Hegseth", "Hegseth"))),
-    Office("RUS", "president", "the Russian president", (("Vladimir Putin", "Putin"),), "President", leader=True),
-    Office("RUS", "foreign minister", "the Russian foreign minister", (("Sergey Lavrov", "Lavrov"),)),
-    Office("RUS", "spokesman", "the Kremlin spokesman", (("Dmitry Peskov", "Peskov"),)),
-    Office("RUS", "spokeswoman", "the Russian Foreign Ministry spokeswoman", (("Maria Zakharova", "Zakharova"),)),
-    Office("RUS", "deputy chair of the security council", "the deputy chair of Russia's Security Council",
+    Office("USA", ("president",), "the U.S. president",
+           (("Barack Obama", "Obama"), ("Donald Trump", "Trump"), ("Joe Biden", "Biden")), "President", leader=True),
+    Office("USA", ("vice president",), "the U.S. vice president",
+           (("Mike Pence", "Pence"), ("Kamala Harris", "Harris"), ("JD Vance", "Vance"))),
+    Office("USA", ("secretary of state",), "the U.S. secretary of state",
+           (("John Kerry", "Kerry"), ("Rex Tillerson", "Tillerson"), ("Mike Pompeo", "Pompeo"),
+            ("Antony Blinken", "Blinken"), ("Marco Rubio", "Rubio")), "Secretary of State"),
+    Office("USA", ("press secretary",), "the White House press secretary",
+           (("Sean Spicer", "Spicer"), ("Sarah Huckabee Sanders", "Huckabee Sanders"), ("Kayleigh McEnany", "McEnany"),
+            ("Jen Psaki", "Psaki"), ("Karine Jean-Pierre", "Jean-Pierre"), ("Karoline Leavitt", "Leavitt"))),
+    Office("USA", SPOKES, "the State Department spokesperson",
+           (("Jen Psaki", "Psaki"), ("Heather Nauert", "Nauert"), ("Morgan Ortagus", "Ortagus"), ("Ned Price", "Price"),
+            ("Matthew Miller", "Miller"), ("Tammy Bruce", "Bruce"))),
+    Office("USA", ("secretary of defense",), "the U.S. defense secretary",
+           (("Ash Carter", "Carter"), ("Jim Mattis", "Mattis"), ("Mark Esper", "Esper"), ("Lloyd Austin", "Austin"),
+            ("Pete Hegseth", "Hegseth"))),
+    Office("RUS", ("president",), "the Russian president", (("Vladimir Putin", "Putin"),), "President", leader=True),
+    Office("RUS", ("foreign minister",), "the Russian foreign minister", (("Sergey Lavrov", "Lavrov"),)),
+    Office("RUS", ("press secretary", "spokesman"), "the Kremlin spokesman", (("Dmitry Peskov", "Peskov"),)),
+    Office("RUS", ("spokeswoman",), "the Russian Foreign Ministry spokeswoman", (("Maria Zakharova", "Zakharova"),)),
+    Office("RUS", ("deputy chair of the security council",), "the deputy chair of Russia's Security Council",
            (("Dmitry Medvedev", "Medvedev"),)),
-    Office("UKR", "president", "the Ukrainian president", (("Volodymyr Zelensky", "Zelensky"),),
-           "President", leader=True),
-    Office("UKR", "foreign minister", "Ukraine's foreign minister",
-           (("Dmytro Kuleba", "Kuleba"), ("Andrii Sybiha", "Sybiha"))),
-    Office("UKR", "defence minister", "Ukraine's defence minister",
-           (("Oleksii Reznikov", "Reznikov"), ("Rustem Umerov", "Umerov"), ("Denys Shmyhal", "Shmyhal"))),
-    Office("CHN", "president", "the Chinese president", (("Xi Jinping", "Xi"),), "President", leader=True),
-    Office("CHN", "premier", "the Chinese premier", (("Li Qiang", "Li Qiang"),), "Premier"),
-    Office("CHN", "foreign minister", "China's foreign minister", (("Qin Gang", "Qin Gang"), ("Wang Yi", "Wang Yi"))),
-    Office("CHN", "spokesperson", "a Chinese Foreign Ministry spokesperson",
-           (("Mao Ning", "Mao Ning"), ("Lin Jian", "Lin Jian"), ("Wang Wenbin", "Wang Wenbin"))),
-    Office("EU", "commission president", "the European Commission president",
-           (("Ursula von der Leyen", "von der Leyen"),), leader=True),
-    Office("EU", "council president", "the European Council president",
-           (("Charles Michel", "Michel"), ("António Costa", "Costa"))),
-    Office("EU", "high representative", "the EU's foreign policy chief",
-           (("Josep Borrell", "Borrell"), ("Kaja Kallas", "Kallas"))),
-    Office("EU", "spokesman", "an EU spokesman", (("Peter Stano", "Stano"),)),
-    Office("IND", "prime minister", "the Indian prime minister", (("Narendra Modi", "Modi"),),
+    Office("UKR", ("president",), "the Ukrainian president",
+           (("Petro Poroshenko", "Poroshenko"), ("Volodymyr Zelensky", "Zelensky")), "President", leader=True),
+    Office("UKR", ("foreign minister",), "Ukraine's foreign minister",
+           (("Pavlo Klimkin", "Klimkin"), ("Vadym Prystaiko", "Prystaiko"), ("Dmytro Kuleba", "Kuleba"),
+            ("Andrii Sybiha", "Sybiha"))),
+    Office("UKR", ("defence minister",), "Ukraine's defence minister",
+           (("Stepan Poltorak", "Poltorak"), ("Oleksii Reznikov", "Reznikov"), ("Rustem Umerov", "Umerov"),
+            ("Denys Shmyhal", "Shmyhal"))),
+    Office("CHN", ("president",), "the Chinese president", (("Xi Jinping", "Xi"),), "President", leader=True),
+    Office("CHN", ("premier",), "the Chinese premier", (("Li Keqiang", "Li Keqiang"), ("Li Qiang", "Li Qiang")),
+           "Premier"),
+    Office("CHN", ("foreign minister",), "China's foreign minister",
+           (("Wang Yi", "Wang Yi"), ("Qin Gang", "Qin Gang"))),
+    Office("CHN", SPOKES, "a Chinese Foreign Ministry spokesperson",
+           (("Hua Chunying", "Hua Chunying"), ("Lu Kang", "Lu Kang"), ("Geng Shuang", "Geng Shuang"),
+            ("Zhao Lijian", "Zhao Lijian"), ("Wang Wenbin", "Wang Wenbin"), ("Mao Ning", "Mao Ning"),
+            ("Lin Jian", "Lin Jian"))),
+    Office("EU", ("commission president",), "the European Commission president",
+           (("Jean-Claude Juncker", "Juncker"), ("Ursula von der Leyen", "von der Leyen")), leader=True),
+    Office("EU", ("council president",), "the European Council president",
+           (("Donald Tusk", "Tusk"), ("Charles Michel", "Michel"), ("António Costa", "Costa"))),
+    Office("EU", ("high representative",), "the EU's foreign policy chief",
+           (("Federica Mogherini", "Mogherini"), ("Josep Borrell", "Borrell"), ("Kaja Kallas", "Kallas"))),
+    Office("EU", ("spokesman",), "an EU spokesman", (("Peter Stano", "Stano"),)),
+    Office("IND", ("prime minister",), "the Indian prime minister", (("Narendra Modi", "Modi"),),
            "Prime Minister", leader=True),
-    Office("IND", "foreign minister", "India's foreign minister", (("S. Jaishankar", "Jaishankar"),)),
-    Office("IND", "defence minister", "India's defence minister", (("Rajnath Singh", "Rajnath Singh"),)),
-    Office("IND", "spokesperson", "the Indian foreign ministry spokesperson", (("Randhir Jaiswal", "Jaiswal"),)),
-    Office("PAK", "prime minister", "the Pakistani prime minister", (("Shehbaz Sharif", "Shehbaz Sharif"),),
+    Office("IND", ("foreign minister",), "India's foreign minister",
+           (("Sushma Swaraj", "Swaraj"), ("S. Jaishankar", "Jaishankar"))),
+    Office("IND", ("defence minister",), "India's defence minister", (("Rajnath Singh", "Rajnath Singh"),)),
+    Office("IND", SPOKES, "the Indian foreign ministry spokesperson", (("Randhir Jaiswal", "Jaiswal"),)),
+    Office("PAK", ("prime minister",), "the Pakistani prime minister",
+           (("Nawaz Sharif", "Nawaz Sharif"), ("Imran Khan", "Imran Khan"), ("Shehbaz Sharif", "Shehbaz Sharif")),
            "Prime Minister", leader=True),
-    Office("PAK", "prime minister", "Pakistan's caretaker prime minister", (("Anwaar-ul-Haq Kakar", "Kakar"),),
+    Office("PAK", ("prime minister",), "Pakistan's caretaker prime minister", (("Anwaar-ul-Haq Kakar", "Kakar"),),
            leader=True),
-    Office("PAK", "defence minister", "Pakistan's defence minister", (("Khawaja Asif", "Khawaja Asif"),)),
-    Office("PAK", "foreign minister", "Pakistan's foreign minister",
-           (("Bilawal Bhutto Zardari", "Bhutto Zardari"), ("Ishaq Dar", "Dar"))),
-    Office("ISR", "prime minister", "the Israeli prime minister", (("Benjamin Netanyahu", "Netanyahu"),),
+    Office("PAK", ("defence minister",), "Pakistan's defence minister", (("Khawaja Asif", "Khawaja Asif"),)),
+    Office("PAK", ("foreign minister",), "Pakistan's foreign minister",
+           (("Shah Mahmood Qureshi", "Qureshi"), ("Bilawal Bhutto Zardari", "Bhutto Zardari"), ("Ishaq Dar", "Dar"))),
+    Office("ISR", ("prime minister",), "the Israeli prime minister",
+           (("Benjamin Netanyahu", "Netanyahu"), ("Naftali Bennett", "Bennett"), ("Yair Lapid", "Lapid")),
            "Prime Minister", leader=True),
-    Office("ISR", "defence minister", "Israel's defence minister",
-           (("Yoav Gallant", "Gallant"), ("Israel Katz", "Katz"))),
-    Office("ISR", "foreign minister", "Israel's foreign minister",
-           (("Eli Cohen", "Cohen"), ("Israel Katz", "Katz"), ("Gideon Saar", "Saar"))),
-    Office("ISR", "president", "the Israeli president", (("Isaac Herzog", "Herzog"),), "President"),
-    Office("IRN", "supreme leader", "Iran's supreme leader", (("Ali Khamenei", "Khamenei"),), leader=True),
-    Office("IRN", "president", "the Iranian president",
-           (("Ebrahim Raisi", "Raisi"), ("Masoud Pezeshkian", "Pezeshkian")), "President"),
-    Office("IRN", "president", "Iran's acting president", (("Mohammad Mokhber", "Mokhber"),)),
-    Office("IRN", "foreign minister", "Iran's foreign minister",
-           (("Hossein Amir-Abdollahian", "Amir-Abdollahian"), ("Abbas Araghchi", "Araghchi"))),
-    Office("IRN", "foreign minister", "Iran's acting foreign minister", (("Ali Bagheri Kani", "Bagheri Kani"),)),
-    Office("IRN", "spokesman", "the Iranian foreign ministry spokesman",
+    Office("ISR", ("defence minister",), "Israel's defence minister",
+           (("Naftali Bennett", "Bennett"), ("Benny Gantz", "Gantz"), ("Yoav Gallant", "Gallant"),
+            ("Israel Katz", "Katz"))),
+    Office("ISR", ("foreign minister",), "Israel's foreign minister",
+           (("Yair Lapid", "Lapid"), ("Eli Cohen", "Cohen"), ("Israel Katz", "Katz"), ("Gideon Saar", "Saar"))),
+    Office("ISR", ("president",), "the Israeli president", (("Isaac Herzog", "Herzog"),), "President"),
+    Office("IRN", ("supreme leader",), "Iran's supreme leader", (("Ali Khamenei", "Khamenei"),), leader=True),
+    Office("IRN", ("president",), "the Iranian president",
+           (("Hassan Rouhani", "Rouhani"), ("Ebrahim Raisi", "Raisi"), ("Masoud Pezeshkian", "Pezeshkian")),
+           "President"),
+    Office("IRN", ("president",), "Iran's acting president", (("Mohammad Mokhber", "Mokhber"),)),
+    Office("IRN", ("foreign minister",), "Iran's foreign minister",
+           (("Mohammad Javad Zarif", "Zarif"), ("Hossein Amir-Abdollahian", "Amir-Abdollahian"),
+            ("Abbas Araghchi", "Araghchi"))),
+    Office("IRN", ("foreign minister",), "Iran's acting foreign minister", (("Ali Bagheri Kani", "Bagheri Kani"),)),
+    Office("IRN", ("spokesman",), "the Iranian foreign ministry spokesman",
            (("Nasser Kanaani", "Kanaani"), ("Esmaeil Baghaei", "Baghaei"))),
-    Office("TWN", "president", "Taiwan's president", (("Tsai Ing-wen", "Tsai"), ("Lai Ching-te", "Lai")),
+    Office("TWN", ("president",), "Taiwan's president", (("Tsai Ing-wen", "Tsai"), ("Lai Ching-te", "Lai")),
            "President", leader=True),
-    Office("TWN", "foreign minister", "Taiwan's foreign minister",
+    Office("TWN", ("foreign minister",), "Taiwan's foreign minister",
            (("Joseph Wu", "Joseph Wu"), ("Lin Chia-lung", "Lin Chia-lung"))),
 )
 
@@ -480,7 +499,7 @@ class Speaker:
 
 def speaker_roster(dictionary: ActorDictionary, days: pd.DatetimeIndex) -> dict[str, list[list[Speaker]]]:
     """For every actor, the speakers available on each day: an office's listed holders whom
-    ``dictionary.people_at`` shows holding its title (or a synonym) that day. The short form is
+    ``dictionary.people_at`` shows holding one of its titles that day. The short form is
     used only when it is one of the person's dictionary variants and capitalised, else the full
     name repeats."""
     first, last = days[0].date(), days[-1].date()
@@ -490,9 +509,10 @@ def speaker_roster(dictionary: ActorDictionary, days: pd.DatetimeIndex) -> dict[
     })
     offsets = [(day - first).days for day in change_days] + [len(days)]
     roster = {actor: [[] for _ in days] for actor in ACTORS}
-    for office in OFFICES:
-        for k, day in enumerate(change_days):
-            held = {h.person.name: h.person for h in dictionary.people_at(day, office.actor, office.title)}
+    for k, day in enumerate(change_days):
+        holdings = {actor: dictionary.people_at(day, actor) for actor in ACTORS}
+        for office in OFFICES:
+            held = {h.person.name: h.person for h in holdings[office.actor] if h.role.title in office.titles}
             for name, short in office.holders:
                 if name not in held:
                     continue
