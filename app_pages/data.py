@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.components import download
-from pipeline.dashboard import loaders
+from pipeline.dashboard import loaders, queries
 from pipeline.dashboard.export import markdown_escape
 from pipeline.run import run
 
@@ -42,9 +42,7 @@ st.markdown(f"**Rejected records** ({len(rejected)})")
 if rejected.empty:
     st.caption("No input record has been rejected.")
 else:
-    st.dataframe(
-        rejected["reason"].str.split(":").str[0].value_counts().rename_axis("reason").reset_index(), hide_index=True
-    )
+    st.dataframe(queries.reason_counts(rejected), hide_index=True)
     st.dataframe(rejected, hide_index=True)
     download(rejected, "entente_rejected.csv", key="rejected_csv")
 
@@ -60,8 +58,10 @@ if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":
     progress = st.progress(0.0, text="Starting…")
     with tempfile.TemporaryDirectory() as folder:
         paths = []
-        for upload in uploads:
-            path = Path(folder) / Path(upload.name).name
+        for index, upload in enumerate(uploads):
+            name = Path(upload.name).name
+            path = Path(folder) / str(index) / (name if name not in ("", ".", "..") else "upload")
+            path.parent.mkdir()
             path.write_bytes(upload.getvalue())
             paths.append(path)
         try:
@@ -74,7 +74,7 @@ if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":
             )
         except (ValueError, OSError) as error:
             progress.empty()
-            st.error(str(error).splitlines()[0] if str(error) else type(error).__name__)
+            st.error(markdown_escape(str(error).splitlines()[0] if str(error) else type(error).__name__))
             st.stop()
     progress.progress(1.0, text="Done")
     st.session_state["upload_report"] = report
@@ -82,9 +82,9 @@ if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":
 if report := st.session_state.get("upload_report"):
     st.success(report.accounting_line(), icon=":material/task_alt:")
     if not report.rejections.empty:
-        reasons = report.rejections["reason"].str.split(":").str[0].value_counts()
-        st.dataframe(reasons.rename_axis("reason").reset_index(), hide_index=True)
-        st.dataframe(report.rejections, hide_index=True)
+        st.dataframe(queries.reason_counts(report.rejections), hide_index=True)
+        uploaded_names = report.rejections["file"].map(lambda file: Path(str(file)).name)
+        st.dataframe(report.rejections.assign(file=uploaded_names), hide_index=True)
 
 st.divider()
 st.markdown("**Actor dictionary**")

@@ -5,6 +5,7 @@ import streamlit as st
 from app_pages.components import download, evidence_table, no_data, period_text
 from pipeline.dashboard import figures, loaders, queries
 from pipeline.dashboard import urlstate as url
+from pipeline.dashboard.export import markdown_escape
 
 view: loaders.View = st.session_state["view"]
 filters = view.filters
@@ -27,7 +28,7 @@ labels = list(series["pair"].unique())
 line_names = {label: url.label_name(label, view.names) for label in labels}
 events, events_problem = loaders.events()
 if events_problem:
-    st.warning(f"Events not shown: {events_problem}")
+    st.warning(f"Events not shown: {markdown_escape(events_problem)}")
 show_events = st.toggle("Show events", value=True, key=url.EVENTS, bind="query-params")
 shown_events = queries.events_for(events, labels, filters.start, filters.end) if show_events else None
 

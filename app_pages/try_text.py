@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from app_pages.components import download
 from pipeline.analyse import analyse
 from pipeline.dashboard import loaders, queries
 
@@ -70,6 +71,7 @@ else:
     codes = tuple(sorted(set(dyads["source_actor"]) | set(dyads["target_actor"])))
     shown = queries.evidence_display(dyads, loaders.actor_names(codes)).drop(columns=["date", "outlet", "article"])
     st.dataframe(shown, hide_index=True, column_config={"score": st.column_config.NumberColumn(format="%+.2f")})
+    download(dyads, "entente_try_text_dyads.csv", key="try_csv")
 table_or_note(
     "Quotes and speakers", quotes, ["text", "speaker", "speaker_person", "speaker_actor", "cue"], "No quotes found."
 )

@@ -334,6 +334,8 @@ def test_data_page_upload_runs_the_pipeline_and_accounts(demo_store, monkeypatch
     app.button(key="upload_run").click().run()
     assert not app.exception
     assert any("read 3 = accepted 2 + rejected 1" in text for text in texts(app.success))
+    shown_rejections = next(frame.value for frame in app.dataframe if "row" in frame.value.columns)
+    assert shown_rejections[["file", "row"]].values.tolist() == [["upload.csv", 3]]
     assert len(read_table(store, "articles")) == before + 2
     app.run()
     assert app.metric[0].value == f"{before + 2:,}"

@@ -209,3 +209,24 @@ def test_events_for_shown_lines_and_period():
     assert shown["title"].tolist() == ["a", "c"]
     either = queries.events_for(events, ["CHN<>UKR"], dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert either["title"].tolist() == ["b", "c"]
+
+
+def test_evidence_display_names_actors_and_keeps_only_web_links(dyads):
+    rows = dyads.head(3).assign(url=["https://demo.invalid/a", "javascript:alert(1)", None])
+    shown = queries.evidence_display(rows, {"RUS": "Russia", "USA": "United States"})
+    assert shown["article"].iloc[0] == "https://demo.invalid/a" and shown["article"].iloc[1:].isna().all()
+    expected = [
+        f"{ {'RUS': 'Russia', 'USA': 'United States'}.get(code, code) } ({code})" for code in rows["source_actor"]
+    ]
+    assert shown["source actor"].tolist() == expected
+    assert shown["word contributions"].iloc[0] == "threat -0.40, calm +0.10"
+
+
+def test_reason_counts():
+    rejections = pd.DataFrame({"reason": ["no date", "unparseable date: 'x'", "unparseable date: 'y'", "empty text"]})
+    counts = queries.reason_counts(rejections)
+    assert counts.to_dict("records") == [
+        {"reason": "unparseable date", "count": 2},
+        {"reason": "no date", "count": 1},
+        {"reason": "empty text", "count": 1},
+    ]

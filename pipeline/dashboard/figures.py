@@ -209,7 +209,21 @@ def matrix_figure(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
             hovertemplate="%{text}<br>mean %{marker.color:.2f}<br>%{customdata[1]} items<extra></extra>",
         )
     )
-    figure.update_xaxes(title_text="target", categoryorder="array", categoryarray=targets, side="top")
-    figure.update_yaxes(title_text="source", categoryorder="array", categoryarray=sources[::-1])
+    figure.update_xaxes(
+        title_text="target",
+        categoryorder="array",
+        categoryarray=targets,
+        side="top",
+        tickangle=-30,
+        tickvals=targets,
+        ticktext=[escape(f"{names.get(code, code)} ({code})") for code in targets],
+    )
+    figure.update_yaxes(
+        title_text="source",
+        categoryorder="array",
+        categoryarray=sources[::-1],
+        tickvals=sources,
+        ticktext=[escape(f"{names.get(code, code)} ({code})") for code in sources],
+    )
     figure.update_layout(height=max(320, 30 * len(sources) + 120), margin={"t": 60}, plot_bgcolor="white")
     return figure

@@ -382,6 +382,12 @@ def evidence_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             "score": rows["score"],
             "evidence": rows["evidence"],
             "word contributions": rows["contributions"].map(contribution_text),
-            "article": rows["url"],
+            "article": rows["url"].where(rows["url"].str.match(r"(?i)https?://", na=False)),
         }
     )
+
+
+def reason_counts(rejections: pd.DataFrame) -> pd.DataFrame:
+    """How many records were rejected for each reason (the text before the first colon), most first."""
+    reasons = rejections["reason"].astype(str).str.split(":").str[0]
+    return reasons.value_counts().rename_axis("reason").reset_index()
