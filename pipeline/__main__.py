@@ -101,7 +101,9 @@ def summary(report: RunReport, dry_run: bool) -> str:
                 lines += [f"           {row.file}:{row.row}: {row.reason}"
                           for row in examples.itertuples()]
     if not dry_run:
-        lines.append(f"analysed {report.analysed} articles; tables written:")
+        why = " (dictionary or lexicon changed: everything re-analysed)" \
+            if report.analysed > report.new else ""
+        lines.append(f"analysed {report.analysed} articles{why}; tables written:")
         lines += [f"  {name:<10} {count:>9} rows" for name, count in report.counts.items()]
         lines.append(f"store: {report.version_dir}")
     lines.append("timings: " + ", ".join(f"{stage} {seconds:.2f}s"

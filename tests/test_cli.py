@@ -42,6 +42,7 @@ def test_run_prints_accounting_reasons_tables_and_store(tmp_path, batch):
     assert f"store: {store}/versions/" in out
     again = _cli("run", str(batch), str(FEED), "--store", str(store))
     assert "accepted 4 = new 0 + unchanged 4" in again.stdout
+    assert "analysed 0 articles; tables written:" in again.stdout
 
 
 def test_validate_is_a_dry_run_with_examples(tmp_path, batch):
