@@ -62,13 +62,13 @@ _US_STATE_CONTEXT = {
         r"|Georgia['’]s (?:Republican|Democrat)|Georgia (?:Republican|Democrat)s?)"),
     "Washington": re.compile(r"\b(?:Washington [Ss]tate|Seattle|Spokane|Tacoma|Olympia|Puget Sound)"),
 }
-# Capitalised words that stand before a place name without being a first name.
+# Capitalised words that are no first name when they stand before a place name or a surname.
 _NOT_FIRST_NAMES = frozenset("""
     The A An In At On To From For With Without By Of And But Or Nor As Like Near Into Across Against
     Between Both Neither Either Unlike Including Via Visiting Neighbouring Neighboring Northern
     Southern Eastern Western Central North South East West Upper Lower Greater Lake Mount River
     If When While Since After Before During Unless Although Though Because Where Why How What Who
-    Despite Former Then Ex Team Meanwhile However Yet Still Now That This These Those Why Says Said
+    Despite Former Then Ex Team Meanwhile However Yet Still Now That This These Those Says Said
     Does Did Do Is Was Has Had Have Will Would Can Could Should May Might Must Let Only Even Also
     Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 """.split())

@@ -1,6 +1,7 @@
 """Actor matching: dictionary checks, case and context rules, dated people, roles, coreference."""
 
 import json
+import random
 import time
 from pathlib import Path
 
@@ -489,3 +490,28 @@ def test_overlapping_variants_of_one_person_merge(tmp_path):
         ("Chinese President Xi Jinping", "CHN", "Xi Jinping", "person"), ("Xi", "CHN", "Xi Jinping", "surname")]
     assert found(dictionary, "The Chinese President Xi spoke.") == [
         ("Chinese President Xi", "CHN", "Xi Jinping", "person")]
+
+
+def test_invariants_hold_on_random_text(mini):
+    """Shuffled dictionary surfaces, titles, pronouns and filler: offsets, overlaps and fields stay sound."""
+    rng = random.Random(11)
+    pieces = list(mini.surfaces) + ["he", "She", "his", "the", "of the", "for", "'s", "’s", ",", ".", "\n",
+                                    "said", "Smith", "Michael", "officials", "a senior", "former"]
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(5, 60))) for _ in range(300)]
+    articles = pd.DataFrame({"article_id": [f"r{i}" for i in range(len(texts))], "text": texts})
+    dates = pd.Series([pd.Timestamp("2008-01-01", tz="UTC") + pd.Timedelta(days=rng.randint(0, 7000))
+                       for _ in texts], index=articles["article_id"])
+    frame = find_mentions(split_sentences(articles), dates, mini)
+    assert set(frame["mention_type"]) == set(MENTION_TYPES)
+    by_id = dict(zip(articles["article_id"], texts))
+    for row in frame.itertuples():
+        assert by_id[row.article_id][row.start:row.end] == row.surface
+        assert row.actor is None or row.actor in mini.actors
+        assert row.person is None or row.person in mini.people
+        if row.mention_type in ("person", "surname", "pronoun"):
+            assert row.person is not None
+        else:
+            assert row.actor is not None and (row.mention_type == "role" or row.person is None)
+    for _, spans in frame.groupby("article_id"):
+        ordered = sorted(zip(spans["start"], spans["end"]))
+        assert all(end <= next_start for (_, end), (next_start, _) in zip(ordered, ordered[1:]))
