@@ -225,6 +225,17 @@ def test_person_variants_do_not_shadow_actors_or_other_people(data, surface_owne
         assert clashes == [], surface
 
 
+def test_no_bare_surname_variant_is_another_listed_persons_surname(data):
+    """Two listed Kims: "Kim" alone stays out and the matcher resolves it per article instead."""
+    suffixes = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "VI", "XIV"}
+    bearers = defaultdict(set)
+    for person in data["people"]:
+        bearers[[word for word in person["name"].split() if word not in suffixes][-1]].add(person["name"])
+    clashes = [(person["name"], variant) for person in data["people"] for variant in person.get("variants", [])
+               if " " not in variant and bearers.get(variant, set()) - {person["name"]}]
+    assert clashes == []
+
+
 @pytest.mark.parametrize("actor, title, day, expected", [
     ("USA", "president", date(2016, 6, 1), "Barack Obama"),
     ("USA", "president", date(2019, 6, 1), "Donald Trump"),
