@@ -663,8 +663,8 @@ def generate_corpus(n_articles: int = 2400, start: str = "2023-01-01", months: i
     roster = speaker_roster(dictionary, days)
     tones = baseline_tone(days)
     rng = np.random.default_rng([seed, 1])
-    uniform = rng.random((n_articles, N_DRAWS)).tolist()  # Python floats: fast to index one by one
-    normal = rng.normal(size=(n_articles, N_TONES)).tolist()
+    uniform = rng.random((n_articles, N_DRAWS))
+    normal = rng.normal(size=(n_articles, N_TONES))
     outlets = rng.integers(0, len(OUTLETS), n_articles)
     weekdays = np.asarray(WEEKDAYS)[plan["date"].dt.day_of_week].tolist()
     paths = plan["date"].dt.strftime("%Y/%m/%d").tolist()
@@ -677,8 +677,9 @@ def generate_corpus(n_articles: int = 2400, start: str = "2023-01-01", months: i
         source_id, target_id = pair.split(">")
         reverse_tone = tones[day, reverse[pair]] if pair in reverse else None
         outlet = OUTLETS[outlets[i]]
+        draws = _Draws(uniform[i].tolist(), normal[i].tolist(), tone)  # Python floats: fast to read one by one
         title, text = _article(
-            _Draws(uniform[i], normal[i], tone), ACTORS[source_id], ACTORS[target_id],
+            draws, ACTORS[source_id], ACTORS[target_id],
             roster[source_id][day], roster[target_id][day], reverse_tone,
             weekdays[i], year, outlet)
         titles.append(title)
