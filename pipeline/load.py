@@ -216,8 +216,11 @@ def _read_parquet(data: bytes, path: Path) -> pd.DataFrame:
     return _numbered(frame.reset_index(drop=True))
 
 
-def _read_feed(data: bytes | str, path: Path | str) -> pd.DataFrame:
-    feed = feedparser.parse(data)
+def _read_feed(data: bytes, path: Path) -> pd.DataFrame:
+    return _feed_frame(feedparser.parse(data), path)
+
+
+def _feed_frame(feed: feedparser.FeedParserDict, path: Path | str) -> pd.DataFrame:
     if feed.bozo and not feed.entries:
         raise InputError(path, f"not a readable RSS/Atom feed: {feed.get('bozo_exception')}")
     feed_title = feed.feed.get("title", "")
@@ -255,13 +258,16 @@ def _read_html(data: bytes | str, path: Path | str, url: str | None = None) -> p
 
 
 def _read_url(url: str) -> pd.DataFrame:
-    feed = feedparser.parse(url)
+    """A feed or an HTML page over http(s), fetched once by trafilatura (which refuses
+    private-network addresses)."""
+    response = trafilatura.fetch_response(url)
+    if response is None or response.status >= 400 or not response.data:
+        status = f" (HTTP {response.status})" if response is not None else ""
+        raise InputError(url, f"could not fetch the page{status}")
+    feed = feedparser.parse(response.data)
     if feed.entries:
-        return _read_feed(url, url)
-    page = trafilatura.fetch_url(url)
-    if page is None:
-        raise InputError(url, "could not fetch the page")
-    return _read_html(page, url, url=url)
+        return _feed_frame(feed, url)
+    return _read_html(response.data, url, url=url)
 
 
 def _read_text_folder(folder: Path) -> list[tuple[str, pd.DataFrame]]:
