@@ -1,5 +1,6 @@
 """AppTest tests of every dashboard page on the store built from the demo corpus."""
 
+import base64
 import datetime as dt
 import json
 import shutil
@@ -7,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest.mock import patch
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit import config
@@ -85,6 +87,13 @@ def chart_id(app: AppTest, key: str) -> str:
     return next(chart.proto.id for chart in app.get("plotly_chart") if chart.proto.id.endswith(f"-{key}"))
 
 
+def plotly_array(value) -> np.ndarray:
+    """A plotly JSON array: a list, or a typed array ``{"dtype": "i1", "bdata": base64}``."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
 def texts(elements) -> list[str]:
     return [element.value for element in elements]
 
@@ -117,11 +126,11 @@ def test_query_params_choose_pair_granularity_and_minimum(demo_store, monkeypatc
     assert len(line) == 1 and line[0]["customdata"][0][0] == pair
     expected = queries.trend_series(facts["con"], filters_of(facts, pairs=(url.parse_pair(pair),), granularity="week"))
     assert len(weekly_line[0]["x"]) == len(expected) > len(line[0]["x"])
-    grey = [t for t in chart_spec(weekly, "trend_chart")["data"] if t.get("mode") == "markers"]
-    assert grey[0]["marker"]["color"] == BELOW_MIN_COLOUR and len(grey[0]["customdata"]) == len(expected)
+    assert weekly_line[0]["marker"]["colorscale"][-1] == [1, BELOW_MIN_COLOUR]
+    assert plotly_array(weekly_line[0]["marker"]["color"]).tolist() == [1] * len(expected)
     monthly_series = queries.trend_series(facts["con"], filters_of(facts, pairs=(url.parse_pair(pair),)))
-    monthly_grey = [t for t in chart_spec(monthly, "trend_chart")["data"] if t.get("mode") == "markers"]
-    assert len(monthly_grey[0]["customdata"]) == (monthly_series["period_n"] < url.DEFAULT_MIN_COUNT).sum()
+    greyed = plotly_array(line[0]["marker"]["color"]).astype(bool)
+    assert greyed.tolist() == (monthly_series["period_n"] < url.DEFAULT_MIN_COUNT).tolist()
     assert weekly.session_state["view"].filters.granularity == "week"
 
 
