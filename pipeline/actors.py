@@ -618,6 +618,10 @@ def _by_start(mention: _Mention) -> int:
     return mention.start
 
 
+def _by_end(mention: _Mention) -> int:
+    return mention.end
+
+
 def _person_at(dictionary: ActorDictionary, names: tuple[str, ...], day: date) -> Person | None:
     """The person a (possibly shared) surface names on ``day``: the only one, else the only one in office."""
     if len(names) == 1:
@@ -747,8 +751,9 @@ class _ArticleContext:
 
     def _pronoun_mentions(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
         """he/she/him/her/his resolved to the latest person of that gender before it in this
-        sentence, else in the previous one; omitted when nobody fits or when a name the dictionary
-        does not know ("US attorney David Weiss told him") stands between them."""
+        sentence, else in the previous one; omitted when nobody fits or when someone the
+        dictionary cannot name stands between them ("US attorney David Weiss told him", "a
+        senior official said his")."""
         if not any(m.person for m in self.previous + mentions):
             return []
         found = []
@@ -756,16 +761,23 @@ class _ArticleContext:
             if _overlaps_any(match.start(), match.end(), mentions):
                 continue
             gender = _PRONOUN_GENDER[match.group().lower()]
-            fits = [m for m in mentions + found
-                    if m.person and m.end <= match.start() and self.dictionary.people[m.person].gender == gender]
-            since = max(m.end for m in fits) if fits else 0
-            if not fits:
-                fits = [m for m in self.previous if m.person and self.dictionary.people[m.person].gender == gender]
-            if not fits or _unknown_name_between(text, since, match.start(), mentions):
+            before = [m for m in mentions + found if m.end <= match.start()]
+            antecedent = self._latest(before, gender)
+            if antecedent:
+                since, between = antecedent.end, [m for m in before if m.start >= antecedent.end]
+            else:
+                antecedent = self._latest(self.previous, gender)
+                since, between = 0, before + [m for m in self.previous if antecedent and m.start >= antecedent.end]
+            if antecedent is None or any(m.kind == "role" and m.person is None for m in between) \
+                    or _unknown_name_between(text, since, match.start(), mentions):
                 continue
-            antecedent = max(fits, key=lambda m: m.end)
             found.append(_Mention(match.start(), match.end(), antecedent.actor, antecedent.person, "pronoun"))
         return found
+
+    def _latest(self, mentions: list[_Mention], gender: str) -> _Mention | None:
+        """The last mention of a person of ``gender`` among ``mentions``."""
+        fits = [m for m in mentions if m.person and self.dictionary.people[m.person].gender == gender]
+        return max(fits, key=_by_end) if fits else None
 
 
 def _overlaps_any(start: int, end: int, mentions: list[_Mention]) -> bool:

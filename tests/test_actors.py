@@ -304,6 +304,12 @@ def test_pronoun_after_an_unknown_name_is_omitted(mini):
         ("Biden", "surname"), ("Putin", "surname"), ("US", "country")]
 
 
+def test_pronoun_after_an_unnamed_official_is_omitted(mini):
+    text = "Putin met a senior Kremlin official who said his team agreed. Then he left."
+    assert [(s, t) for s, _, _, t in found(mini, text)] == [
+        ("Putin", "surname"), ("a senior Kremlin official", "role")]
+
+
 def test_pronouns_without_antecedent_are_omitted(mini):
     text = "Putin spoke. Markets fell. He left. She said Russia would wait."
     assert [(s, t) for s, _, _, t in found(mini, text)] == [("Putin", "surname"), ("Russia", "country")]
