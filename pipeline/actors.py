@@ -76,6 +76,8 @@ _NOT_SURNAMES = frozenset("""
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
     July August September October November December And But Or If As The This That These Those
 """.split())
+# Capitalised words after a surname that still leave it the leader's ("the Biden Administration").
+_NOT_NAME_AFTER_SURNAME = frozenset("Administration Government Cabinet Regime Era Doctrine Campaign".split())
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _TITLE_CASE_SMALL_WORDS = frozenset(
     "a an the and but or nor for so yet on at to by of in with as vs via from up per into over off".split())
@@ -649,7 +651,7 @@ def _person_mention(dictionary, text, hits, index, used, day) -> _Mention | None
         start, kind, actor_index = title.start, "person", index - 2
     elif _starts_with_title(dictionary, text, hit):
         actor_index = index - 1
-    elif kind == "surname" and _other_first_name(text, start, {h.end for h in hits[:index]}):
+    elif kind == "surname" and _someone_else(text, start, hit.end, hits):
         return None
     else:
         honorific = _HONORIFIC.search(text, max(0, start - 6), start)
@@ -669,11 +671,16 @@ def _starts_with_title(dictionary: ActorDictionary, text: str, hit: _Hit) -> boo
     return meaning is not None and meaning.kind == "title"
 
 
-def _other_first_name(text: str, start: int, mention_ends: set[int]) -> bool:
-    """Whether a bare surname at ``start`` follows a first name that makes it someone else
-    ("Hunter Biden", "Melania Trump"): a capitalised word that ends no mention."""
+def _someone_else(text: str, start: int, end: int, others: list) -> bool:
+    """Whether the bare surname ``text[start:end]`` belongs to another person's name: after a first
+    name ("Hunter Biden", "Melania Trump") or, outside Title Case headlines, before a surname
+    ("Petro Beshta"); words that start or end one of the ``others`` (hits, mentions) do not count."""
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-    return bool(before and before.end(1) not in mention_ends and before.group(1) not in _NOT_FIRST_NAMES)
+    if before and before.group(1) not in _NOT_FIRST_NAMES and all(o.end != before.end(1) for o in others):
+        return True
+    after = _SURNAME.match(text, end)
+    return bool(after and after.group(1) not in _NOT_SURNAMES and after.group(1) not in _NOT_NAME_AFTER_SURNAME
+                and all(o.start != after.start(1) for o in others) and not _is_title_case(text))
 
 
 def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
@@ -737,13 +744,12 @@ class _ArticleContext:
             if mention.kind == "person":
                 self._learn(mention)
         found = []
-        ends = {m.end for m in mentions}
         for surname, name in self.surnames.items():
             start = text.find(surname)
             while start >= 0:
                 end = start + len(surname)
                 if not (start and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum()) \
-                        and not _overlaps_any(start, end, mentions) and not _other_first_name(text, start, ends):
+                        and not _overlaps_any(start, end, mentions) and not _someone_else(text, start, end, mentions):
                     person = self.dictionary.people[name]
                     found.append(_Mention(start, end, _actor_on(person, self.day), name, "surname"))
                 start = text.find(surname, end)

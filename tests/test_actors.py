@@ -286,6 +286,13 @@ def test_surname_after_another_first_name_is_someone_else(mini):
         ("Putin", "RUS", "Vladimir Putin", "surname")]
 
 
+def test_surname_before_another_surname_is_a_first_name(mini):
+    assert found(mini, "The envoy Trump Stearnes met Putin. Biden Administration aides left.", "2022-01-01") == [
+        ("Putin", "RUS", "Vladimir Putin", "surname"), ("Biden", "USA", "Joe Biden", "surname")]
+    assert found(mini, "Trump Signs Order on Tariffs After Talks", "2025-03-01") == [
+        ("Trump", "USA", "Donald Trump", "surname")]
+
+
 def test_listed_surname_resolves_directly(mini):
     assert found(mini, "Zelensky thanked allies.") == [("Zelensky", "UKR", "Volodymyr Zelensky", "surname")]
 
