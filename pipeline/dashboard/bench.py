@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
@@ -70,26 +71,33 @@ def filter_changes(domain: url.Domain, count: int, seed: int = 1) -> list[url.Fi
     return changes
 
 
-def time_filter_change(con, filters: url.Filters, names: dict[str, str]) -> tuple[float, int]:
-    """Seconds for query + figure + JSON of one filter change, and the JSON's size."""
-    began = time.perf_counter()
+def time_filter_change(con, filters: url.Filters, names: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds and CPU seconds (all threads of this process) for query + figure + JSON of one
+    filter change, and the JSON's size."""
+    began, began_cpu = time.perf_counter(), time.process_time()
     series = queries.trend_series(con, filters)
     line_names = {label: url.label_name(label, names) for label in series["pair"].unique()}
     payload = figures.trend_figure(series, line_names).to_json()
-    return time.perf_counter() - began, len(payload)
+    return time.perf_counter() - began, time.process_time() - began_cpu, len(payload)
 
 
 def report(title: str, con, repeats: int, names: dict[str, str]) -> None:
-    """Print row count, p50/p95/max milliseconds and the mean figure size for ``repeats`` changes."""
+    """Print row count, wall p50/p95/max and CPU p50/p95 in milliseconds and the mean figure size
+    for ``repeats`` changes (wall time suffers when other processes share the cores; CPU time less)."""
     rows = con.execute("SELECT count(*) FROM dyads").fetchone()[0]
     domain = url.Domain(*queries.domain_values(con))
     time_filter_change(con, filter_changes(domain, 1, seed=99)[0], names)
-    timings, sizes = zip(*(time_filter_change(con, filters, names) for filters in filter_changes(domain, repeats)))
-    milliseconds = np.array(timings) * 1000
+    wall, cpu, sizes = (
+        np.array(column)
+        for column in zip(*(time_filter_change(con, f, names) for f in filter_changes(domain, repeats)))
+    )
+    wall_ms, cpu_ms = wall * 1000, cpu * 1000
     print(
-        f"{title}: {rows:,} dyads, {repeats} filter changes: p50 {np.percentile(milliseconds, 50):.1f} ms, "
-        f"p95 {np.percentile(milliseconds, 95):.1f} ms, max {milliseconds.max():.1f} ms "
-        f"(figure JSON {np.mean(sizes) / 1024:.0f} KiB on average)"
+        f"{title}: {rows:,} dyads, {repeats} filter changes: wall p50 {np.percentile(wall_ms, 50):.1f} ms, "
+        f"p95 {np.percentile(wall_ms, 95):.1f} ms, max {wall_ms.max():.1f} ms; "
+        f"CPU p50 {np.percentile(cpu_ms, 50):.1f} ms, "
+        f"p95 {np.percentile(cpu_ms, 95):.1f} ms (figure JSON {sizes.mean() / 1024:.0f} KiB on average; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
 
 
