@@ -528,3 +528,21 @@ def test_invariants_hold_on_random_text(mini):
     for _, spans in frame.groupby("article_id"):
         ordered = sorted(zip(spans["start"], spans["end"]))
         assert all(end <= next_start for (_, end), (next_start, _) in zip(ordered, ordered[1:]))
+
+
+def test_a_variant_shared_by_two_people_resolves_to_the_one_in_office(tmp_path):
+    text = GOOD.replace("  - id: UKR\n", "  - id: PRK\n    name: North Korea\n  - id: UKR\n").replace(
+        "people:\n", """people:
+  - name: Kim Jong Il
+    variants: [Chairman Kim]
+    gender: m
+    roles: [{actor: PRK, title: president, start: 1994-07-08, end: 2011-12-17}]
+  - name: Kim Jong Un
+    variants: [Chairman Kim]
+    gender: m
+    roles: [{actor: PRK, title: president, start: 2011-12-17}]
+""")
+    dictionary = load_dictionary(write(tmp_path, text))
+    assert resolve_person(dictionary, "Chairman Kim", "2005-01-01") == ("Kim Jong Il", "PRK")
+    assert resolve_person(dictionary, "Chairman Kim", "2020-01-01") == ("Kim Jong Un", "PRK")
+    assert resolve_person(dictionary, "Chairman Kim", "1990-01-01") is None
