@@ -42,7 +42,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 4x fast
 
 # Titles that name the same office; a role phrase with one finds holders listed under another.
 _TITLE_SYNONYMS = (
-    frozenset({"foreign minister", "minister of foreign affairs", "foreign secretary"}),
+    frozenset({"foreign minister", "minister of foreign affairs", "foreign secretary", "top diplomat"}),
     frozenset({"defence minister", "defense minister", "minister of defence", "minister of defense",
                "defence secretary", "defense secretary", "secretary of defense"}),
     frozenset({"spokesman", "spokeswoman", "spokesperson", "press secretary"}),

@@ -221,6 +221,7 @@ def test_titles_in_front_are_part_of_the_person_mention(mini, text, surface, act
     ("Russia's foreign minister", "RUS", "Sergey Lavrov"),
     ("the US secretary of state", "USA", "Marco Rubio"),
     ("the minister of foreign affairs for Russia", "RUS", "Sergey Lavrov"),
+    ("China's top diplomat", "CHN", "Wang Yi"),
     ("a spokesman for the Russian government", "RUS", "Dmitry Peskov"),
     ("the press secretary for the Russian government", "RUS", "Dmitry Peskov"),
     ("a senior Kremlin official", "RUS", None),
