@@ -71,6 +71,9 @@ _NOT_FIRST_NAMES = frozenset("""
     Despite Former Then Ex Team Meanwhile However Yet Still Now That This These Those Says Said
     Does Did Do Is Was Has Had Have Will Would Can Could Should May Might Must Let Only Even Also
     Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    Senator Governor General Lord Sir Dame Lady Mayor Judge Justice Professor Colonel Admiral Marshal
+    Sheikh Emir King Queen Pope Comrade Secretary Minister Chairman Chairwoman Commissioner Ambassador
+    Director Premier Chancellor President Leader Speaker Representative Congressman Congresswoman
 """.split())
 _NOT_SURNAMES = frozenset("""
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June

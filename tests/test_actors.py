@@ -282,6 +282,8 @@ def test_surname_after_full_name_resolves_in_the_same_article_only(mini):
 def test_surname_after_another_first_name_is_someone_else(mini):
     assert found(mini, "Hunter Biden met Marco Rubio. Jane Rubio and Putin spoke.", "2022-01-01") == [
         ("Marco Rubio", None, "Marco Rubio", "person"), ("Putin", "RUS", "Vladimir Putin", "surname")]
+    assert found(mini, "Senator Rubio and Ambassador Blinken met.", "2022-01-01") == [
+        ("Blinken", "USA", "Antony Blinken", "surname")]  # Rubio is no listed variant and was never named in full
     assert found(mini, "When Biden spoke, Kremlin Putin aides listened.", "2022-01-01") == [
         ("Biden", "USA", "Joe Biden", "surname"), ("Kremlin", "RUS", None, "institution"),
         ("Putin", "RUS", "Vladimir Putin", "surname")]
