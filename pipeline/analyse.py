@@ -13,13 +13,13 @@ import pandas as pd
 from pipeline.actors import find_mentions, load_dictionary
 from pipeline.dyads import build_dyads
 from pipeline.quotes import find_quotes
-from pipeline.score import load_lexicon
+from pipeline.score import default_lexicon
 from pipeline.segment import split_sentences
 
 
 def versions() -> dict[str, str]:
     """Versions of the data the analysis depends on; a change means re-analysis."""
-    return {"dictionary": str(load_dictionary().version), "lexicon": str(load_lexicon().version)}
+    return {"dictionary": str(load_dictionary().version), "lexicon": str(default_lexicon().version)}
 
 
 @contextmanager
