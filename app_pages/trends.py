@@ -56,13 +56,17 @@ if point.pair not in labels:
         "Add the pair in the sidebar or clear the selected point."
     )
     st.stop()
+if queries.period_start(point.period, filters.granularity) != point.period:
+    st.warning(
+        f"The selected point {point} is not on the chart: {point.period} does not start a {filters.granularity}. "
+        "Click a point to choose another."
+    )
+    st.stop()
 rows = view.query("evidence", filters, label=point.pair, period=point.period)
 if rows.empty:
     no_data(
         f"No quotes for {point.pair} in the {filters.granularity} starting {point.period} ({period_text(filters)})."
     )
-else:
-    st.metric("Mean score of these items", f"{rows['score'].mean():+.2f}", border=True)
-    evidence_table(
-        rows, view, key="drill_table", file_name=f"entente_{point.pair.replace('>', '-')}_{point.period}.csv"
-    )
+    st.stop()
+st.metric("Mean score of these items", f"{rows['score'].mean():+.2f}", border=True)
+evidence_table(rows, view, key="drill_table", file_name=f"entente_{point.pair.replace('>', '-')}_{point.period}.csv")

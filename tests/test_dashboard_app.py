@@ -216,6 +216,20 @@ def test_point_of_a_line_not_shown_warns(demo_store, monkeypatch, facts):
     assert any("is not on the chart" in text for text in texts(app.warning))
 
 
+def test_point_of_another_granularity_warns_and_an_empty_period_says_why(demo_store, monkeypatch, facts):
+    pair = facts["pair"]
+    misaligned = start(
+        demo_store, monkeypatch, {url.PAIRS: pair, url.GRANULARITY: "month", url.POINT: f"{pair}@2025-03-03"}
+    )
+    assert any("does not start a month" in text for text in texts(misaligned.warning))
+    daily = queries.trend_series(facts["con"], filters_of(facts, pairs=(url.parse_pair(pair),), granularity="day"))
+    days = pd.date_range(facts["domain"].first, facts["domain"].last, freq="D")
+    quiet = days[~days.isin(daily["period"])][0].date()
+    app = start(demo_store, monkeypatch, {url.PAIRS: pair, url.GRANULARITY: "day", url.POINT: f"{pair}@{quiet}"})
+    assert any(text.startswith(f"No quotes for {pair} in the day starting {quiet}") for text in texts(app.info))
+    assert not app.dataframe
+
+
 def test_empty_results_say_why(demo_store, monkeypatch, facts):
     no_kinds = start(demo_store, monkeypatch, {url.KINDS: ""})
     assert any(text.startswith("No items for any pair between") for text in texts(no_kinds.info))

@@ -230,3 +230,12 @@ def test_reason_counts():
         {"reason": "no date", "count": 1},
         {"reason": "empty text", "count": 1},
     ]
+
+
+@pytest.mark.parametrize("granularity", ["day", "week", "month", "quarter"])
+def test_period_start_agrees_with_duckdb(con, granularity):
+    for day in pd.date_range("2024-12-25", "2025-04-10", freq="5D").date:
+        truncated = con.execute(
+            "SELECT CAST(date_trunc(?, CAST(? AS TIMESTAMP)) AS DATE)", [granularity, day]
+        ).fetchone()[0]
+        assert queries.period_start(day, granularity) == truncated

@@ -26,6 +26,7 @@ _DYAD_COLUMNS = ", ".join(
     f'CAST("{column}" AS VARCHAR) AS "{column}"' if column in _ENUM_COLUMNS else f'"{column}"' for column in DYADS
 )
 """The DYADS columns as stored (ENUM columns back to text)."""
+_PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
 _PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months"}
 
 
@@ -391,3 +392,9 @@ def reason_counts(rejections: pd.DataFrame) -> pd.DataFrame:
     """How many records were rejected for each reason (the text before the first colon), most first."""
     reasons = rejections["reason"].astype(str).str.split(":").str[0]
     return reasons.value_counts().rename_axis("reason").reset_index()
+
+
+def period_start(day: dt.date, granularity: str) -> dt.date:
+    """The first day of the day/week (Monday)/month/quarter containing ``day``, as DuckDB's
+    ``date_trunc`` gives it."""
+    return pd.Timestamp(day).to_period(_PERIOD_FREQ[granularity]).start_time.date()
