@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.load import normalise_text
 
@@ -48,21 +50,19 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
 
     stored = stored if stored is not None else articles.iloc[:0]
     identity = articles["article_id"] + "|" + articles["content_hash"]
-    unchanged = identity.isin(stored["article_id"] + "|" + stored["content_hash"]) & reason.isna()
+    unchanged = _is_in(identity, stored["article_id"] + "|" + stored["content_hash"]) & \
+        reason.isna()
     file_names = {name: Path(name).name for name in articles["input_file"].unique()}
     where = articles["input_file"].map(file_names) + ":" + articles["input_row"].astype(str)
-    stored_keys = {
-        "url": set(stored["url"].dropna()) - {""},
-        "text": set(normalise_text(stored["text"].fillna(""))),
-        "id": set(stored["article_id"]),
-    }
-    for kind, values in (("url", articles["url"].fillna("")), ("text", normalise_text(text)),
-                         ("id", articles["article_id"])):
+    keys = {"url": (articles["url"].fillna(""), stored["url"]),
+            "text": (normalise_text(text), normalise_text(stored["text"].fillna(""))),
+            "id": (articles["article_id"], stored["article_id"])}
+    for kind, (values, stored_values) in keys.items():
         valid = reason.isna() & (values != "")
         first_seen = where[valid].groupby(values[valid]).transform("first")
         later = values.where(valid).duplicated(keep="first") & valid
         reject(later, f"duplicate {kind}: same as " + first_seen.reindex(values.index))
-        in_store = valid & ~unchanged & values.isin(stored_keys[kind])
+        in_store = valid & ~unchanged & _is_in(values, stored_values)
         reject(in_store, f"duplicate {kind}: already in the store")
 
     rejected_mask = reason.notna()
@@ -77,4 +77,11 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
         raise AssertionError("validation lost records: "
                              f"{len(articles)} != {len(accepted)} + {len(rejected)}")
     return accepted.reset_index(drop=True), rejected.astype({"reason": "str"})
+
+
+def _is_in(values: pd.Series, others: pd.Series) -> pd.Series:
+    """`values.isin(others)` for text columns, computed by Arrow (pandas loops in Python)."""
+    found = pc.is_in(pa.array(values.astype("str"), from_pandas=True),
+                     value_set=pa.array(others.dropna().astype("str").unique(), type=pa.string()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
