@@ -26,7 +26,7 @@ import math
 import re
 import string
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -252,9 +252,17 @@ def _is_speaker(lowers: list[str], clauses: list[int], target: list[int]) -> boo
     return any(lowers[i] in SPEECH_VERBS and clauses[i] == clauses[target[0]] for i in before)
 
 
-def _score(tokens: _Tokens, weights: list[float], lexicon: Lexicon, target_first: int | None = None) -> TargetScore:
+@lru_cache(maxsize=4096)
+def _analysed(sentence: str, lexicon: Lexicon) -> tuple[_Tokens, list[float], list[int]]:
+    """Tokens, valences and clause ids of a sentence, computed once however many targets it has
+    (the dyads stage scores one sentence toward each actor it names). Treat as read-only."""
+    tokens = _tokens(sentence, lexicon)
+    return tokens, _valences(tokens, lexicon), _clause_ids(tokens)
+
+
+def _score(tokens: _Tokens, valences: list[float], weights: list[float], target_first: int | None = None,
+           ) -> TargetScore:
     """Squash the weighted valences into a score and share it out among the words that moved it."""
-    valences = _valences(tokens, lexicon)
     contrast = _contrast_weights(tokens.lowers, target_first)
     deltas = [(word, valence * weight * but)
               for word, valence, weight, but in zip(tokens.words, valences, weights, contrast)
@@ -267,25 +275,22 @@ def _score(tokens: _Tokens, weights: list[float], lexicon: Lexicon, target_first
 
 def score_text(text: str, lexicon: Lexicon | None = None) -> TargetScore:
     """Sentiment of the whole text, every clause weighing the same."""
-    lexicon = lexicon or default_lexicon()
-    tokens = _tokens(text, lexicon)
-    return _score(tokens, [1.0] * len(tokens.words), lexicon)
+    tokens, valences, _ = _analysed(text, lexicon or default_lexicon())
+    return _score(tokens, valences, [1.0] * len(tokens.words))
 
 
 def score_target(sentence: str, target_start: int, target_end: int,
                  lexicon: Lexicon | None = None, scope: Scope = DEFAULT_SCOPE) -> TargetScore:
     """Sentiment toward `sentence[target_start:target_end]`, scoped to the target's clause."""
-    lexicon = lexicon or default_lexicon()
-    tokens = _tokens(sentence, lexicon)
+    tokens, valences, clauses = _analysed(sentence, lexicon or default_lexicon())
     target = [i for i, (start, end) in enumerate(zip(tokens.starts, tokens.ends))
               if start < target_end and end > target_start]
     if not target:
         raise ValueError(f"target span {target_start}:{target_end} covers no word of the sentence")
-    clauses = _clause_ids(tokens)
     target_clauses = {clauses[i] for i in target}
     outside = scope.speaker_outside if _is_speaker(tokens.lowers, clauses, target) else scope.outside
     weights = [1.0 if clause in target_clauses else outside for clause in clauses]
-    return _score(tokens, weights, lexicon, target[0])
+    return _score(tokens, valences, weights, target[0])
 
 
 def explain(score: TargetScore) -> str:
