@@ -61,6 +61,9 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re
 DATE_IN_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 RFC_2822 = r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s"
 EPOCH = r"^\s*-?\d+(?:\.\d+)?\s*$"
+COMPACT_DATE = r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+"""YYYYMMDD: read as a date, not as epoch seconds (which would fall in 1970-1973)."""
+UTC_STAMP = "datetime64[us, UTC]"
 EPOCH_MS_THRESHOLD = 1e11
 """Numbers at or above this are epoch milliseconds (1e11 s would be the year 5138)."""
 
@@ -90,7 +93,7 @@ def load_input(source: str | Path, mapping: Mapping[str, str] | None = None) -> 
 def empty_articles() -> pd.DataFrame:
     """A canonical article frame with no rows."""
     frame = pd.DataFrame({column: pd.Series(dtype="str") for column in ARTICLES})
-    frame["date"] = pd.Series(dtype="datetime64[us, UTC]")
+    frame["date"] = pd.Series(dtype=UTC_STAMP)
     frame["content_hash"] = pd.Series(dtype="str")
     frame["text_from_title"] = pd.Series(dtype=bool)
     frame["input_file"] = pd.Series(dtype="str")
@@ -470,38 +473,43 @@ def _stable_ids(url: pd.Series, folded_text: pd.Series) -> pd.Series:
 # --- dates --------------------------------------------------------------------------------------
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Dates as tz-aware UTC timestamps; NaT where missing or unparseable.
+    """Dates as tz-aware UTC timestamps (microseconds); NaT where missing or unparseable.
 
     Accepts datetimes, ISO 8601, RFC 2822 and epoch seconds/milliseconds (numbers or digit
     strings); a date without a zone is taken as UTC.
     """
-    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = values if values.dt.tz is not None else values.dt.tz_localize("UTC")
-        return stamps.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+        return _microseconds(stamps.dt.tz_convert("UTC"))
+    result = pd.Series(pd.NaT, index=values.index, dtype=UTC_STAMP)
     text = _as_text(values).str.strip()
-    epoch = text.str.match(EPOCH)
+    epoch = text.str.match(EPOCH) & ~text.str.fullmatch(COMPACT_DATE)
     if epoch.any():
         result[epoch] = _from_epoch(pd.to_numeric(text[epoch]))
     rest = ~epoch & (text != "")
-    iso = pd.to_datetime(text[rest], utc=True, format="ISO8601", errors="coerce")
-    result[rest] = iso
+    result[rest] = _microseconds(pd.to_datetime(text[rest], utc=True, format="ISO8601",
+                                                errors="coerce"))
     rfc = rest & result.isna() & text.str.match(RFC_2822)
     if rfc.any():
         result[rfc] = pd.Series([_rfc_2822(value) for value in text[rfc]], index=text[rfc].index,
-                                dtype="datetime64[us, UTC]")
+                                dtype=UTC_STAMP)
     other = rest & result.isna()
     if other.any():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result[other] = pd.to_datetime(text[other], utc=True, format="mixed",
-                                           errors="coerce")
+            result[other] = _microseconds(pd.to_datetime(text[other], utc=True, format="mixed",
+                                                         errors="coerce"))
     return result
+
+
+def _microseconds(stamps: pd.Series) -> pd.Series:
+    """UTC timestamps at the store's resolution (finer digits are cut, not an error)."""
+    return stamps.dt.floor("us").astype(UTC_STAMP)
 
 
 def _from_epoch(numbers: pd.Series) -> pd.Series:
     seconds = numbers.where(numbers.abs() < EPOCH_MS_THRESHOLD, numbers / 1000)
-    return pd.to_datetime(seconds, unit="s", utc=True, errors="coerce")
+    return _microseconds(pd.to_datetime(seconds, unit="s", utc=True, errors="coerce"))
 
 
 def _rfc_2822(value: str):

@@ -143,10 +143,13 @@ def test_dates_in_every_supported_form_become_utc():
     values = pd.Series(["2025-03-04T10:00:00+02:00", "2025-03-04T08:00:00Z",
                         "2025-03-04 08:00:00", "Tue, 04 Mar 2025 03:00:00 -0500",
                         "Tue, 04 Mar 2025 03:00:00 EST", "1741075200", "1741075200000",
-                        "32/13/2025", "", None], dtype=object)
+                        "2025-03-04T08:00:00.000000999Z", "2025-03-04T08:00:00+0000",
+                        "32/13/2025", "2025-02-30", "1e9", "", None], dtype=object)
     parsed = parse_dates(values)
-    assert parsed[:7].tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")] * 7
-    assert parsed[7:].isna().all()
+    assert parsed[:9].tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")] * 9
+    assert parsed[9:].isna().all()
+    assert parse_dates(pd.Series(["20250304", 20250304])).tolist() == \
+        [pd.Timestamp("2025-03-04", tz="UTC")] * 2
     numeric = parse_dates(pd.Series([1741075200, 1741075200000]))
     assert numeric.tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")] * 2
     naive = parse_dates(pd.Series(pd.to_datetime(["2025-03-04 08:00"])))
