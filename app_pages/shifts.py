@@ -1,5 +1,7 @@
 """Shifts: the biggest changes in each pair's sentiment (change points) with the quotes around them."""
 
+import dataclasses
+
 import streamlit as st
 
 from app_pages.components import download, evidence_table, no_data, period_text
@@ -35,7 +37,7 @@ sensitivity = st.slider(
     bind="query-params",
     help="Penalty scale of the change-point search: lower finds more, smaller shifts.",
 )
-series = view.query("trend_series", filters)
+series = view.query("trend_series", dataclasses.replace(filters, smoothing=1))
 shifts = queries.change_points(series, penalty_scale=sensitivity)
 if shifts.empty:
     no_data(
@@ -49,7 +51,8 @@ shown = shifts.assign(
     period=shifts["period"].dt.strftime("%Y-%m-%d"),
 )
 st.caption(
-    f"Change points per {filters.granularity}, biggest change first. Select a row to open Trends at that moment."
+    f"Change points in the unsmoothed mean per {filters.granularity}, biggest change first. "
+    "Select a row to open Trends at that moment."
 )
 st.dataframe(
     shown,

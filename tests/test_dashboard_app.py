@@ -384,3 +384,16 @@ def test_an_empty_store_explains_itself(monkeypatch, tmp_path):
         assert any("no actor pairs yet" in text for text in texts(app.sidebar.info))
         if page in ("trends", "matrix", "quotes"):
             assert any(text.startswith("No ") for text in texts(app.main.info))
+
+
+def test_shifts_ignore_smoothing_and_match_the_change_points(demo_store, monkeypatch, facts):
+    raw = queries.trend_series(facts["con"], filters_of(facts))
+    expected = queries.change_points(raw, penalty_scale=url.DEFAULT_SENSITIVITY)
+    for params in ({}, {url.SMOOTHING: "4"}):
+        app = start(demo_store, monkeypatch, params, page="shifts")
+        if expected.empty:
+            assert any(text.startswith("No shifts found") for text in texts(app.info))
+            continue
+        table = next(frame.value for frame in app.dataframe if frame.proto.id.endswith("-shifts_table"))
+        assert table["period"].tolist() == expected["period"].dt.strftime("%Y-%m-%d").tolist()
+        assert table["change"].round(9).tolist() == expected["change"].round(9).tolist()

@@ -183,7 +183,7 @@ def test_change_points_find_the_injected_step(con):
 
 def test_flat_lines_have_no_change_points():
     flat = pd.DataFrame(
-        {"pair": "A>B", "period": pd.date_range("2025-01-01", periods=8, freq="MS"), "mean": 0.2, "n": 5}
+        {"pair": "A>B", "period": pd.date_range("2025-01-01", periods=8, freq="MS"), "mean": 0.2, "period_n": 5}
     )
     assert queries.change_points(flat).empty
 

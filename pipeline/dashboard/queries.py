@@ -267,8 +267,9 @@ def scores(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.D
 def change_points(series: pd.DataFrame, penalty_scale: float = 3.0) -> pd.DataFrame:
     """Sentiment shifts per line by change-point detection (ruptures PELT, L2 cost) on the period means.
 
-    The penalty is ``penalty_scale · variance · log(periods)`` of the line; each change reports
-    the count-weighted means and counts of the segments before and after it, biggest change first.
+    ``series`` must be unsmoothed (smoothing 1). The penalty is ``penalty_scale · variance ·
+    log(periods)`` of the line; each change reports the count-weighted means and counts of the
+    segments before and after it, biggest change first.
     """
     rows = []
     for label, line in series.groupby("pair", sort=False):
@@ -278,8 +279,8 @@ def change_points(series: pd.DataFrame, penalty_scale: float = 3.0) -> pd.DataFr
         penalty = penalty_scale * np.var(means) * np.log(len(means))
         breaks = ruptures.Pelt(model="l2", min_size=2, jump=1).fit(means).predict(pen=penalty)
         bounds = [0, *breaks]
-        totals = (line["mean"] * line["n"]).to_numpy()
-        counts = line["n"].to_numpy()
+        totals = (line["mean"] * line["period_n"]).to_numpy()
+        counts = line["period_n"].to_numpy()
         for left, cut, right in zip(bounds, bounds[1:], bounds[2:]):
             before_n, after_n = counts[left:cut].sum(), counts[cut:right].sum()
             before = totals[left:cut].sum() / before_n
