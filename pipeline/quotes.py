@@ -32,6 +32,7 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -108,6 +109,7 @@ _FILLER_WORDS = (
     "is quoted as", "back", "in turn",
 )
 _NOT_ADVERBS = "family|ally|rally|supply|reply|assembly|bully|belly|daily|weekly|monthly|anomaly"
+_LOOKBACK = 80  # characters searched backwards for end-anchored patterns (fillers, "and", "X verbed:")
 _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:" + "|".join(w.replace(" ", r"\s+") for w in _FILLER_WORDS)
     + r"|(?!(?:" + _NOT_ADVERBS + r")\b)[a-z]{2,}ly))*\s*$"
@@ -193,8 +195,7 @@ class _Speaker:
     apposition: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
     start: int
     end: int
     actor: str | None
@@ -327,7 +328,7 @@ def _noun_phrase(masked: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """(speaker span, appositive span) of the subject ending right before a cue, or None."""
-    end = _TRAILING_FILLER.search(masked, floor, cue_start).start()
+    end = _TRAILING_FILLER.search(masked, max(floor, cue_start - _LOOKBACK), cue_start).start()
     if end > floor and masked[end - 1] == ")":  # "Rep. Earl Blumenauer (D-Ore.) said"
         end = len(masked[:max(floor, masked.rfind("(", floor, end))].rstrip())
     if end <= floor:
@@ -442,7 +443,7 @@ class _Article:
         subject = _subject_before(self.masked, floor, cue.start())
         if subject:
             return _Speaker(*subject[0], cue_text, subject[1])
-        if _COORDINATED.search(self.masked, floor, cue.start()):  # "X met them and warned “…”"
+        if _COORDINATED.search(self.masked, max(floor, cue.start() - _LOOKBACK), cue.start()):  # "X met them and warned “…”"
             return self._main_clause_speaker(cue, floor, cue_text)
         span = _speaker_after(self.masked, cue.end(), ceiling) if inverted_ok else None
         return _Speaker(*span, cue_text) if span else None
@@ -458,8 +459,24 @@ class _Article:
         return _Speaker(*span, cue_text) if span else None
 
     def _attribute(self, quote: QuoteSpan, speakers_by_sentence) -> tuple[_Speaker | None, str | None, str | None]:
+        """(speaker, person, actor) of a quote by the rules in the module docstring, in order."""
         first = self._sentence_of(quote.start)
         last = self._sentence_of(max(quote.start, quote.end - 1))
+        speaker = next(filter(None, self._own_sentence_candidates(quote, first, last)), None)
+        if speaker:
+            return self._with_resolution(speaker)
+        if first > 0:
+            continued = [s for s in speakers_by_sentence.get(first - 1, []) if s[0]]
+            if continued:
+                return continued[-1]
+            start, end = self.sent_start[first - 1], self.sent_end[first - 1]
+            previous = self._nearest_cue_speaker(start, end, end)
+            if previous:
+                return self._with_resolution(previous)
+        return None, None, None
+
+    def _own_sentence_candidates(self, quote: QuoteSpan, first: int, last: int):
+        """Speakers from the quote's own sentences (and the next one), most specific first, lazily."""
         sent_floor, sent_ceiling = self.sent_start[first], self.sent_end[last]
         following = last + 1
         same_paragraph = following < len(self.sent_start) and self.sent_para[following] == self.sent_para[last]
@@ -468,6 +485,9 @@ class _Article:
                 and self.text[self.sent_start[following]].islower()):  # “… country!” | said X.
             after_ceiling = self.sent_end[following]
 
+        before_cues = self._cues_between(sent_floor, quote.open)
+        if before_cues and not self.masked[before_cues[-1].end():quote.open].strip(" ,:\n"):  # X said: “…”
+            yield self._nearest_cue_speaker(sent_floor, before_cues[-1].end(), quote.open)
         after, adjacent = None, False
         for cue in self._cues_between(quote.close, after_ceiling):
             before_cue = self.masked[quote.close:cue.start()].rstrip()
@@ -476,34 +496,23 @@ class _Article:
             if after:
                 adjacent = _is_blank(self.masked[quote.close:min(after.start, cue.start())])
                 break
-        before, introduces = None, False
-        for cue in reversed(self._cues_between(sent_floor, quote.open)):
-            opens_sentence = _is_blank(self.masked[sent_floor:cue.start()])  # Said X, “…”
-            before = self._cue_speaker(cue, sent_floor, quote.open, opens_sentence)
-            if before:
-                introduces = not self.masked[cue.end():quote.open].strip(" ,:\n")  # X said: “…”
-                break
-        for speaker in (
-            introduces and before, adjacent and after, self._loose_attribution(quote, after_ceiling),
-            before, self._loose_introduction(quote, sent_floor), after,
-        ):
-            if speaker:
-                return self._with_resolution(speaker)
-
+        if adjacent:
+            yield after
+        yield self._loose_attribution(quote, after_ceiling)
+        yield self._nearest_cue_speaker(sent_floor, quote.open, quote.open)
+        yield self._loose_introduction(quote, sent_floor)
+        yield after
         if same_paragraph:
-            opening = self._opening_attribution(following)
-            if opening:
-                return self._with_resolution(opening)
-        if first > 0:
-            continued = [s for s in speakers_by_sentence.get(first - 1, []) if s[0]]
-            if continued:
-                return continued[-1]
-            start, end = self.sent_start[first - 1], self.sent_end[first - 1]
-            for cue in reversed(self._cues_between(start, end)):
-                previous = self._cue_speaker(cue, start, end, False)
-                if previous:
-                    return self._with_resolution(previous)
-        return None, None, None
+            yield self._opening_attribution(following)
+
+    def _nearest_cue_speaker(self, floor: int, cues_end: int, ceiling: int) -> _Speaker | None:
+        """The speaker of the last cue in ``[floor, cues_end)`` that names one (``Said X, “…”`` too)."""
+        for cue in reversed(self._cues_between(floor, cues_end)):
+            opens_sentence = _is_blank(self.masked[floor:cue.start()])
+            speaker = self._cue_speaker(cue, floor, ceiling, opens_sentence)
+            if speaker:
+                return speaker
+        return None
 
     def _loose_attribution(self, quote: QuoteSpan, ceiling: int) -> _Speaker | None:
         """``“…,” NAME VERBed`` / ``“…,” VERBed NAME`` right after a quote ending in , ? or !."""
@@ -520,7 +529,7 @@ class _Article:
 
     def _loose_introduction(self, quote: QuoteSpan, floor: int) -> _Speaker | None:
         """``NAME VERBed: “…”`` right before a quote ("Kasich resisted: “…”")."""
-        found = _LOOSE_INTRODUCTION.search(self.masked, floor, quote.open)
+        found = _LOOSE_INTRODUCTION.search(self.masked, max(floor, quote.open - _LOOKBACK), quote.open)
         if not found or not _is_speaker(found.group("subject").split()):
             return None
         return _Speaker(found.start("subject"), found.end("subject"), found.group("verb"))
@@ -581,29 +590,30 @@ def _optional(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _rows_by_article(frame: pd.DataFrame, columns: list[str]) -> dict[object, list[tuple]]:
+    """``frame[columns[1:]]`` as plain tuples grouped by ``frame[columns[0]]`` (the article id)."""
+    grouped: dict[object, list[tuple]] = defaultdict(list)
+    if len(frame):
+        for article_id, *values in zip(*(frame[column].tolist() for column in columns)):
+            grouped[article_id].append(tuple(values))
+    return grouped
+
+
 def find_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per quoted span (``QUOTES`` columns) with its speaker, for ``articles[article_id, text]``."""
-    sentences_by_article = defaultdict(list)
-    for article_id, sent_idx, para, start, end in zip(
-        sentences["article_id"], sentences["sent_idx"], sentences["para_idx"], sentences["start"], sentences["end"],
-    ):
-        sentences_by_article[article_id].append((int(sent_idx), int(para), int(start), int(end)))
-    mentions_by_article = defaultdict(list)
-    if len(mentions):
-        ordered = mentions.sort_values(["article_id", "start"], kind="stable")
-        for article_id, start, end, actor, person, kind in zip(
-            ordered["article_id"], ordered["start"], ordered["end"], ordered["actor"],
-            ordered["person"], ordered["mention_type"],
-        ):
-            mentions_by_article[article_id].append(
-                _Mention(int(start), int(end), _optional(actor), _optional(person), kind))
+    sentences_by_article = _rows_by_article(sentences, ["article_id", "sent_idx", "para_idx", "start", "end"])
+    mentions_by_article = _rows_by_article(mentions, ["article_id", "start", "end", "actor", "person", "mention_type"])
 
     rows = []
-    for article_id, text in zip(articles["article_id"], articles["text"]):
+    for article_id, text in zip(articles["article_id"].tolist(), articles["text"].tolist()):
         article_sentences = sorted(sentences_by_article.get(article_id, []), key=lambda s: s[2])
         if not isinstance(text, str) or not article_sentences:
             continue
-        article = _Article(text, article_sentences, mentions_by_article.get(article_id, []))
+        article_mentions = sorted(
+            _Mention(start, end, _optional(actor), _optional(person), kind)
+            for start, end, actor, person, kind in mentions_by_article.get(article_id, [])
+        )
+        article = _Article(text, article_sentences, article_mentions)
         for quote_idx, (start, end, quote_text, sent_idx, speaker, person, actor) in enumerate(article.quotes()):
             rows.append((
                 article_id, quote_idx, start, end, quote_text, sent_idx,
