@@ -3,29 +3,34 @@
 Quote marks: curly “ ” and ‘ ’, straight " and ', and the PolNeAR/NYT forms `` and ''. Single
 quotes count only outside double quotes, balanced within a paragraph and word-bounded, so
 apostrophes (it’s, Peskov’s) are ignored. A double quote left open at a paragraph's end continues
-when the next paragraph opens with a quote mark, else it ends with its paragraph. A line opening
-with a speaker label (``PESKOV: ...``, ``Lavrov: “...”``) is a quote of that speaker.
+when the next paragraph opens with a quote mark, else it ends with its paragraph; such a quote is
+one row whose ``text`` is the article slice (inner paragraph break and mark included). A line
+opening with a speaker label (``PESKOV: ...``, ``Lavrov: “...”``) is a quote of that speaker.
 
-The speaker of a quote is the first of:
+The speaker of a quote is the first found of:
 
 1. the label of its transcript line;
-2. an attribution right after it: ``”, X said``, ``”, X, the ..., said``, ``”, said X``;
-3. the nearest cue before it in its sentence: ``X said ... “…”``, ``According to X, “…”``;
-4. a cue later in its sentence: ``“…” with the Kremlin, according to X``;
-5. the next sentence of its paragraph, when that opens with an attribution (``X said.``);
-6. the previous sentence: the speaker of its last quote (consecutive quotes continue the
+2. a cue right before it: ``X said: “…”``, ``Said X, “…”``;
+3. an attribution right after it: ``”, X said``, ``”, X, the ..., said``, ``”, said X``;
+4. ``“…,” she laughed`` / ``“…,” scoffed X`` — any -ed/-s verb right after a quote ending in , ? !;
+5. the nearest cue before it in its sentence: ``X said ... “…”``, ``According to X, “…”``;
+6. ``X resisted: “…”`` — any -ed/-s verb and a colon right before it;
+7. a cue later in its sentence: ``“…” with the Kremlin, according to X``;
+8. the next sentence of its paragraph, when that opens with an attribution (``X said.``);
+9. the previous sentence: the speaker of its last quote (consecutive quotes continue the
    previous speaker), else its last attribution.
 
-The subject of a cue is the noun phrase ending right before it (skipping adverbs, auxiliaries and
-an appositive ``, the ...,``); a cue with no subject (``... and claimed``, ``, saying``) defers to
-the previous cue of the sentence. ``said X`` is only read after a quote, ``according to X``
-anywhere. ``speaker_person``/``speaker_actor`` come from the mention overlapping the speaker span
-(else its appositive); a pronoun with no mention takes the nearest preceding person or role
-mention (he/she/I), or the nearest preceding role mention's actor (they/we; failing that, the
-nearest institution, country or capital).
+The subject of a cue is the noun phrase ending right before it (skipping adverbs, auxiliaries, a
+parenthesis and an appositive ``, the ...,``). A participle cue (``, saying``) or a coordinated one
+(``... and claimed``) takes an earlier cue's subject, else the first clause subject of the sentence.
+``said X`` is only read after a quote or a comma, ``according to X`` anywhere. Cue verbs and
+rules were tuned on PolNeAR's train split (``pipeline.evaluation.polnear``).
 
-A quote continued over paragraphs is one row; its ``text`` is the article slice, so the inner
-paragraph break and continuation mark stay in it.
+``speaker_person``/``speaker_actor`` come from the mention overlapping the speaker span (person,
+surname, role and pronoun mentions first; else the appositive's mention). A pronoun with no
+mention takes the nearest preceding person/surname/role mention (he/she/I), or the nearest
+preceding role mention's actor (they/we; failing that, the nearest institution, country, capital
+… — also for "it").
 """
 
 import bisect
@@ -59,6 +64,7 @@ _NOT_SPEAKER_LABELS = {
     "update", "updated", "video", "watch", "twitter", "facebook", "instagram", "phone", "web", "website",
 }
 _TRANSCRIPT_MIN_WORDS = 2  # "Hillary Clinton: 1,769." is a tally, not speech
+
 
 def _trie_pattern(words: tuple[str, ...]) -> str:
     """A regex alternation of ``words`` as a prefix tree (Python's re tries plain alternatives one by one)."""
@@ -146,7 +152,7 @@ _NOT_IN_SPEAKER = {
     "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "not", "that",
     "which", "there", "here", "what", "why", "how", "if", "whether", "than", "so", "it's", "it’s",
     "said", "says", "told", "would", "will", "can", "could", "should", "has", "have", "had",
-    "when", "while", "where", "because", "who", "whom", "whose", "which",
+    "when", "while", "where", "because", "who", "whom", "whose",
 }
 _DANGLING_ENDS = {"the", "a", "an", "of", "for", "to", "with", "in", "on", "at", "by", "from", "and", "or", "but"}
 _NOT_SPEAKER_FIRST = {  # capitalised openers of adverbial clauses, not subjects
@@ -443,7 +449,8 @@ class _Article:
         subject = _subject_before(self.masked, floor, cue.start())
         if subject:
             return _Speaker(*subject[0], cue_text, subject[1])
-        if _COORDINATED.search(self.masked, max(floor, cue.start() - _LOOKBACK), cue.start()):  # "X met them and warned “…”"
+        # "X met them and warned “…”"
+        if _COORDINATED.search(self.masked, max(floor, cue.start() - _LOOKBACK), cue.start()):
             return self._main_clause_speaker(cue, floor, cue_text)
         span = _speaker_after(self.masked, cue.end(), ceiling) if inverted_ok else None
         return _Speaker(*span, cue_text) if span else None
@@ -543,9 +550,10 @@ class _Article:
         speaker = self._cue_speaker(cues[0], start, end, False)
         opening = _LEADING_CONNECTIVE.match(self.masked, start)
         opening_at = opening.end() if opening else start
-        if speaker and (speaker.start == opening_at or speaker.cue.lower() == "according to" and cues[0].start() == start):
-            return speaker
-        return None
+        if not speaker:
+            return None
+        according_to_first = speaker.cue.lower() == "according to" and cues[0].start() == start
+        return speaker if speaker.start == opening_at or according_to_first else None
 
     def _with_resolution(self, speaker: _Speaker) -> tuple[_Speaker, str | None, str | None]:
         return (speaker, *self._resolve(speaker))
@@ -563,8 +571,9 @@ class _Article:
             found = self._preceding(speaker.start, lambda m: m.mention_type in _PERSONAL_MENTION_TYPES)
             return (found.person, found.actor) if found else (None, None)
         if word in _PLURAL_PRONOUNS:
-            found = (word != "it" and self._preceding(speaker.start, lambda m: m.mention_type == "role" and m.actor)
-                     or self._preceding(speaker.start, lambda m: m.mention_type not in _PERSONAL_MENTION_TYPES and m.actor))
+            role = word != "it" and self._preceding(speaker.start, lambda m: m.mention_type == "role" and m.actor)
+            found = role or self._preceding(
+                speaker.start, lambda m: m.mention_type not in _PERSONAL_MENTION_TYPES and m.actor)
             return (None, found.actor) if found else (None, None)
         return None, None
 
