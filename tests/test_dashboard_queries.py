@@ -10,6 +10,7 @@ import pytest
 from pipeline.dashboard import queries
 from pipeline.dashboard.urlstate import Filters, Pair
 from pipeline.schema import DYADS
+from pipeline.store import read_table, table_path
 
 ACTORS = ["RUS", "USA", "UKR", "CHN"]
 OUTLETS = ["Daily Planet", "Globe Wire", "Harbour Times"]
@@ -239,3 +240,26 @@ def test_period_start_agrees_with_duckdb(con, granularity):
             "SELECT CAST(date_trunc(?, CAST(? AS TIMESTAMP)) AS DATE)", [granularity, day]
         ).fetchone()[0]
         assert queries.period_start(day, granularity) == truncated
+
+
+def test_store_summary_synthetic_flag_and_article_text(demo_store, tmp_path):
+    con = queries.open_dyads(table_path(demo_store, "dyads"))
+    articles_path = table_path(demo_store, "articles")
+    articles, dyads = read_table(demo_store, "articles"), read_table(demo_store, "dyads")
+    summary = queries.store_summary(con, articles_path)
+    assert (summary["articles"], summary["dyads"], summary["outlets"]) == (
+        len(articles),
+        len(dyads),
+        articles["source"].nunique(),
+    )
+    assert summary["pairs"] == len(set(zip(dyads["source_actor"], dyads["target_actor"])))
+    assert summary["first"] == articles["date"].min()
+    assert queries.has_synthetic(con, articles_path) == bool(articles["synthetic"].any())
+    sample = articles.iloc[len(articles) // 2]
+    assert queries.article_text(con, articles_path, sample["article_id"]) == sample["text"]
+    assert queries.article_text(con, articles_path, "no such article") is None
+    plain = tmp_path / "plain.parquet"
+    articles.drop(columns="synthetic").head(3).to_parquet(plain)
+    marked_false = tmp_path / "false.parquet"
+    articles.head(3).assign(synthetic=False).to_parquet(marked_false)
+    assert not queries.has_synthetic(con, plain) and not queries.has_synthetic(con, marked_false)

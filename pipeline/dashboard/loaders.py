@@ -63,7 +63,7 @@ def summary(store: Path, version: str) -> dict:
     articles = table_path(store, "articles")
     return {
         **queries.store_summary(dyads_connection(store, version), articles),
-        "synthetic": queries.has_synthetic(articles),
+        "synthetic": queries.has_synthetic(dyads_connection(store, version), articles),
         "manifest": read_manifest(store),
     }
 
@@ -77,7 +77,7 @@ def rejected(store: Path, version: str) -> pd.DataFrame:
 @st.cache_data(max_entries=256, show_spinner=False)
 def article_text(store: Path, version: str, article_id: str) -> str | None:
     """The text of one stored article."""
-    return queries.article_text(table_path(store, "articles"), article_id)
+    return queries.article_text(dyads_connection(store, version), table_path(store, "articles"), article_id)
 
 
 @st.cache_resource(show_spinner=False)

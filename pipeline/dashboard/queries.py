@@ -297,20 +297,26 @@ def surrounding_paragraph(text: str, start: int, end: int) -> str:
     return text[first : len(text) if stop == -1 else stop].strip()
 
 
-def article_text(articles_path: Path, article_id: str) -> str | None:
+def article_text(con: duckdb.DuckDBPyConnection, articles_path: Path, article_id: str) -> str | None:
     """The text of one stored article, or None when it is not in the store."""
-    row = duckdb.execute(
-        "SELECT text FROM read_parquet(?) WHERE article_id = ? LIMIT 1", [str(articles_path), article_id]
-    ).fetchone()
+    row = (
+        con.cursor()
+        .execute("SELECT text FROM read_parquet(?) WHERE article_id = ? LIMIT 1", [str(articles_path), article_id])
+        .fetchone()
+    )
     return row[0] if row else None
 
 
 def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
     """Counts and ranges of what the store holds (articles and dyads)."""
-    articles = duckdb.execute(
-        "SELECT count(*), min(date), max(date), count(DISTINCT source) FROM read_parquet(?)",
-        [str(articles_path)],
-    ).fetchone()
+    articles = (
+        con.cursor()
+        .execute(
+            "SELECT count(*), min(date), max(date), count(DISTINCT source) FROM read_parquet(?)",
+            [str(articles_path)],
+        )
+        .fetchone()
+    )
     dyads = con.cursor().execute("SELECT count(*), count(DISTINCT pair) FROM dyads").fetchone()
     return {
         "articles": articles[0],
@@ -322,13 +328,14 @@ def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
     }
 
 
-def has_synthetic(articles_path: Path) -> bool:
+def has_synthetic(con: duckdb.DuckDBPyConnection, articles_path: Path) -> bool:
     """Whether any stored article is marked ``synthetic``."""
-    columns = duckdb.execute("SELECT name FROM parquet_schema(?)", [str(articles_path)]).df()["name"]
+    cursor = con.cursor()
+    columns = cursor.execute("SELECT name FROM parquet_schema(?)", [str(articles_path)]).df()["name"]
     if "synthetic" not in set(columns):
         return False
     return bool(
-        duckdb.execute(
+        cursor.execute(
             "SELECT coalesce(bool_or(synthetic), false) FROM read_parquet(?)", [str(articles_path)]
         ).fetchone()[0]
     )
