@@ -340,9 +340,10 @@ def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int,
     if end <= floor:
         return None
     if masked[end - 1] != ",":
-        head = _noun_phrase(masked, _clause_start(masked, floor, end), end)
+        clause = _clause_start(masked, floor, end)
+        head = _noun_phrase(masked, clause, end)
         relative = None if head else _RELATIVE_CLAUSE.search(masked, floor, end)
-        if relative and relative.end() == _clause_start(masked, floor, end):  # "X, who chairs it said"
+        if relative and relative.end() == clause:  # "X, who chairs it said"
             head = _noun_phrase(masked, _clause_start(masked, floor, relative.start()), relative.start())
         return (head, None) if head else None
     appositive_end = end - 1
@@ -608,8 +609,21 @@ def _rows_by_article(frame: pd.DataFrame, columns: list[str]) -> dict[object, li
     return grouped
 
 
+def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing and len(frame):
+        raise ValueError(f"find_quotes: {name} lacks column(s) {', '.join(missing)}")
+
+
 def find_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """One row per quoted span (``QUOTES`` columns) with its speaker, for ``articles[article_id, text]``."""
+    """One row per quoted span (``QUOTES`` columns) with its speaker, for ``articles[article_id, text]``.
+
+    ``mentions`` may be empty (speakers are then found but not resolved); articles whose text is
+    missing are skipped. Missing columns raise ``ValueError`` with a one-line message.
+    """
+    _require(articles, ["article_id", "text"], "articles")
+    _require(sentences, ["article_id", "sent_idx", "para_idx", "start", "end"], "sentences")
+    _require(mentions, ["article_id", "start", "end", "actor", "person", "mention_type"], "mentions")
     sentences_by_article = _rows_by_article(sentences, ["article_id", "sent_idx", "para_idx", "start", "end"])
     mentions_by_article = _rows_by_article(mentions, ["article_id", "start", "end", "actor", "person", "mention_type"])
 

@@ -265,6 +265,16 @@ def test_rows_follow_the_contract_for_several_articles():
     assert list(found["sent_idx"]) == [0, 1, 0]
 
 
+def test_missing_text_is_skipped_and_missing_columns_are_one_line_errors():
+    articles = pd.DataFrame({"article_id": ["x", "y"], "text": [None, "“Yes,” Kallas said."]})
+    sentences = split_sentences(articles.fillna({"text": ""}))
+    assert list(find_quotes(articles, sentences, NO_MENTIONS)["article_id"]) == ["y"]
+    with pytest.raises(ValueError, match=r"^find_quotes: sentences lacks column\(s\) para_idx$"):
+        find_quotes(articles, sentences.drop(columns="para_idx"), NO_MENTIONS)
+    with pytest.raises(ValueError, match=r"^find_quotes: articles lacks column\(s\) text$"):
+        find_quotes(articles.drop(columns="text"), sentences, NO_MENTIONS)
+
+
 def test_no_articles_gives_an_empty_table_with_the_contract_columns():
     articles = pd.DataFrame({"article_id": [], "text": []})
     found = find_quotes(articles, split_sentences(articles), NO_MENTIONS)
