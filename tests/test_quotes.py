@@ -12,7 +12,6 @@ from pipeline.quotes import find_quotes, quote_spans
 from pipeline.schema import MENTIONS, QUOTES
 from pipeline.segment import paragraph_spans, split_sentences
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 NO_MENTIONS = pd.DataFrame(columns=MENTIONS)
 
 
