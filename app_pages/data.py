@@ -16,7 +16,7 @@ UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "parquet", "gz"]
 view: loaders.View = st.session_state["view"]
 summary = loaders.summary(view.store, view.version)
 
-columns = st.columns(5)
+columns = st.columns([1, 1, 1, 1, 2])
 columns[0].metric("Articles", f"{summary['articles']:,}", border=True)
 columns[1].metric("Dyads", f"{summary['dyads']:,}", border=True)
 columns[2].metric("Actor pairs", f"{summary['pairs']:,}", border=True)
