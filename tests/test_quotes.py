@@ -326,6 +326,10 @@ def test_seed_article_speaker_actors_with_real_mentions(shared_dir):
     covering = _seed_quotes(shared_dir, real_mentions)
     right = sum(row is not None and row["speaker_actor"] == gold["speaker_actor"] for gold, row in covering)
     assert right >= 12, [(g["text"][:20], r["speaker"], r["speaker_actor"]) for g, r in covering]
+    people = {"Dmitry Peskov", "Donald Trump", "Sergey Lavrov", "Marco Rubio"}
+    named = [(gold, row) for gold, row in covering if gold["speaker"] in people]
+    assert len(named) == 11
+    assert sum(row["speaker_person"] == gold["speaker"] for gold, row in named) >= 9
 
 
 # --- PolNeAR evaluation ------------------------------------------------------------------------
