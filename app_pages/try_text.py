@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.components import download
 from pipeline.analyse import analyse
 from pipeline.dashboard import loaders, queries
+from pipeline.dashboard.export import markdown_escape
 
 MAX_CHARS = 100_000
 
@@ -44,7 +45,11 @@ if submitted:
             "url": [""],
         }
     )
-    st.session_state["try_result"] = analyse(article)
+    try:
+        st.session_state["try_result"] = analyse(article)
+    except ValueError as error:
+        st.error(f"The text could not be analysed: {markdown_escape(str(error).splitlines()[0])}")
+        st.stop()
 tables = st.session_state["try_result"]
 
 sentences, mentions, quotes, dyads = (tables[name] for name in ("sentences", "mentions", "quotes", "dyads"))
