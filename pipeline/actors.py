@@ -165,7 +165,7 @@ class Holding(NamedTuple):
 class Surface(NamedTuple):
     """What a surface string stands for: ``kind`` and the actor id, person names or title."""
 
-    kind: str  # an actor kind, "person", "surname", "title", "titles" (plural) or "not_actor"
+    kind: str  # an actor kind, "person", "surname", "unlisted_surname", "title", "titles" (plural), "not_actor"
     key: str | tuple[str, ...]
 
 
@@ -223,7 +223,7 @@ def resolve_person(dictionary: ActorDictionary, surface_or_name: str, when) -> t
     text = surface_or_name.strip()
     found = {
         (m.person, m.actor)
-        for m in _sentence_mentions(dictionary, text, _day(when))
+        for m in _sentence_mentions(dictionary, text, _day(when), [])
         if m.kind in ("person", "surname")
     }
     return found.pop() if len(found) == 1 else None
@@ -316,6 +316,7 @@ class _Parser:
         not_actors = self.strings(top["not_actors"], "not_actors", Surface("not_actor", "not_actor"))
         surfaces = {surface: meaning for surface, (meaning, _) in self.surfaces.items()}
         surfaces.update(_office_heads(titles, surfaces))
+        surfaces.update(_unlisted_surnames(people, surfaces))
         tenures: dict[tuple[str, str], list[Holding]] = {}
         for person in people.values():
             for role in person.roles:
@@ -499,6 +500,16 @@ def _office_heads(titles: tuple[str, ...], surfaces: dict[str, Surface]) -> dict
     }
 
 
+def _unlisted_surnames(people: dict[str, Person], surfaces: dict[str, Surface]) -> dict[str, Surface]:
+    """Surnames that are no surface string ("Rubio" of "Marco Rubio"): they name a person only
+    after that person was named in full in the same article."""
+    owners: dict[str, list[str]] = {}
+    for person in people.values():
+        if person.surname not in surfaces:
+            owners.setdefault(person.surname, []).append(person.name)
+    return {surname: Surface("unlisted_surname", tuple(names)) for surname, names in owners.items()}
+
+
 def _compile(surfaces: dict[str, Surface]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for surface, meaning in surfaces.items():
@@ -523,14 +534,18 @@ class _Mention(NamedTuple):
 
 def _hits(automaton: ahocorasick.Automaton, text: str) -> list[_Hit]:
     """Word-bounded automaton hits, look-alikes removed, longest first without overlaps, in order."""
-    hits, blockers, size = [], [], len(text)
+    hits, size, apart, previous_end = [], len(text), True, 0
     for last, (length, meaning) in automaton.iter(text):
         start, end = last - length + 1, last + 1
         if (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
             continue
-        (blockers if meaning.kind == "not_actor" else hits).append(_Hit(start, end, meaning))
-    if len(hits) < 2 and not blockers:
-        return hits
+        hits.append(_Hit(start, end, meaning))
+        apart = apart and start >= previous_end and meaning.kind != "not_actor"
+        previous_end = end
+    if apart:
+        return hits  # no overlaps, no look-alikes, and in order (the automaton reports by end)
+    blockers = [h for h in hits if h.meaning.kind == "not_actor"]
+    hits = [h for h in hits if h.meaning.kind != "not_actor"]
     chosen = []
     for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
         if any(_overlaps(hit, other) for other in blockers):
@@ -579,21 +594,26 @@ def _is_title_case(text: str) -> bool:
     return len(words) >= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date) -> list[_Mention]:
-    """Dictionary mentions of one sentence: actors, people (with titles) and role phrases."""
+def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date, named: list[str]) -> list[_Mention]:
+    """Dictionary mentions of one sentence: actors, people (with titles) and role phrases. Unlisted
+    surnames count for people in ``named`` (named in full earlier in the article); people named in
+    full here are appended to it."""
     hits = _hits(dictionary.automaton, text)
     if not hits:
         return []
-    starts, ends = {h.start for h in hits}, {h.end for h in hits}
-    hits = [h for h in hits
-            if not (h.meaning.kind in ("country", "capital") and _is_person_like_place(h, text, starts, ends))]
+    if any(text[h.start:h.end] in _PERSON_LIKE_PLACES for h in hits):
+        starts, ends = {h.start for h in hits}, {h.end for h in hits}
+        hits = [h for h in hits
+                if not (h.meaning.kind in ("country", "capital") and _is_person_like_place(h, text, starts, ends))]
     used: set[int] = set()
     mentions = []
     for index, hit in enumerate(hits):
-        if hit.meaning.kind in ("person", "surname"):
-            mention = _person_mention(dictionary, text, hits, index, used, day)
+        if hit.meaning.kind in ("person", "surname", "unlisted_surname"):
+            mention = _person_mention(dictionary, text, hits, index, used, day, named)
             if mention:
                 mentions.append(mention)
+                if mention.kind == "person":
+                    named.append(mention.person)
     for index, hit in enumerate(hits):
         if hit.meaning.kind in ("title", "titles") and index not in used:
             mention = _role_mention(dictionary, text, hits, index, used, day)
@@ -635,18 +655,27 @@ def _person_at(dictionary: ActorDictionary, names: tuple[str, ...], day: date) -
     return in_office[0] if len(in_office) == 1 else None
 
 
+def _latest_named(dictionary: ActorDictionary, names: tuple[str, ...], named: list[str]) -> Person | None:
+    """Of the people an unlisted surname may stand for, the one named in full most recently."""
+    latest = next((name for name in reversed(named) if name in names), None)
+    return dictionary.people[latest] if latest else None
+
+
 def _actor_on(person: Person, day: date) -> str | None:
     role = person.role_on(day)
     return role.actor if role else None
 
 
-def _person_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
+def _person_mention(dictionary, text, hits, index, used, day, named) -> _Mention | None:
     """A person hit with the title (and the actor before the title) directly in front of it."""
     hit = hits[index]
-    person = _person_at(dictionary, hit.meaning.key, day)
+    if hit.meaning.kind == "unlisted_surname":
+        person = _latest_named(dictionary, hit.meaning.key, named)
+    else:
+        person = _person_at(dictionary, hit.meaning.key, day)
     if person is None:
         return None
-    start, kind = hit.start, hit.meaning.kind
+    start, kind = hit.start, hit.meaning.kind.removeprefix("unlisted_")
     title = hits[index - 1] if index else None
     actor_index = None
     if title and title.meaning.kind == "title" and _TITLE_THEN_PERSON.fullmatch(text, title.end, start):
@@ -721,42 +750,22 @@ def _names_the_body(text: str, title: _Hit, actor_hit: _Hit) -> bool:
 
 
 class _ArticleContext:
-    """What earlier sentences of an article say about people: surnames to match, pronoun antecedents."""
+    """What earlier sentences of an article say about people: who was named in full (their bare
+    surnames count from then on) and the pronoun antecedents of the previous sentence."""
 
     def __init__(self, dictionary: ActorDictionary, day: date):
         self.dictionary, self.day = dictionary, day
-        self.surnames: dict[str, str] = {}  # surname not in the dictionary -> person named in full
+        self.named: list[str] = []  # people named in full so far, oldest first
         self.previous: list[_Mention] = []
 
     def mentions(self, text: str) -> list[_Mention]:
         """All mentions of the next sentence of the article, with surnames and pronouns resolved."""
-        mentions = _sentence_mentions(self.dictionary, text, self.day)
-        mentions = sorted(mentions + self._surname_mentions(text, mentions), key=_by_start)
-        mentions = sorted(mentions + self._pronoun_mentions(text, mentions), key=_by_start)
+        mentions = _sentence_mentions(self.dictionary, text, self.day, self.named)
+        pronouns = self._pronoun_mentions(text, mentions)
+        if pronouns:
+            mentions = sorted(mentions + pronouns, key=_by_start)
         self.previous = mentions
         return mentions
-
-    def _learn(self, mention: _Mention):
-        surname = self.dictionary.people[mention.person].surname
-        if surname not in self.dictionary.surfaces:
-            self.surnames[surname] = mention.person
-
-    def _surname_mentions(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
-        """Bare surnames, not listed as variants, of people named in full earlier in the article."""
-        for mention in mentions:
-            if mention.kind == "person":
-                self._learn(mention)
-        found = []
-        for surname, name in self.surnames.items():
-            start = text.find(surname)
-            while start >= 0:
-                end = start + len(surname)
-                if not (start and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum()) \
-                        and not _overlaps_any(start, end, mentions) and not _someone_else(text, start, end, mentions):
-                    person = self.dictionary.people[name]
-                    found.append(_Mention(start, end, _actor_on(person, self.day), name, "surname"))
-                start = text.find(surname, end)
-        return found
 
     def _pronoun_mentions(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
         """he/she/him/her/his resolved to the latest person of that gender before it in this
@@ -859,23 +868,24 @@ def _generated_sentences(dictionary: ActorDictionary, count: int, seed: int = 7)
 
 
 def _benchmark(argv: list[str] | None = None) -> None:
-    """Print the matcher's throughput in sentences/s on generated news-like sentences."""
+    """Print the matcher's throughput in sentences/s on generated news-like sentences (CPU time of
+    this process, so that other work on the machine does not count)."""
     parser = argparse.ArgumentParser(prog="python -m pipeline.actors", description=_benchmark.__doc__)
     parser.add_argument("--dictionary", default=str(DEFAULT_DICTIONARY))
     parser.add_argument("--sentences", type=int, default=100_000)
     parser.add_argument("--compare-vader", action="store_true",
                         help="also time vaderSentiment on the same sentences, one core")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
+    started = time.process_time()
     dictionary = load_dictionary(args.dictionary)
-    loaded = time.perf_counter()
+    loaded = time.process_time()
     texts = _generated_sentences(dictionary, args.sentences)
     frame = pd.DataFrame({"article_id": [f"a{i // 30}" for i in range(len(texts))],
                           "sent_idx": [i % 30 for i in range(len(texts))], "start": 0, "text": texts})
     dates = pd.Series(pd.Timestamp("2025-03-04", tz="UTC"), index=frame["article_id"].unique())
-    begun = time.perf_counter()
+    begun = time.process_time()
     mentions = find_mentions(frame, dates, dictionary)
-    elapsed = time.perf_counter() - begun
+    elapsed = time.process_time() - begun
     megabytes = sum(map(len, texts)) / 1e6
     print(f"dictionary {dictionary.version}: {len(dictionary.surfaces)} surface strings, "
           f"loaded and compiled in {loaded - started:.3f} s")
@@ -885,10 +895,10 @@ def _benchmark(argv: list[str] | None = None) -> None:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         analyzer = SentimentIntensityAnalyzer()
-        begun = time.perf_counter()
+        begun = time.process_time()
         for text in texts:
             analyzer.polarity_scores(text)
-        vader = time.perf_counter() - begun
+        vader = time.process_time() - begun
         print(f"vaderSentiment on the same sentences: {len(texts) / vader:,.0f} sentences/s; "
               f"the matcher is {vader / elapsed:.1f}x as fast")
 
