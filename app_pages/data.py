@@ -1,5 +1,6 @@
 """Data: what the store holds, uploads that run the pipeline, and the actor dictionary."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -74,7 +75,8 @@ if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":
             )
         except (ValueError, OSError) as error:
             progress.empty()
-            st.error(markdown_escape(str(error).splitlines()[0] if str(error) else type(error).__name__))
+            message = (str(error).splitlines() or [type(error).__name__])[0]
+            st.error(markdown_escape(re.sub(re.escape(folder) + r"/\d+/", "", message)))
             st.stop()
     progress.progress(1.0, text="Done")
     st.session_state["upload_report"] = report

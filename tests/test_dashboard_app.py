@@ -397,3 +397,18 @@ def test_shifts_ignore_smoothing_and_match_the_change_points(demo_store, monkeyp
         table = next(frame.value for frame in app.dataframe if frame.proto.id.endswith("-shifts_table"))
         assert table["period"].tolist() == expected["period"].dt.strftime("%Y-%m-%d").tolist()
         assert table["change"].round(9).tolist() == expected["change"].round(9).tolist()
+
+
+def test_bad_upload_and_empty_text_get_one_line_messages(demo_store, monkeypatch, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(demo_store, store, symlinks=True)
+    app = start(store, monkeypatch, page="data")
+    app.file_uploader(key="upload_files").upload("broken.parquet", b"PAR1 this is not parquet")
+    app.run()
+    app.button(key="upload_run").click().run()
+    assert not app.exception
+    [error] = texts(app.error)
+    assert error.replace("\\", "").startswith("broken.parquet:") and "\n" not in error
+    try_page = start(demo_store, monkeypatch, page="try_text")
+    try_page.button[0].click().run()
+    assert any("empty" in text for text in texts(try_page.warning))
