@@ -485,7 +485,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
     text = _as_text(values).str.strip()
     epoch = text.str.match(EPOCH) & ~text.str.fullmatch(COMPACT_DATE)
     if epoch.any():
-        result[epoch] = _from_epoch(pd.to_numeric(text[epoch]))
+        result[epoch] = _from_epoch(pd.to_numeric(text[epoch], errors="coerce").astype(float))
     rest = ~epoch & (text != "")
     result[rest] = _microseconds(pd.to_datetime(text[rest], utc=True, format="ISO8601",
                                                 errors="coerce"))

@@ -144,7 +144,8 @@ def test_dates_in_every_supported_form_become_utc():
                         "2025-03-04 08:00:00", "Tue, 04 Mar 2025 03:00:00 -0500",
                         "Tue, 04 Mar 2025 03:00:00 EST", "1741075200", "1741075200000",
                         "2025-03-04T08:00:00.000000999Z", "2025-03-04T08:00:00+0000",
-                        "32/13/2025", "2025-02-30", "1e9", "", None], dtype=object)
+                        "32/13/2025", "2025-02-30", "1e9", "12345678901234567890", "", None],
+                       dtype=object)
     parsed = parse_dates(values)
     assert parsed[:9].tolist() == [pd.Timestamp("2025-03-04 08:00", tz="UTC")] * 9
     assert parsed[9:].isna().all()
