@@ -103,7 +103,9 @@ _CUE_WORDS = (
     "thanked", "praised", "criticized", "criticised", "blasted", "slammed", "dismissed", "labeled",
     "labelled", "dubbed", "branded", "termed", "denounced", "condemned", "welcomed", "hailed",
     "went on", "goes on", "Said", "Says", "conclude", "argue", "write", "note", "add", "warn",
-    "insist", "claim", "explain", "ask", "declare", "respond", "reply",
+    "insist", "claim", "explain", "ask", "declare", "respond", "reply", "quip", "written",
+    "issued a statement", "released a statement", "issued the following statement",
+    "released the following statement",
 )
 _CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, "according to", "According to")) + r")\b")
 
@@ -132,7 +134,7 @@ _VERB_LIKE = (  # a past-tense or 3rd-person verb, to find where a clause's subj
 )
 _CLAUSE_SUBJECT = re.compile(  # the shortest pronoun, name or description followed by a verb
     r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)|(?:[Tt]he|[Aa]n?|[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,7}?)"
-    r"(?=\s+(?:\([^()]*\)\s+)?" + _VERB_LIKE + ")"
+    r"(?=(?:,[^,]{1,80},)?\s+(?:\([^()]*\)\s+)?" + _VERB_LIKE + ")"  # "X, an aide, refused …, saying"
 )
 _LEADING_CONNECTIVE = re.compile(
     r"(?:(?:And|But|So|Yet|Still|Then|Now|Later|Meanwhile|However|Also|Instead|Earlier|Separately|As|When"
@@ -155,10 +157,12 @@ _NOT_IN_SPEAKER = {
     "when", "while", "where", "because", "who", "whom", "whose",
 }
 _DANGLING_ENDS = {"the", "a", "an", "of", "for", "to", "with", "in", "on", "at", "by", "from", "and", "or", "but"}
-_NOT_SPEAKER_FIRST = {  # capitalised openers of adverbial clauses, not subjects
+_NOT_SPEAKER_FIRST = {  # openers of adverbial clauses and prepositional phrases, not subjects
     "After", "Before", "When", "While", "In", "On", "At", "During", "Since", "If", "Although", "As",
     "But", "And", "So", "Then", "Also", "However", "Still", "Yet", "For", "With", "From", "By", "To",
     "Of", "This", "That", "There", "Here", "Asked", "Speaking", "According",
+    "in", "on", "at", "for", "with", "from", "by", "to", "of", "about", "into", "under", "over",
+    "after", "before", "during", "since", "upon",
 }
 _COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*\s*$")
 _LOOSE_SUBJECT = (  # pronoun, short description or name
