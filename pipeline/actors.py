@@ -502,10 +502,10 @@ def _office_heads(titles: tuple[str, ...], surfaces: dict[str, Surface]) -> dict
 
 def _unlisted_surnames(people: dict[str, Person], surfaces: dict[str, Surface]) -> dict[str, Surface]:
     """Surnames that are no surface string ("Rubio" of "Marco Rubio"): they name a person only
-    after that person was named in full in the same article."""
+    after that person was named in full in the same article. Two-letter ones ("Un") are left out."""
     owners: dict[str, list[str]] = {}
     for person in people.values():
-        if person.surname not in surfaces:
+        if person.surname not in surfaces and len(person.surname) > 2:
             owners.setdefault(person.surname, []).append(person.name)
     return {surname: Surface("unlisted_surname", tuple(names)) for surname, names in owners.items()}
 
@@ -821,6 +821,7 @@ def find_mentions(sentences: pd.DataFrame, dates: pd.Series, dictionary: ActorDi
         raise ValueError(f"find_mentions: sentences lack the columns {missing}")
     if not dates.index.is_unique:
         raise ValueError("find_mentions: dates has more than one date for an article_id")
+    date_of = dict(zip(dates.index, dates))
     ordered = sentences.sort_values(["article_id", "sent_idx"], kind="stable")
     rows = []
     context, current = None, object()
@@ -829,9 +830,9 @@ def find_mentions(sentences: pd.DataFrame, dates: pd.Series, dictionary: ActorDi
         ordered["text"].tolist(),
     ):
         if article_id != current:
-            if article_id not in dates.index:
+            if article_id not in date_of:
                 raise ValueError(f"find_mentions: article_id {article_id!r} has no date")
-            context, current = _ArticleContext(dictionary, _day(dates[article_id])), article_id
+            context, current = _ArticleContext(dictionary, _day(date_of[article_id])), article_id
         if not isinstance(text, str):
             raise ValueError(f"find_mentions: article {article_id!r} sentence {sent_idx}: text is not a string")
         for m in context.mentions(text):
