@@ -132,6 +132,7 @@ _VERB_LIKE = (  # a past-tense or 3rd-person verb, to find where a clause's subj
     r"|shook|got|felt|knew|heard|paid|drew|fell|grew|rose|struck|sought|fought|chose|broke|threw|swore"
     r"|did|had|were|is|are|will|would|can|could|may|must)\b"
 )
+_VERB_AT = re.compile(_VERB_LIKE)
 _CLAUSE_SUBJECT = re.compile(  # the shortest pronoun, name or description followed by a verb
     r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)|(?:[Tt]he|[Aa]n?|[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,7}?)"
     r"(?=(?:,[^,]{1,80},)?\s+(?:\([^()]*\)\s+)?" + _VERB_LIKE + ")"  # "X, an aide, refused …, saying"
@@ -345,10 +346,11 @@ def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int,
         return None
     if masked[end - 1] != ",":
         clause = _clause_start(masked, floor, end)
-        head = _noun_phrase(masked, clause, end)
-        relative = None if head else _RELATIVE_CLAUSE.search(masked, floor, end)
-        if relative and relative.end() == clause:  # "X, who chairs it said"
+        relative = _RELATIVE_CLAUSE.search(masked, floor, end)
+        if relative and relative.end() == clause and _VERB_AT.match(masked, clause, end):  # "X, who chairs it said"
             head = _noun_phrase(masked, _clause_start(masked, floor, relative.start()), relative.start())
+        else:
+            head = _noun_phrase(masked, clause, end)
         return (head, None) if head else None
     appositive_end = end - 1
     for _ in range(2):  # "X, the press secretary, said" / "X, 45, a former aide, said"

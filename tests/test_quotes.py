@@ -143,10 +143,27 @@ def test_apposition_and_said_to_state_television():
     ("Peskov has also repeatedly warned of “serious consequences”.", "Peskov", "warned"),
     ("“This changes nothing,” says Volodymyr Zelenskyy.", "Volodymyr Zelenskyy", "says"),
     ("“Enough,” she sighed.", "she", "sighed"),
+    ("Baerbock resisted: “We will not be lectured.”", "Baerbock", "resisted"),
+    ("“No deal,” Rep. Ann Holt (D-Ore.) said.", "Rep. Ann Holt", "said"),
+    ("“Talks matter,” Jean Dupont, who chairs the committee said on Friday.", "Jean Dupont", "said"),
+    ("As the envoy put it, “the door is open”.", "the envoy", "put it"),
+    ("The ministry issued a statement, “We reject the claims.”", "The ministry", "issued a statement"),
+    ("Said Mark Rutte, the NATO chief, “We stand together.”", "Mark Rutte", "Said"),
+    ("The spokesman could only quip: “Ask Moscow.”", "The spokesman", "quip"),
 ])
 def test_cue_forms(sentence, speaker, cue):
     quote = quotes_of(sentence).iloc[0]
     assert (quote["speaker"], quote["cue"]) == (speaker, cue)
+
+
+def test_exclamation_split_from_its_inverted_attribution():
+    text = "“This is a dangerous escalation!” said Josep Borrell, who spoke in Brussels. Talks went on."
+    quote = only(quotes_of(text), "escalation")
+    assert (quote["speaker"], quote["cue"]) == ("Josep Borrell", "said")
+
+
+def test_curly_opening_mark_typed_as_a_closing_one():
+    assert spans("“Not yet,“ he said. “Maybe later.”") == ["Not yet,", "Maybe later."]
 
 
 def test_coordinated_verbs_share_their_subject():
