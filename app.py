@@ -93,7 +93,8 @@ with st.sidebar:
         key=url.DATES,
         bind="query-params",
     )
-    names = loaders.actor_names(tuple(sorted({code for pair in domain.pairs for code in url.label_codes(pair)})))
+    codes = tuple(sorted({code for pair in domain.pairs for code in url.label_codes(pair)}))
+    names = loaders.actor_names(codes, loaders.names_version())
     pairs = st.multiselect(
         "Actor pairs",
         domain.pairs,

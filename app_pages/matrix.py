@@ -28,9 +28,8 @@ st.caption(
     f"Mean sentiment of what each source actor says about each target, {period_text(filters)}. "
     "Click a cell to open its trend."
 )
-codes = sorted(set(cells["source_actor"]) | set(cells["target_actor"]))
 st.plotly_chart(
-    figures.matrix_figure(cells, loaders.actor_names(tuple(codes))),
+    figures.matrix_figure(cells, view.names),
     key="matrix_chart",
     on_select=open_cell,
     selection_mode="points",

@@ -74,7 +74,9 @@ if dyads.empty:
     st.info("No directed actor pairs found: the text needs at least two actors (or a speaker and an actor).")
 else:
     codes = tuple(sorted(set(dyads["source_actor"]) | set(dyads["target_actor"])))
-    shown = queries.evidence_display(dyads, loaders.actor_names(codes)).drop(columns=["date", "outlet", "article"])
+    shown = queries.evidence_display(dyads, loaders.actor_names(codes, loaders.names_version())).drop(
+        columns=["date", "outlet", "article"]
+    )
     st.dataframe(shown, hide_index=True, column_config={"score": st.column_config.NumberColumn(format="%+.2f")})
     download(dyads, "entente_try_text_dyads.csv", key="try_csv")
 table_or_note(

@@ -263,3 +263,18 @@ def test_store_summary_synthetic_flag_and_article_text(demo_store, tmp_path):
     marked_false = tmp_path / "false.parquet"
     articles.head(3).assign(synthetic=False).to_parquet(marked_false)
     assert not queries.has_synthetic(con, plain) and not queries.has_synthetic(con, marked_false)
+
+
+def test_read_events_and_its_one_line_problems(tmp_path):
+    path = tmp_path / "events.csv"
+    assert queries.read_events(path)[1] is None and queries.read_events(path)[0].empty
+    path.write_text('date,title,pairs,description\n2025-02-01,Talks,RUS>USA;USA>RUS,"Invented, with a comma"\n')
+    events, problem = queries.read_events(path)
+    assert problem is None and events["date"].tolist() == [pd.Timestamp("2025-02-01", tz="UTC")]
+    assert events["description"].tolist() == ["Invented, with a comma"]
+    path.write_text("date,title,pairs,description\n2025-02-01,a,,\nsoon,b,,\n")
+    assert queries.read_events(path)[1] == "events.csv, line 3: unparseable date 'soon'"
+    path.write_text("date,title\n2025-02-01,a\n")
+    assert queries.read_events(path)[1] == "events.csv: missing column(s) pairs, description"
+    path.write_text("")
+    assert queries.read_events(path)[1].startswith("events.csv: unreadable")

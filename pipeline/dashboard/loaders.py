@@ -19,8 +19,6 @@ from pipeline.dashboard.settings import EVENTS_PATH
 from pipeline.dashboard.urlstate import Domain, Filters, Point
 from pipeline.store import read_manifest, read_rejected, table_path
 
-EVENT_COLUMNS = ["date", "title", "pairs", "description"]
-
 
 @dataclass(frozen=True)
 class View:
@@ -80,9 +78,9 @@ def article_text(store: Path, version: str, article_id: str) -> str | None:
     return queries.article_text(dyads_connection(store, version), table_path(store, "articles"), article_id)
 
 
-@st.cache_resource(show_spinner=False)
 def dictionary() -> tuple[ActorDictionary | None, str | None]:
-    """The actor dictionary, or None and the one-line reason it cannot be loaded."""
+    """The actor dictionary (``load_dictionary`` caches it per file mtime), or None and the
+    one-line reason it cannot be loaded."""
     try:
         return load_dictionary(), None
     except (DictionaryError, OSError) as error:
@@ -90,27 +88,24 @@ def dictionary() -> tuple[ActorDictionary | None, str | None]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def actor_names(codes: tuple[str, ...]) -> dict[str, str]:
-    """Display names of actor codes ("Russia"); codes stand for themselves without a dictionary."""
+def actor_names(codes: tuple[str, ...], dictionary_version: str) -> dict[str, str]:
+    """Display names of actor codes ("Russia"); codes stand for themselves without a dictionary.
+    ``dictionary_version`` (see :func:`names_version`) keys the cache."""
     loaded, _ = dictionary()
     return {code: actor_name(loaded, code) if loaded else code for code in codes}
 
 
-@st.cache_data(show_spinner=False)
+def names_version() -> str:
+    """The dictionary's version, or "" when it cannot be loaded (a cache key for names)."""
+    loaded, _ = dictionary()
+    return str(loaded.version) if loaded else ""
+
+
 def events(path: Path = EVENTS_PATH) -> tuple[pd.DataFrame, str | None]:
-    """The annotated events (``date`` as UTC timestamps) and a one-line problem, if any."""
-    empty = pd.DataFrame(columns=EVENT_COLUMNS)
-    if not path.exists():
-        return empty, None
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        return empty, f"{path.name}: unreadable ({str(error).splitlines()[0]})"
-    missing = [column for column in EVENT_COLUMNS if column not in frame.columns]
-    if missing:
-        return empty, f"{path.name}: missing column(s) {', '.join(missing)}"
-    dates = pd.to_datetime(frame["date"], utc=True, errors="coerce", format="mixed")
-    if dates.isna().any():
-        row = int(dates.isna().to_numpy().argmax()) + 2
-        return empty, f"{path.name}, line {row}: unparseable date {frame['date'].iloc[row - 2]!r}"
-    return frame.assign(date=dates)[EVENT_COLUMNS], None
+    """The annotated events (see ``queries.read_events``), re-read when the file changes."""
+    return _events(path, path.stat().st_mtime if path.exists() else 0.0)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _events(path: Path, mtime: float) -> tuple[pd.DataFrame, str | None]:
+    return queries.read_events(path)

@@ -406,3 +406,26 @@ def period_start(day: dt.date, granularity: str) -> dt.date:
     """The first day of the day/week (Monday)/month/quarter containing ``day``, as DuckDB's
     ``date_trunc`` gives it."""
     return pd.Timestamp(day).to_period(_PERIOD_FREQ[granularity]).start_time.date()
+
+
+EVENT_COLUMNS = ["date", "title", "pairs", "description"]
+
+
+def read_events(path: Path) -> tuple[pd.DataFrame, str | None]:
+    """Events CSV (``date,title,pairs,description``; pairs as ``RUS>USA;USA>RUS``) with UTC dates,
+    and a one-line problem naming the file (and line) when it cannot be used; no file, no events."""
+    empty = pd.DataFrame(columns=EVENT_COLUMNS)
+    if not path.exists():
+        return empty, None
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        return empty, f"{path.name}: unreadable ({str(error).splitlines()[0]})"
+    missing = [column for column in EVENT_COLUMNS if column not in frame.columns]
+    if missing:
+        return empty, f"{path.name}: missing column(s) {', '.join(missing)}"
+    dates = pd.to_datetime(frame["date"], utc=True, errors="coerce", format="mixed")
+    if dates.isna().any():
+        index = int(dates.isna().to_numpy().argmax())
+        return empty, f"{path.name}, line {index + 2}: unparseable date {frame['date'].iloc[index]!r}"
+    return frame.assign(date=dates)[EVENT_COLUMNS], None
