@@ -105,7 +105,7 @@ _CUE_WORDS = (
     "went on", "goes on", "Said", "Says", "conclude", "argue", "write", "note", "add", "warn",
     "insist", "claim", "explain", "ask", "declare", "respond", "reply", "quip", "written",
     "issued a statement", "released a statement", "issued the following statement",
-    "released the following statement",
+    "released the following statement", "questioned",
 )
 _CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, "according to", "According to")) + r")\b")
 
@@ -169,12 +169,14 @@ _COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*
 _LOOSE_SUBJECT = (  # pronoun, short description or name
     r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|(?:[Tt]he|[Aa]n?)\s+(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
 )
-_LOOSE_VERB = r"\s+(?:[a-z]{2,}ly\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b(?!\s+to\b)"  # not "managed to"
+_LOOSE_VERB = r"\s+(?:(?:then|also|later|[a-z]{2,}ly)\s+)?(?P<verb>[a-z]{3,}(?:ed|s))\b(?!\s+to\b)"  # not "managed to"
 _LOOSE_ATTRIBUTION = re.compile(  # “…,” she laughed. / “…,” scoffed Arianna Gil.
     r"[\s,—–-]*(?:(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB
     + r"|(?P<inverted_verb>[a-z]{3,}ed)\s+(?P<inverted_subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))"
 )
-_LOOSE_INTRODUCTION = re.compile(r"(?<!\S)(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB + r"\s*:\s*$")
+_LOOSE_INTRODUCTION = re.compile(  # "X resisted: “…”", "She then addressed the crowd again: “…”"
+    r"(?<!\S)(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB + r"(?:\s+[\w'’-]+){0,5}\s*:\s*$"
+)
 _QUOTE_ENDS_CLAUSE = ",?!—–-…"
 _DETERMINERS = {
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
@@ -309,9 +311,10 @@ def _clause_start(masked: str, floor: int, end: int) -> int:
     return _clause_starts(masked, floor, end)[-1]
 
 
-def _clause_subject(masked: str, floor: int, end: int) -> tuple[int, int] | None:
-    """The first clause subject before ``end`` ("Before the vote, X lobbied for it, saying …")."""
-    for start in _clause_starts(masked, floor, end):
+def _clause_subject(masked: str, floor: int, end: int, nearest: bool) -> tuple[int, int] | None:
+    """The first (or ``nearest``) clause subject before ``end`` ("Before the vote, X lobbied, saying …")."""
+    starts = _clause_starts(masked, floor, end)
+    for start in reversed(starts) if nearest else starts:
         subject = _CLAUSE_SUBJECT.match(masked, start, end)
         if subject and _is_speaker(subject.group(1).split()):
             return subject.start(1), subject.end(1)
@@ -451,25 +454,26 @@ class _Article:
         if cue_text.lower() == "according to":
             span = _speaker_after(self.masked, cue.end(), ceiling)
             return _Speaker(*span, cue_text) if span else None
-        if cue_text.endswith("ing"):  # ", saying …": the subject of the clause's main verb
-            return self._main_clause_speaker(cue, floor, cue_text)
+        if cue_text.endswith("ing"):  # ", saying …": the subject of the sentence's main verb
+            return self._main_clause_speaker(cue, floor, cue_text, nearest_clause=False)
         subject = _subject_before(self.masked, floor, cue.start())
         if subject:
             return _Speaker(*subject[0], cue_text, subject[1])
         # "X met them and warned “…”"
         if _COORDINATED.search(self.masked, max(floor, cue.start() - _LOOKBACK), cue.start()):
-            return self._main_clause_speaker(cue, floor, cue_text)
+            return self._main_clause_speaker(cue, floor, cue_text, nearest_clause=True)
         span = _speaker_after(self.masked, cue.end(), ceiling) if inverted_ok else None
         return _Speaker(*span, cue_text) if span else None
 
-    def _main_clause_speaker(self, cue: re.Match, floor: int, cue_text: str) -> _Speaker | None:
-        """Speaker of a participle cue: an earlier cue's speaker, else the clause subject."""
+    def _main_clause_speaker(self, cue: re.Match, floor: int, cue_text: str, nearest_clause: bool) -> _Speaker | None:
+        """Speaker of a participle or coordinated cue: an earlier cue's speaker, else a clause subject
+        (the sentence's first one for participles, the nearest one for "X smiled and said")."""
         for earlier in reversed(self._cues_between(floor, cue.start())):
             if not earlier.group().endswith("ing"):
                 speaker = self._cue_speaker(earlier, floor, cue.start(), False)
                 if speaker:
                     return speaker
-        span = _clause_subject(self.masked, floor, cue.start())
+        span = _clause_subject(self.masked, floor, cue.start(), nearest_clause)
         return _Speaker(*span, cue_text) if span else None
 
     def _attribute(self, quote: QuoteSpan, speakers_by_sentence) -> tuple[_Speaker | None, str | None, str | None]:

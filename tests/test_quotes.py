@@ -150,6 +150,7 @@ def test_apposition_and_said_to_state_television():
     ("The ministry issued a statement, “We reject the claims.”", "The ministry", "issued a statement"),
     ("Said Mark Rutte, the NATO chief, “We stand together.”", "Mark Rutte", "Said"),
     ("The spokesman could only quip: “Ask Moscow.”", "The spokesman", "quip"),
+    ("She then addressed the delegates again: “We are not done.”", "She", "addressed"),
 ])
 def test_cue_forms(sentence, speaker, cue):
     quote = quotes_of(sentence).iloc[0]
@@ -169,6 +170,11 @@ def test_curly_opening_mark_typed_as_a_closing_one():
 def test_coordinated_verbs_share_their_subject():
     text = "Trump and JD Vance accused Kyiv of ingratitude and claimed it was “gambling” with lives."
     assert only(quotes_of(text), "gambling")["speaker"] == "Trump and JD Vance"
+
+
+def test_coordinated_cue_takes_the_nearest_clause_subject():
+    text = "When asked whom she backed, the senator smiled and said, “Nobody yet.”"
+    assert only(quotes_of(text), "Nobody")["speaker"] == "the senator"
 
 
 def test_participle_cue_takes_the_main_clause_subject():
