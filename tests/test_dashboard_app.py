@@ -2,6 +2,7 @@
 
 import base64
 import datetime as dt
+import html
 import json
 import shutil
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from streamlit.testing.v1.element_tree import ElementTree
 from pipeline.dashboard import queries
 from pipeline.dashboard import urlstate as url
 from pipeline.dashboard.figures import BELOW_MIN_COLOUR
+from pipeline.dashboard.settings import EVENTS_PATH
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
 from pipeline.store import read_table, table_path, write_version
 
@@ -412,3 +414,18 @@ def test_bad_upload_and_empty_text_get_one_line_messages(demo_store, monkeypatch
     try_page = start(demo_store, monkeypatch, page="try_text")
     try_page.button[0].click().run()
     assert any("empty" in text for text in texts(try_page.warning))
+
+
+def test_event_annotations_follow_the_shown_pairs_and_the_toggle(demo_store, monkeypatch, facts):
+    events, problem = queries.read_events(EVENTS_PATH)
+    if problem or events.empty:
+        pytest.skip(f"no usable events file ({problem or 'empty'})")
+    pair = events["pairs"].str.split(";").explode().str.strip().value_counts().index[0]
+    if pair not in facts["domain"].pairs:
+        pytest.skip(f"the demo store holds no {pair}")
+    expected = queries.events_for(events, [pair], facts["domain"].first, facts["domain"].last)
+    shown = start(demo_store, monkeypatch, {url.PAIRS: pair})
+    layout = chart_spec(shown, "trend_chart")["layout"]
+    assert sorted(a["text"] for a in layout.get("annotations", [])) == sorted(map(html.escape, expected["title"]))
+    hidden = start(demo_store, monkeypatch, {url.PAIRS: pair, url.EVENTS: "false"})
+    assert not chart_spec(hidden, "trend_chart")["layout"].get("annotations")
