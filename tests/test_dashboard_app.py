@@ -429,3 +429,22 @@ def test_event_annotations_follow_the_shown_pairs_and_the_toggle(demo_store, mon
     assert sorted(a["text"] for a in layout.get("annotations", [])) == sorted(map(html.escape, expected["title"]))
     hidden = start(demo_store, monkeypatch, {url.PAIRS: pair, url.EVENTS: "false"})
     assert not chart_spec(hidden, "trend_chart")["layout"].get("annotations")
+
+
+def test_either_direction_merges_the_pair_and_its_drill_down(demo_store, monkeypatch, facts):
+    pair = url.parse_pair(facts["pair"])
+    merged = "<>".join(sorted((pair.source, pair.target)))
+    filters = filters_of(facts, pairs=(pair,), either=True)
+    series = queries.trend_series(facts["con"], filters)
+    busiest = series.loc[series["period_n"].idxmax()]
+    point = f"{merged}@{busiest['period'].date()}"
+    app = start(demo_store, monkeypatch, {url.PAIRS: str(pair), url.EITHER: "true", url.POINT: point})
+    lines = {t["customdata"][0][0] for t in chart_spec(app, "trend_chart")["data"] if t.get("mode") == "lines+markers"}
+    assert lines == {merged}
+    table = app.dataframe[0].value
+    assert len(table) == busiest["period_n"]
+    rows = queries.evidence(facts["con"], filters, label=merged, period=busiest["period"].date())
+    code = r"\((\w+)\)$"
+    assert set(table["source actor"].str.extract(code)[0] + ">" + table["target actor"].str.extract(code)[0]) == set(
+        rows["source_actor"] + ">" + rows["target_actor"]
+    )
