@@ -105,7 +105,7 @@ _CUE_WORDS = (
     "went on", "goes on", "Said", "Says", "conclude", "argue", "write", "note", "add", "warn",
     "insist", "claim", "explain", "ask", "declare", "respond", "reply", "quip", "written",
     "issued a statement", "released a statement", "issued the following statement",
-    "released the following statement", "questioned",
+    "released the following statement", "questioned", "state", "pressed",
 )
 _CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, "according to", "According to")) + r")\b")
 
@@ -145,11 +145,14 @@ _RELATIVE_CLAUSE = re.compile(r",?\s+(?:who|which)\s(?!.*\s(?:who|which)\s)")  #
 _NEXT_WORDS = re.compile(r"\s*([^\s,;:!?()\[\]" + _MASK + r"—–\"“”]+)")
 _STOPS_AFTER_CUE = {
     "on", "in", "at", "during", "after", "before", "when", "while", "who", "whom", "whose", "which",
-    "that", "as", "because", "to", "from", "about", "last", "this", "yesterday", "today", "tonight",
-    "earlier", "later", "recently", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "and", "but", "or", "with", "by", "since", "than", "is", "was",
+    "that", "as", "because", "to", "from", "about", "and", "but", "or", "with", "by", "since", "than",
+    "is", "was",
 }
 _NOT_FIRST_AFTER_CUE = {"of", "for"}  # "said of the plan" — yet "a spokesman for the government"
+_TIME_WORDS = {  # end a speaker ("said Kallas Wednesday") unless after a determiner ("a Wednesday editorial")
+    "last", "this", "yesterday", "today", "tonight", "earlier", "later", "recently",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
 _ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "jr.", "sr.", "st.", "gen.", "sen.", "rep.", "gov.", "lt.", "col."}
 _NOT_IN_SPEAKER = {
     "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "not", "that",
@@ -370,13 +373,15 @@ def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int,
 def _speaker_after(masked: str, pos: int, ceiling: int) -> tuple[int, int] | None:
     """The speaker noun phrase starting right after ``pos`` ("said Peskov", "according to X")."""
     start = end = None
+    previous = ""
     for word in _NEXT_WORDS.finditer(masked, pos, ceiling):
-        lowered = word.group(1).lower()
+        lowered = word.group(1).lower().rstrip(".")
         if (word.start() != (pos if end is None else end) or lowered in _STOPS_AFTER_CUE
-                or start is None and lowered in _NOT_FIRST_AFTER_CUE):
+                or start is None and lowered in _NOT_FIRST_AFTER_CUE
+                or lowered in _TIME_WORDS and previous not in _DETERMINERS):
             break
         start = word.start(1) if start is None else start
-        end = word.end(1)
+        end, previous = word.end(1), lowered
     if start is None:
         return None
     last = masked[start:end].rsplit(None, 1)[-1]
@@ -499,8 +504,8 @@ class _Article:
         following = last + 1
         same_paragraph = following < len(self.sent_start) and self.sent_para[following] == self.sent_para[last]
         after_ceiling = sent_ceiling
-        if (same_paragraph and _is_blank(self.masked[quote.close:sent_ceiling])
-                and self.text[self.sent_start[following]].islower()):  # “… country!” | said X.
+        if (same_paragraph and _is_blank(self.masked[quote.close:sent_ceiling])  # “… country!” | said X.
+                and (self.text[self.sent_start[following]].islower() or self.text[quote.end - 1] in "?!")):
             after_ceiling = self.sent_end[following]
 
         before_cues = self._cues_between(sent_floor, quote.open)

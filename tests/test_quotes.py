@@ -151,6 +151,9 @@ def test_apposition_and_said_to_state_television():
     ("Said Mark Rutte, the NATO chief, “We stand together.”", "Mark Rutte", "Said"),
     ("The spokesman could only quip: “Ask Moscow.”", "The spokesman", "quip"),
     ("She then addressed the delegates again: “We are not done.”", "She", "addressed"),
+    ("“Will you sign it?” Kallas pressed. The talks ended.", "Kallas", "pressed"),
+    ("“Talks failed,” reads a Wednesday editorial in the Daily Planet.", "a Wednesday editorial", "reads"),
+    ("“We will reply,” said Kallas Wednesday.", "Kallas", "said"),
 ])
 def test_cue_forms(sentence, speaker, cue):
     quote = quotes_of(sentence).iloc[0]
