@@ -1,7 +1,8 @@
 """Stage 3 — find international actors in sentences (``MENTIONS``).
 
 One Aho-Corasick automaton holds every surface string of the actor dictionary (names, aliases,
-demonyms, capitals, institutions, people's names and variants, role titles and look-alikes). Each
+demonyms, capitals, institutions, people's names, variants and unlisted surnames, role titles and
+look-alikes). Each
 sentence is scanned once; hits are kept when word-bounded, dropped when they overlap a look-alike,
 and the longest wins. Small context rules then reject person-like uses of ambiguous country names
 ("Chad Smith", "Michael Jordan", Georgia the US state), persons absorb the titles in front of them
