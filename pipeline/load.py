@@ -51,6 +51,8 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".n
 """Reader per file name suffix; files with another suffix are recognised by their content."""
 TEXT_SUFFIXES = (".txt", ".md")
 GZIP_MAGIC = b"\x1f\x8b"
+MAX_GUNZIPPED_BYTES = 2_000_000_000
+"""Refuse gzip inputs that expand beyond this (a compression bomb would exhaust memory)."""
 PARQUET_MAGIC = b"PAR1"
 SURROGATES = "[\udc80-\udcff]"
 TEXT_LIKE = {"string", "mixed", "mixed-integer"}
@@ -113,9 +115,11 @@ def _read_file(path: Path) -> pd.DataFrame:
     name = path.name.lower()
     if data.startswith(GZIP_MAGIC):
         try:
-            data = gzip.decompress(data)
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_GUNZIPPED_BYTES + 1)
         except (OSError, EOFError, zlib.error) as error:
             raise InputError(path, f"corrupt gzip: {error}") from None
+        if len(data) > MAX_GUNZIPPED_BYTES:
+            raise InputError(path, f"gzip expands beyond {MAX_GUNZIPPED_BYTES:,} bytes")
         name = name.removesuffix(".gz")
     elif name.endswith(".gz"):
         raise InputError(path, "corrupt gzip: not a gzip file")

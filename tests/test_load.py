@@ -87,6 +87,14 @@ def test_gzip_is_detected_by_magic_bytes(tmp_path):
     assert load_input(path)["article_id"].tolist() == ["a1", "a2", "a3", "a4"]
 
 
+def test_gzip_bombs_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("pipeline.load.MAX_GUNZIPPED_BYTES", 1000)
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(gzip.compress(b"date,text\n" + b"2025-03-04,aaaa\n" * 1000))
+    with pytest.raises(InputError, match="gzip expands beyond 1,000 bytes"):
+        load_input(path)
+
+
 def test_semicolon_file_with_commas_in_text_is_sniffed(tmp_path):
     path = tmp_path / "semi.csv"
     path.write_text("date;title;text\n2025-03-04;One, two;Alpha, beta, gamma, delta.\n"
