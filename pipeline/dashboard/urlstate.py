@@ -42,6 +42,7 @@ DEFAULT_SENSITIVITY = 3.0
 SENSITIVITY_RANGE = (0.5, 10.0, 0.5)
 """Penalty scale of the change-point search on Shifts: lowest, highest, step."""
 MAX_SHOWN_VALUE = 60
+"""Warnings quote at most this many characters of a rejected URL value."""
 DEFAULT_PAIR_COUNT = 5
 """With no pair chosen, the busiest this many pairs are shown."""
 
@@ -122,11 +123,8 @@ def parse_point(text: str) -> Point | None:
         if len(codes) == 1
         else len(codes) == 2 and codes == sorted(codes) and parse_pair(">".join(codes)) is not None
     )
-    try:
-        period = dt.date.fromisoformat(day)
-    except ValueError:
-        return None
-    return Point(label, period) if valid_label else None
+    period = _parse_day(day)
+    return Point(label, period) if valid_label and period else None
 
 
 def _parse_day(text: str) -> dt.date | None:
