@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
 from pipeline.load import FIELD_CANDIDATES
@@ -15,6 +17,7 @@ from pipeline.validate import MAX_CHARS
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / "data" / "store"
 TOP_REASONS = 10
 EXAMPLES_PER_REASON = 3
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,6 +94,8 @@ def _close(bars: dict[str, tqdm]) -> None:
 def summary(report: RunReport, dry_run: bool) -> str:
     """The human-readable outcome of a run or a dry run."""
     lines = [("would accept: " if dry_run else "") + report.accounting_line()]
+    if dry_run and report.accepted:
+        lines += _accepted_preview(report.accepted_articles)
     reasons = report.rejections["reason"].str.split(":", n=1).str[0]
     if len(reasons):
         lines.append("rejections by reason:")
@@ -98,7 +103,7 @@ def summary(report: RunReport, dry_run: bool) -> str:
             lines.append(f"  {count:>7}  {reason}")
             if dry_run:
                 examples = report.rejections[reasons == reason].head(EXAMPLES_PER_REASON)
-                lines += [f"           {row.file}:{row.row}: {row.reason}"
+                lines += [_printable(f"           {row.file}:{row.row}: {row.reason}")
                           for row in examples.itertuples()]
     if not dry_run:
         why = " (dictionary or lexicon changed: everything re-analysed)" \
@@ -109,6 +114,23 @@ def summary(report: RunReport, dry_run: bool) -> str:
     lines.append("timings: " + ", ".join(f"{stage} {seconds:.2f}s"
                                          for stage, seconds in report.timings.items()))
     return "\n".join(lines)
+
+
+def _accepted_preview(articles: pd.DataFrame) -> list[str]:
+    """Date range, biggest sources and the first accepted articles."""
+    lines = [f"accepted dates: {articles['date'].min():%Y-%m-%d %H:%M} … "
+             f"{articles['date'].max():%Y-%m-%d %H:%M} UTC", "accepted by source:"]
+    lines += [_printable(f"  {count:>7}  {source}") for source, count in
+              articles["source"].value_counts().head(EXAMPLES_PER_REASON).items()]
+    lines.append("first accepted:")
+    lines += [_printable(f"  {row.date:%Y-%m-%d %H:%M}  {row.source[:30]}  {row.title[:80]}")
+              for row in articles.head(EXAMPLES_PER_REASON).itertuples()]
+    return lines
+
+
+def _printable(text: str) -> str:
+    """Input-derived text with control characters (terminal escapes, newlines) blanked."""
+    return CONTROL_CHARACTERS.sub(" ", text)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ class RunReport:
     timings: dict[str, float]
     version_dir: Path | None
     counts: dict[str, int] = field(default_factory=dict)
+    accepted_articles: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    """The accepted input records (new and unchanged), with an `unchanged` column."""
 
     def accounting_line(self) -> str:
         return (f"read {self.read} = accepted {self.accepted} + rejected {self.rejected}; "
@@ -125,7 +127,7 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
     report = RunReport(
         read=len(articles), accepted=len(accepted), rejected=len(rejected),
         new=len(new_articles), unchanged=int(accepted["unchanged"].sum()), analysed=0,
-        rejections=rejected, timings=clock.laps, version_dir=None)
+        rejections=rejected, timings=clock.laps, version_dir=None, accepted_articles=accepted)
     if dry_run:
         return report
 

@@ -84,3 +84,15 @@ def test_usage_errors_and_unreadable_inputs_exit_2_with_one_line(tmp_path, batch
     assert len(lines) == 1 and expected.format(**fill) in lines[0], result.stderr
     assert result.stdout == ""
     assert not (tmp_path / "store" / "current").exists()
+
+
+def test_validate_previews_accepted_articles_without_terminal_escapes(tmp_path):
+    path = tmp_path / "escapes.csv"
+    path.write_text("date,title,text,source\n"
+                    "2025-03-04T09:00:00Z,Clear\x1b[2J screen,Chile thanked Peru.,Wire\x07One\n",
+                    encoding="utf-8")
+    result = _cli("validate", str(path), "--store", str(tmp_path / "store"))
+    assert result.returncode == 0, result.stderr
+    assert "accepted dates: 2025-03-04 09:00 … 2025-03-04 09:00 UTC" in result.stdout
+    assert "2025-03-04 09:00  Wire One  Clear [2J screen" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
