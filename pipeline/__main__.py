@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                      max_chars=args.max_chars, on_progress=on_progress, dry_run=dry_run)
     except (ValueError, OSError) as error:  # InputError, FileNotFoundError, ... from loading
         _close(bars)
-        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        print(_printable(f"error: {' '.join(str(error).split())}"), file=sys.stderr)
         return 2
     _close(bars)
     print(summary(report, dry_run))
