@@ -12,7 +12,6 @@ from pipeline.load import normalise_text
 
 MAX_CHARS = 1_000_000
 EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
-REJECTED = ["file", "row", "reason", "article_id", "title"]
 TITLE_CHARS = 120
 
 
