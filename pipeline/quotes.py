@@ -177,9 +177,11 @@ _LOOSE_ATTRIBUTION = re.compile(  # “…,” she laughed. / “…,” scoffed
     r"[\s,—–-]*(?:(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB
     + r"|(?P<inverted_verb>[a-z]{3,}ed)\s+(?P<inverted_subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))"
 )
-_LOOSE_INTRODUCTION = re.compile(  # "X resisted: “…”", "She then addressed the crowd again: “…”"
-    r"(?<!\S)(?P<subject>" + _LOOSE_SUBJECT + ")" + _LOOSE_VERB + r"(?:\s+[\w'’-]+){0,5}\s*:\s*$"
+_LOOSE_INTRODUCTION = re.compile(  # "X resisted: “…”", "X, an analyst, agreed: “…”", "She then said again: “…”"
+    r"(?<!\S)(?P<subject>" + _LOOSE_SUBJECT + r")(?:,[^,]{1,80},)?" + _LOOSE_VERB + r"(?:\s+[a-z][\w'’]*){0,5}\s*:\s*$"
 )
+_INLINE_LABEL = re.compile(r"(?<![\w.'’-])(?P<subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s*$")
+_BEFORE_INLINE_LABEL = "-—–.;(\n"  # "… contests - Philip Bump: “…”", "… ISIS.” Bush: “…”"
 _QUOTE_ENDS_CLAUSE = ",?!—–-…"
 _DETERMINERS = {
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
@@ -551,8 +553,14 @@ class _Article:
         return _Speaker(found.start(subject), found.end(subject), found.group(verb))
 
     def _loose_introduction(self, quote: QuoteSpan, floor: int) -> _Speaker | None:
-        """``NAME VERBed: “…”`` right before a quote ("Kasich resisted: “…”")."""
-        found = _LOOSE_INTRODUCTION.search(self.masked, max(floor, quote.open - _LOOKBACK), quote.open)
+        """``NAME:`` or ``NAME VERBed:`` right before a quote ("- Philip Bump: “…”", "Kasich resisted: “…”")."""
+        look_from = max(floor, quote.open - _LOOKBACK)
+        label = _INLINE_LABEL.search(self.masked, look_from, quote.open)
+        if label and _is_speaker(label.group("subject").split()):
+            before = self.masked[floor:label.start()].rstrip()
+            if not before or before[-1] in _BEFORE_INLINE_LABEL or before[-1] == _MASK:
+                return _Speaker(label.start("subject"), label.end("subject"), ":")
+        found = _LOOSE_INTRODUCTION.search(self.masked, look_from, quote.open)
         if not found or not _is_speaker(found.group("subject").split()):
             return None
         return _Speaker(found.start("subject"), found.end("subject"), found.group("verb"))

@@ -152,6 +152,8 @@ def test_apposition_and_said_to_state_television():
     ("The spokesman could only quip: “Ask Moscow.”", "The spokesman", "quip"),
     ("She then addressed the delegates again: “We are not done.”", "She", "addressed"),
     ("“Will you sign it?” Kallas pressed. The talks ended.", "Kallas", "pressed"),
+    ("Mark Carney, the prime minister, agreed: “We need a deal.”", "Mark Carney", "agreed"),
+    ("Analysts disagree on tariffs - Jan Novak: “They hurt everyone.”", "Jan Novak", ":"),
     ("“Talks failed,” reads a Wednesday editorial in the Daily Planet.", "a Wednesday editorial", "reads"),
     ("“We will reply,” said Kallas Wednesday.", "Kallas", "said"),
 ])
