@@ -419,7 +419,7 @@ class _Article:
         marked = [q for q in quote_spans(self.text, self.paragraphs)
                   if not any(q.open >= s.open and q.close <= s.close for s, _ in labelled)]
         for quote in marked:
-            label = next((lab for lab, start, end in transcripts if start <= quote.open < end), None)
+            label = next((lab for lab, start, _ in transcripts if quote.open == start), None)
             labelled.append((quote, label))
         labelled.sort(key=lambda item: item[0].start)
         self.masked = self._mask([q for q, _ in labelled])
@@ -556,7 +556,8 @@ class _Article:
         """``NAME:`` or ``NAME VERBed:`` right before a quote ("- Philip Bump: “…”", "Kasich resisted: “…”")."""
         look_from = max(floor, quote.open - _LOOKBACK)
         label = _INLINE_LABEL.search(self.masked, look_from, quote.open)
-        if label and _is_speaker(label.group("subject").split()):
+        named = label and label.group("subject")
+        if named and named.lower() not in _NOT_SPEAKER_LABELS and _is_speaker(named.split()):
             before = self.masked[floor:label.start()].rstrip()
             if not before or before[-1] in _BEFORE_INLINE_LABEL or before[-1] == _MASK:
                 return _Speaker(label.start("subject"), label.end("subject"), ":")

@@ -195,6 +195,12 @@ def test_transcript_lines():
     assert set(found["cue"]) == {":"}
 
 
+def test_inline_labels_on_one_line():
+    found = quotes_of("Kallas: “We will defeat it.” Rubio: “We will end it.” Note: “Closed session.”")
+    assert list(found["speaker"][:2]) == ["Kallas", "Rubio"]
+    assert found["speaker"].iloc[2] != "Note"
+
+
 def test_labels_that_are_not_speakers_are_ignored():
     assert quotes_of("Update: The talks were postponed.\nPhoto: Delegates in Geneva.").empty
     assert quotes_of("Delegates so far.\nKamala Harris: 1,204.\nTwitter: @entente_demo.").empty
