@@ -1,9 +1,11 @@
 """Entente dashboard entry: navigation, the shared URL-bound sidebar filters, then the page."""
 
+import duckdb
 import streamlit as st
 
 from pipeline.dashboard import loaders, settings
 from pipeline.dashboard import urlstate as url
+from pipeline.dashboard.export import markdown_escape
 from pipeline.run import ensure_store
 from pipeline.schema import DYAD_KINDS
 from pipeline.store import current_version_dir, store_version
@@ -63,20 +65,24 @@ if target := st.session_state.pop("goto", None):
     st.switch_page(PAGES[target], query_params={})
 
 store = settings.store_dir()
-if current_version_dir(store) is None:
-    progress = st.progress(0.0, text="Building the demo store…")
-    ensure_store(
-        store,
-        settings.DEMO_CORPUS,
-        on_progress=lambda done, total, stage: progress.progress(
-            done / max(total, 1), text=f"Building the demo store: {stage} {done}/{total}"
-        ),
-    )
-    progress.empty()
-version = store_version(store)
-domain = loaders.domain(store, version)
+try:
+    if current_version_dir(store) is None:
+        progress = st.progress(0.0, text="Building the demo store…")
+        ensure_store(
+            store,
+            settings.DEMO_CORPUS,
+            on_progress=lambda done, total, stage: progress.progress(
+                done / max(total, 1), text=f"Building the demo store: {stage} {done}/{total}"
+            ),
+        )
+        progress.empty()
+    version = store_version(store)
+    domain = loaders.domain(store, version)
+    summary = loaders.summary(store, version)
+except (ValueError, OSError, duckdb.Error) as error:
+    st.error(f"The store at {markdown_escape(store)} cannot be read: {markdown_escape(str(error).splitlines()[0])}")
+    st.stop()
 raw_params = {name: st.query_params.get_all(name) for name in st.query_params}
-summary = loaders.summary(store, version)
 
 with st.sidebar:
     if not domain.pairs:

@@ -22,7 +22,7 @@ from pipeline.dashboard import urlstate as url
 from pipeline.dashboard.figures import BELOW_MIN_COLOUR
 from pipeline.dashboard.settings import EVENTS_PATH
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
-from pipeline.store import read_table, table_path, write_version
+from pipeline.store import current_version_dir, read_table, table_path, write_version
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EMPTY_TABLES = {
@@ -87,6 +87,14 @@ def chart_spec(app: AppTest, key: str) -> dict:
 
 def chart_id(app: AppTest, key: str) -> str:
     return next(chart.proto.id for chart in app.get("plotly_chart") if chart.proto.id.endswith(f"-{key}"))
+
+
+def private_copy(store: Path, folder: Path) -> Path:
+    """A copy of ``store`` under ``folder`` for tests that change it (its ``current`` must not
+    point back into the shared demo store)."""
+    copy = shutil.copytree(store, folder / "store", symlinks=True)
+    assert current_version_dir(copy).is_relative_to(copy.resolve())
+    return copy
 
 
 def plotly_array(value) -> np.ndarray:
@@ -332,8 +340,7 @@ def test_try_text_finds_actors_and_dyads(demo_store, monkeypatch):
 
 
 def test_data_page_upload_runs_the_pipeline_and_accounts(demo_store, monkeypatch, tmp_path):
-    store = tmp_path / "store"
-    shutil.copytree(demo_store, store, symlinks=True)
+    store = private_copy(demo_store, tmp_path)
     before = len(read_table(store, "articles"))
     app = start(store, monkeypatch, page="data")
     assert app.metric[0].value == f"{before:,}"
@@ -402,8 +409,7 @@ def test_shifts_ignore_smoothing_and_match_the_change_points(demo_store, monkeyp
 
 
 def test_bad_upload_and_empty_text_get_one_line_messages(demo_store, monkeypatch, tmp_path):
-    store = tmp_path / "store"
-    shutil.copytree(demo_store, store, symlinks=True)
+    store = private_copy(demo_store, tmp_path)
     app = start(store, monkeypatch, page="data")
     app.file_uploader(key="upload_files").upload("broken.parquet", b"PAR1 this is not parquet")
     app.run()
@@ -448,3 +454,11 @@ def test_either_direction_merges_the_pair_and_its_drill_down(demo_store, monkeyp
     assert set(table["source actor"].str.extract(code)[0] + ">" + table["target actor"].str.extract(code)[0]) == set(
         rows["source_actor"] + ">" + rows["target_actor"]
     )
+
+
+def test_an_unreadable_store_is_one_line_not_a_traceback(demo_store, monkeypatch, tmp_path):
+    store = private_copy(demo_store, tmp_path)
+    table_path(store, "dyads").write_bytes(b"PAR1 broken")
+    app = start(store, monkeypatch)
+    [error] = texts(app.error)
+    assert "cannot be read" in error and "\n" not in error
