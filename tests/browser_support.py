@@ -31,9 +31,11 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 90_000
-"""Generous: CI has two cores and the first run of a page fills the caches."""
+"""For loads and runs: generous, since CI has two cores and a page's first run fills the caches."""
+EXPECT_TIMEOUT_MS = 30_000
+"""For a widget to show a value once the run that sets it has finished."""
 SERVER_START_S = 120
-expect.set_options(timeout=TIMEOUT_MS)
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def free_port() -> int:
@@ -212,8 +214,17 @@ def alerts(page: Page, kind: str) -> list[str]:
 
 
 def screenshot(page: Page, name: str, folder: Path = SCREENSHOTS) -> Path:
-    """A full-page screenshot in ``<folder>/<name>.png``."""
+    """A screenshot of the whole app in ``<folder>/<name>.png``: Streamlit scrolls inside its main
+    and sidebar panes, not the document, so the viewport is stretched to their content first."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.png"
-    page.screenshot(path=target, full_page=True)
+    height = page.evaluate(
+        """() => Math.max(window.innerHeight, ...Array.from(
+            document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebarContent']"),
+            pane => pane.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.screenshot(path=target)
+    page.set_viewport_size(VIEWPORT)
     return target

@@ -2,7 +2,9 @@
 ``streamlit run app.py`` on a store built from the demo corpus. Every page is also screenshotted
 into ``test-artifacts/screenshots/`` for a human to look at."""
 
+import json
 import re
+import shutil
 from urllib.parse import quote
 
 import browser_support as b
@@ -12,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from pipeline.dashboard import urlstate as url
 from pipeline.dashboard.export import FORMULA_PREFIXES
+from pipeline.run import run
 
 PAIR = "RUS>USA"
 REVERSE = "USA>RUS"
@@ -21,12 +24,33 @@ PAGE_PATHS = {"trends": "/", "pair": "/pair", "matrix": "/matrix", "quotes": "/q
               "shifts": "/shifts", "try_text": "/try_text", "data": "/data"}
 TRY_TEXT = ('"We welcome the resumption of the talks," the Kremlin spokesman Dmitry Peskov said of Washington. '
             "The Chinese foreign ministry criticised the new tariffs announced by the United States.")
+FORMULA_OUTLET = "=SUM(1,2) Wire"
+FORMULA_ARTICLE = {
+    "article_id": "browser-test-formula-outlet",
+    "date": "2025-02-10T12:00:00Z",
+    "title": "An outlet named like a formula",
+    "text": '"We welcome the proposal from Washington," the Kremlin spokesman Dmitry Peskov said on Monday.',
+    "source": FORMULA_OUTLET, "url": "https://example.invalid/formula-outlet",
+}
+"""Our own article whose outlet name a spreadsheet would run as a formula (a RUS>USA quote in February 2025)."""
 
 
 @pytest.fixture(scope="module")
-def app(demo_store) -> str:
-    """Base URL of the dashboard serving the demo store (the server stops after the module)."""
-    with b.streamlit_server(demo_store, b.ARTIFACTS / "streamlit-browser-tests.log") as base:
+def store(demo_store, tmp_path_factory):
+    """A copy of the demo store plus FORMULA_ARTICLE (the shared demo store stays untouched)."""
+    copy = tmp_path_factory.mktemp("browser") / "store"
+    shutil.copytree(demo_store, copy, symlinks=True)
+    extra = copy.parent / "formula_outlet.jsonl"
+    extra.write_text(json.dumps(FORMULA_ARTICLE) + "\n", encoding="utf-8")
+    report = run([extra], copy)
+    assert report.rejected == 0, report.rejections.to_string()
+    return copy
+
+
+@pytest.fixture(scope="module")
+def app(store) -> str:
+    """Base URL of the dashboard serving ``store`` (the server stops after the module)."""
+    with b.streamlit_server(store, b.ARTIFACTS / "streamlit-browser-tests.log") as base:
         yield base
 
 
@@ -118,6 +142,8 @@ def test_shared_link_reopens_the_same_filters_point_and_quotes(app, browser, pag
         b.open_app(fresh, link)
         b.expect_filters(fresh, [PAIR], "quarter", (START, END), expected_point)
         assert drill_heading(fresh) == heading
+        (ring,) = [trace for trace in b.traces(b.chart(fresh, "trend_chart")) if trace["name"] == "selected"]
+        assert [day[:10] for day in ring["x"]] == [period]
         assert fresh.get_by_test_id("stMetricValue").inner_text() == mean
         assert b.download(fresh, "drill_table_csv") == rows
     finally:
@@ -137,7 +163,7 @@ def test_page_switch_keeps_the_filters(app, page):
         assert b.params(page.url) == before, title
         b.expect_filters(page, [PAIR, REVERSE], "week", (START, END))
         if page_path == "/pair":
-            expect(b.widget(page, "pair_choice").get_by_role("combobox")).to_have_value(re.compile(f"^{PAIR} "))
+            expect(b.widget(page, url.PAIR).get_by_role("combobox")).to_have_value(re.compile(f"^{PAIR}"))
     assert sorted(mean_traces(b.traces(b.chart(page, "trend_chart")))) == sorted([PAIR, REVERSE])
 
 
@@ -177,18 +203,21 @@ def test_trend_csv_holds_the_plotted_points(app, page):
 def test_drill_down_csv_neutralises_formula_cells(app, page):
     b.open_app(page, f"{app}/{query_string(pairs=[PAIR], point=[f'{PAIR}@2025-02-01'])}")
     rows = b.download(page, "drill_table_csv")
-    assert rows and {row["evidence"] for row in rows}
+    outlets = [row["source"] for row in rows if row["article_id"] == FORMULA_ARTICLE["article_id"]]
+    assert outlets == [f"'{FORMULA_OUTLET}"]
     assert_no_formula_cells(rows)
 
 
 def test_invalid_url_params_warn_and_the_page_still_renders(app, page):
-    b.open_app(page, f"{app}/{query_string(pairs=['XXX>YYY'], gran=['fortnight'], smooth=['0'])}")
+    b.open_app(page, f"{app}/{query_string(pairs=['XXX>YYY'], gran=['fortnight'], smooth=['0'], min_n=['5'])}")
+    b.wait_for_params(page, lambda query: query == {url.MIN_COUNT: ["5"]})
     warnings = b.alerts(page, "Warning")
-    assert any("pairs=XXX>YYY" in text for text in warnings), warnings
-    assert any("gran=fortnight" in text for text in warnings), warnings
-    assert any("smooth=0" in text for text in warnings), warnings
+    for shown in ("pairs=XXX>YYY", "gran=fortnight", "smooth=0"):
+        assert sum(shown in text for text in warnings) == 1, (shown, warnings)
+    assert not any("min_n" in text for text in warnings), warnings
     assert_healthy(page)
     b.expect_filters(page, [], url.DEFAULT_GRANULARITY)
+    expect(b.widget(page, url.MIN_COUNT).locator("input")).to_have_value("5")
     assert len(mean_traces(b.traces(b.chart(page, "trend_chart")))) == url.DEFAULT_PAIR_COUNT
 
 
