@@ -39,3 +39,11 @@ def test_bench_prints_both_tables(demo_store, capsys):
     printed = capsys.readouterr().out
     assert "store: " in printed and "generated: 20,000 dyads, 3 filter changes: wall p50" in printed
     assert np.isfinite(pd.to_numeric(printed.split("CPU p50 ")[1].split(" ms")[0]))
+
+
+def test_bench_reports_an_unusable_store_in_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    assert bench.main(["--store", str(blocker / "store"), "--rows", "10", "--repeats", "1"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("bench: ") and error.count("\n") == 1 and "Traceback" not in error

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -109,7 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="dyads in the generated large table")
     parser.add_argument("--repeats", type=int, default=50, help="filter changes timed per table")
     args = parser.parse_args(argv)
-    store = args.store or store_dir()
+    try:
+        run_bench(args.store or store_dir(), args.rows, args.repeats)
+    except (ValueError, OSError, duckdb.Error) as error:
+        print(f"bench: {(str(error).splitlines() or [type(error).__name__])[0]}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_bench(store: Path, rows: int, repeats: int) -> None:
+    """Time filter changes on ``store`` (built from the demo corpus if it has no version yet) and
+    on ``rows`` resampled dyads."""
     ensure_store(store, DEMO_CORPUS)
     dictionary = load_dictionary()
     dyads_path = table_path(store, "dyads")
@@ -118,17 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"loaded {dyads_path} into DuckDB in {(time.perf_counter() - began) * 1000:.0f} ms")
     codes = {code for pair in queries.domain_values(con)[2] for code in url.label_codes(pair)}
     names = {code: actor_name(dictionary, code) for code in codes}
-    report("store", con, args.repeats, names)
+    report("store", con, repeats, names)
     with tempfile.TemporaryDirectory() as folder:
         large_path = Path(folder) / "dyads.parquet"
         began = time.perf_counter()
-        resampled_dyads(pd.read_parquet(dyads_path), args.rows).to_parquet(large_path, row_group_size=50_000)
-        print(f"generated {args.rows:,} resampled dyads in {time.perf_counter() - began:.1f} s")
+        resampled_dyads(pd.read_parquet(dyads_path), rows).to_parquet(large_path, row_group_size=50_000)
+        print(f"generated {rows:,} resampled dyads in {time.perf_counter() - began:.1f} s")
         began = time.perf_counter()
         large = queries.open_dyads(large_path)
         print(f"loaded them into DuckDB in {(time.perf_counter() - began) * 1000:.0f} ms")
-        report("generated", large, args.repeats, names)
-    return 0
+        report("generated", large, repeats, names)
 
 
 if __name__ == "__main__":
