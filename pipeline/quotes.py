@@ -105,7 +105,7 @@ _CUE_WORDS = (
     "went on", "goes on", "Said", "Says", "conclude", "argue", "write", "note", "add", "warn",
     "insist", "claim", "explain", "ask", "declare", "respond", "reply", "quip", "written",
     "issued a statement", "released a statement", "issued the following statement",
-    "released the following statement", "questioned", "state", "pressed",
+    "released the following statement", "questioned", "state", "pressed", "answers",
 )
 _CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, "according to", "According to")) + r")\b")
 
@@ -182,6 +182,7 @@ _LOOSE_INTRODUCTION = re.compile(  # "X resisted: “…”", "X, an analyst, ag
 )
 _INLINE_LABEL = re.compile(r"(?<![\w.'’-])(?P<subject>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s*$")
 _BEFORE_INLINE_LABEL = "-—–.;(\n"  # "… contests - Philip Bump: “…”", "… ISIS.” Bush: “…”"
+_INTRODUCES_QUOTE = re.compile(r"(?:\s+[\w'’-]+){0,2}\s*[,:]?\s*" + _MASK)
 _QUOTE_ENDS_CLAUSE = ",?!—–-…"
 _DETERMINERS = {
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
@@ -507,7 +508,8 @@ class _Article:
         same_paragraph = following < len(self.sent_start) and self.sent_para[following] == self.sent_para[last]
         after_ceiling = sent_ceiling
         if (same_paragraph and _is_blank(self.masked[quote.close:sent_ceiling])  # “… country!” | said X.
-                and (self.text[self.sent_start[following]].islower() or self.text[quote.end - 1] in "?!")):
+                and (self.text[self.sent_start[following]].islower() or self.text[quote.end - 1] in "?!")
+                and _MASK not in self.masked[self.sent_start[following]:self.sent_end[following]]):
             after_ceiling = self.sent_end[following]
 
         before_cues = self._cues_between(sent_floor, quote.open)
@@ -548,9 +550,8 @@ class _Article:
             return None
         subject = "subject" if found.group("subject") else "inverted_subject"
         verb = "verb" if found.group("subject") else "inverted_verb"
-        if not _is_speaker(found.group(subject).split()):
-            return None
-        return _Speaker(found.start(subject), found.end(subject), found.group(verb))
+        span = _noun_phrase(self.masked, found.start(subject), found.end(subject))
+        return _Speaker(*span, found.group(verb)) if span else None
 
     def _loose_introduction(self, quote: QuoteSpan, floor: int) -> _Speaker | None:
         """``NAME:`` or ``NAME VERBed:`` right before a quote ("- Philip Bump: “…”", "Kasich resisted: “…”")."""
@@ -562,15 +563,17 @@ class _Article:
             if not before or before[-1] in _BEFORE_INLINE_LABEL or before[-1] == _MASK:
                 return _Speaker(label.start("subject"), label.end("subject"), ":")
         found = _LOOSE_INTRODUCTION.search(self.masked, look_from, quote.open)
-        if not found or not _is_speaker(found.group("subject").split()):
-            return None
-        return _Speaker(found.start("subject"), found.end("subject"), found.group("verb"))
+        span = found and _noun_phrase(self.masked, found.start("subject"), found.end("subject"))
+        return _Speaker(*span, found.group("verb")) if span else None
 
     def _opening_attribution(self, sent: int) -> _Speaker | None:
-        """The attribution a sentence opens with ("Peskov said on Sunday."), if any."""
+        """The attribution a sentence opens with ("Peskov said on Sunday."), unless it introduces a quote
+        of that sentence ("Rubio then writes back, “…”")."""
         start, end = self.sent_start[sent], self.sent_end[sent]
         cues = self._cues_between(start, end)
         if not cues or self.masked[start:start + 1] == _MASK:
+            return None
+        if _INTRODUCES_QUOTE.match(self.masked, cues[0].end(), end):
             return None
         speaker = self._cue_speaker(cues[0], start, end, False)
         opening = _LEADING_CONNECTIVE.match(self.masked, start)

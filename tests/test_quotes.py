@@ -168,6 +168,16 @@ def test_exclamation_split_from_its_inverted_attribution():
     assert (quote["speaker"], quote["cue"]) == ("Josep Borrell", "said")
 
 
+def test_next_sentence_attributing_its_own_quote_is_not_borrowed():
+    found = quotes_of("Kallas turns to Rubio with “Why now?” Rubio then writes back, “Because it matters.”")
+    assert found["speaker"].iloc[0] != "Rubio" and found["speaker"].iloc[1] == "Rubio"
+
+
+def test_leading_conjunction_is_not_part_of_a_loose_speaker():
+    quote = quotes_of("And Mr. Sikorski gloated: “I told you so.”").iloc[0]
+    assert (quote["speaker"], quote["cue"]) == ("Mr. Sikorski", "gloated")
+
+
 def test_curly_opening_mark_typed_as_a_closing_one():
     assert spans("“Not yet,“ he said. “Maybe later.”") == ["Not yet,", "Maybe later."]
 
