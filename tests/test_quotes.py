@@ -379,18 +379,22 @@ def test_seed_article_speaker_actors_with_real_mentions(shared_dir):
 # --- PolNeAR evaluation ------------------------------------------------------------------------
 
 def test_score_article_counts_on_a_hand_made_annotation():
-    text = "“We will win,” Smith said. Jones thinks it is over. “Maybe,” a voter said."
+    text = "A “quiet” day. “We will win,” Smith said. Jones thinks it is over. “Maybe,” a voter said."
+
+    def span(part: str, offset: int = 0) -> list[int]:
+        return [text.index(part) + offset, text.index(part) + len(part)]
+
     quotes = quotes_of(text)
-    source_smith = [text.index("Smith"), text.index("Smith") + 5]
+    maybe = [text.index("“Maybe"), text.index("a voter") - 1]
     attributions = [
-        {"source": {"spans": [source_smith]}, "content": {"spans": [[0, 14]]}},
-        {"source": {"spans": [[27, 32]]}, "content": {"spans": [[40, 50]]}},  # paraphrase: not direct
-        {"source": {"spans": [[0, 2]]}, "content": {"spans": [[text.index("“Maybe"), text.index("a voter") - 1]]}},
-        {"source": None, "content": {"spans": [[text.index("“Maybe"), text.index("a voter") - 1]]}},
+        {"source": {"spans": [span("Smith")]}, "content": {"spans": [span("“We will win,”")]}},
+        {"source": {"spans": [span("Jones")]}, "content": {"spans": [span("it is over")]}},  # not direct
+        {"source": {"spans": [span("Jones")]}, "content": {"spans": [maybe]}},  # wrong speaker: ours is the voter
+        {"source": None, "content": {"spans": [maybe]}},  # no source: counts for recall only
     ]
     counts = score_article(text, attributions, quotes)
     assert counts == dict(gold=3, found=3, with_source=2, found_with_source=2, speaker_right=1,
-                          ours=2, ours_in_gold=2)
+                          ours=3, ours_in_gold=2, ours_attributed=2, ours_attributed_in_gold=2)
 
 
 def test_polnear_bad_inputs_give_one_line_errors(tmp_path, capsys):

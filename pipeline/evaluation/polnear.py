@@ -11,6 +11,8 @@ Definitions (spans overlap when they share at least one character):
 * ``quote_recall`` — share of gold direct quotes overlapped by at least one of our quotes;
 * ``quote_precision`` — share of our quotes overlapping the content of some gold attribution
   (direct or not: a quote inside a paraphrase is still an attributed quote);
+  ``attributed_quote_precision`` — the same among our quotes that have a speaker (the ones that
+  become dyads);
 * ``speaker_accuracy`` — among gold direct quotes that have a source span, the share for which
   one of our quotes overlapping the content has a speaker span overlapping the gold source;
 * ``speaker_accuracy_found`` — the same, among those whose content we found.
@@ -69,9 +71,13 @@ def score_article(text: str, attributions: list[dict], quotes: pd.DataFrame) -> 
     ours = list(zip(zip(quotes["start"], quotes["end"]), zip(quotes["speaker_start"], quotes["speaker_end"])))
     contents = [_spans(a.get("content")) for a in attributions]
     counts = dict(gold=0, found=0, with_source=0, found_with_source=0, speaker_right=0,
-                  ours=len(ours), ours_in_gold=0)
+                  ours=len(ours), ours_in_gold=0, ours_attributed=0, ours_attributed_in_gold=0)
     all_content = [span for spans in contents for span in spans]
-    counts["ours_in_gold"] = sum(_overlaps(span, all_content) for span, _ in ours)
+    for span, speaker in ours:
+        in_gold = _overlaps(span, all_content)
+        counts["ours_in_gold"] += in_gold
+        counts["ours_attributed"] += speaker[0] >= 0
+        counts["ours_attributed_in_gold"] += in_gold and speaker[0] >= 0
     for attribution, content in zip(attributions, contents):
         if not content or not text[content[0][0]:].startswith(_QUOTE_OPENINGS):
             continue
@@ -108,6 +114,7 @@ def evaluate_polnear(path_to_polnear_dir=DEFAULT_DIR, split: str = "test") -> di
         "our_quotes": totals["ours"],
         "quote_recall": round(totals["found"] / max(totals["gold"], 1), 4),
         "quote_precision": round(totals["ours_in_gold"] / max(totals["ours"], 1), 4),
+        "attributed_quote_precision": round(totals["ours_attributed_in_gold"] / max(totals["ours_attributed"], 1), 4),
         "gold_direct_quotes_with_source": totals["with_source"],
         "speaker_accuracy": round(totals["speaker_right"] / max(totals["with_source"], 1), 4),
         "speaker_accuracy_found": round(totals["speaker_right"] / max(totals["found_with_source"], 1), 4),
