@@ -30,15 +30,14 @@ if series.empty:
     st.stop()
 
 directions = [str(pair), str(pair.reversed())]
-scores = view.query("scores", filters, pair)
-means = scores.groupby("direction")["score"].agg(["mean", "count"])
+means = view.query("direction_means", filters, pair)
 columns = st.columns(3)
 for column, direction in zip(columns, directions):
     stats = means.loc[direction] if direction in means.index else None
     column.metric(
         url.label_name(direction, view.names),
         f"{stats['mean']:+.2f}" if stats is not None else "no items",
-        f"{int(stats['count'])} items" if stats is not None else None,
+        f"{int(stats['n'])} items" if stats is not None else None,
         delta_color="off",
         delta_arrow="off",
         border=True,
@@ -57,8 +56,9 @@ download(series, f"entente_pair_{pair.source}-{pair.target}.csv", key="pair_seri
 left, right = st.columns(2)
 with left:
     st.markdown("**Distribution of scores**")
-    st.plotly_chart(figures.distribution_figure(scores, names), key="pair_distribution")
-    download(scores, f"entente_scores_{pair.source}-{pair.target}.csv", key="pair_scores_csv")
+    histogram = view.query("score_histogram", filters, pair)
+    st.plotly_chart(figures.distribution_figure(histogram, names), key="pair_distribution")
+    download(histogram, f"entente_scores_{pair.source}-{pair.target}.csv", key="pair_scores_csv")
 with right:
     st.markdown("**Speakers who drive each direction**")
     speakers = view.query("speakers", filters, pair)

@@ -306,8 +306,11 @@ def test_pair_page_shows_both_directions(demo_store, monkeypatch, facts):
     lines = {t["customdata"][0][0] for t in chart_spec(app, "pair_chart")["data"] if t.get("mode") == "lines+markers"}
     reverse_exists = str(pair.reversed()) in facts["domain"].pairs
     assert lines == ({str(pair), str(pair.reversed())} if reverse_exists else {str(pair)})
-    scores = queries.scores(facts["con"], filters_of(facts), pair)
-    assert app.metric[0].value == f"{scores[scores['direction'] == str(pair)]['score'].mean():+.2f}"
+    dyads = read_table(demo_store, "dyads")
+    forward = dyads[(dyads["source_actor"] == pair.source) & (dyads["target_actor"] == pair.target)]
+    assert app.metric[0].value == f"{forward['score'].mean():+.2f}"
+    histogram = chart_spec(app, "pair_distribution")["data"][0]
+    assert plotly_array(histogram["y"]).sum() == len(forward)
 
 
 def test_shift_row_opens_trends_at_that_moment(demo_store, monkeypatch):

@@ -278,3 +278,26 @@ def test_read_events_and_its_one_line_problems(tmp_path):
     assert queries.read_events(path)[1] == "events.csv: missing column(s) pairs, description"
     path.write_text("")
     assert queries.read_events(path)[1].startswith("events.csv: unreadable")
+
+
+def test_score_histogram_and_direction_means_match_numpy(con, dyads):
+    pair = Pair("CHN", "UKR")
+    histogram = queries.score_histogram(con, year(), pair)
+    means = queries.direction_means(con, year(), pair)
+    for direction in ("CHN>UKR", "UKR>CHN"):
+        scores = dyads.loc[dyads["source_actor"] + ">" + dyads["target_actor"] == direction, "score"]
+        counts, edges = np.histogram(scores, bins=queries.HISTOGRAM_BINS, range=(-1, 1))
+        rows = histogram[histogram["direction"] == direction]
+        assert dict(zip(np.round(rows["bin_start"], 9), rows["n"])) == {
+            round(edge, 9): count for edge, count in zip(edges[:-1], counts) if count
+        }
+        assert means.loc[direction, "n"] == len(scores) and np.isclose(means.loc[direction, "mean"], scores.mean())
+    edges = queries.score_histogram(con, Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31)), Pair("RUS", "USA"))
+    assert edges["bin_start"].between(-1, 1 - 2 / queries.HISTOGRAM_BINS + 1e-9).all()
+
+
+def test_histogram_edges_hold_minus_one_and_one(dyads, tmp_path):
+    rows = dyads.head(3).assign(source_actor="RUS", target_actor="USA", score=[-1.0, 0.05, 1.0])
+    rows.to_parquet(tmp_path / "edges.parquet")
+    histogram = queries.score_histogram(queries.open_dyads(tmp_path / "edges.parquet"), year(), Pair("RUS", "USA"))
+    assert np.round(histogram["bin_start"], 9).tolist() == [-1.0, 0.0, 0.9] and histogram["n"].tolist() == [1, 1, 1]

@@ -9,6 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from pipeline.dashboard.queries import HISTOGRAM_BINS
+
 BELOW_MIN_COLOUR = "#b0b0b0"
 PALETTE = qualitative.Plotly
 SCORE_SCALE = "RdBu"
@@ -155,22 +157,27 @@ def trend_figure(
     return go.Figure({"data": traces, "layout": layout})
 
 
-def distribution_figure(scores: pd.DataFrame, names: dict[str, str]) -> go.Figure:
-    """Overlaid histograms of the scores per direction, in the order (and colours) of ``names``."""
+def distribution_figure(histogram: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Overlaid score histograms (``direction, bin_start, n``) per direction, in the order (and
+    colours) of ``names``."""
+    width = 2 / HISTOGRAM_BINS
     traces = [
         {
-            "type": "histogram",
-            "x": scores.loc[scores["direction"] == direction, "score"].to_numpy(),
+            "type": "bar",
+            "x": bins["bin_start"].to_numpy() + width / 2,
+            "y": bins["n"].to_numpy(),
+            "width": width,
             "name": escape(name),
             "opacity": 0.6,
-            "xbins": {"start": -1, "end": 1, "size": 0.1},
             "marker": {"color": PALETTE[index % len(PALETTE)]},
+            "hovertemplate": f"{escape(name)}<br>score %{{x:.2f}} ± {width / 2:.2f}<br>%{{y}} items<extra></extra>",
         }
         for index, (direction, name) in enumerate(names.items())
+        for bins in [histogram[histogram["direction"] == direction]]
     ]
     layout = {
         "barmode": "overlay",
-        "xaxis": {"title": {"text": "score"}},
+        "xaxis": {"title": {"text": "score"}, "range": [-1, 1]},
         "yaxis": {"title": {"text": "items"}},
         "margin": {"t": 30},
     }

@@ -6,6 +6,7 @@ All functions take a DuckDB connection holding the ``dyads`` table (see :func:`o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -22,6 +23,7 @@ Z_95 = 1.959963984540054
 SERIES_COLUMNS = ["pair", "period", "mean", "lo", "hi", "n", "period_n", "below_min"]
 SHIFT_COLUMNS = ["pair", "period", "before_mean", "after_mean", "change", "before_n", "after_n"]
 _ENUM_COLUMNS = ("pair", "undirected", "kind", "source", "source_actor", "target_actor")
+HISTOGRAM_BINS = 20
 _DYAD_COLUMNS = ", ".join(
     f'CAST("{column}" AS VARCHAR) AS "{column}"' if column in _ENUM_COLUMNS else f'"{column}"' for column in DYADS
 )
@@ -75,6 +77,11 @@ def _where(filters: Filters, pairs: tuple[Pair, ...] | None = None) -> tuple[str
         clauses.append(_in("pair", directed))
         params.extend(sorted(directed))
     return " AND ".join(clauses), params
+
+
+def _both_directions(filters: Filters, pair: Pair) -> tuple[str, list]:
+    """The WHERE clause for both directions of ``pair`` under the other filters."""
+    return _where(dataclasses.replace(filters, either=True), (pair,))
 
 
 def _label_sql(either: bool) -> str:
@@ -183,7 +190,7 @@ def evidence(
     if label:
         either = "<>" in label
         pairs = (Pair(*label_codes(label)),)
-    scoped = Filters(**{**filters.__dict__, "pairs": pairs, "either": either})
+    scoped = dataclasses.replace(filters, pairs=pairs, either=either)
     where, params = _where(scoped, pairs)
     if period is not None:
         step = _PERIOD_STEP[filters.granularity]
@@ -220,8 +227,7 @@ def matrix(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 def speakers(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 10) -> pd.DataFrame:
     """The speakers who drive each direction of ``pair``: count and mean score, busiest first."""
-    directed = Filters(**{**filters.__dict__, "either": True})
-    where, params = _where(directed, (pair,))
+    where, params = _both_directions(filters, pair)
     return (
         con.cursor()
         .execute(
@@ -240,8 +246,7 @@ def extreme_quotes(
     con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 5
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The most positive and the most negative evidence of both directions of ``pair``."""
-    directed = Filters(**{**filters.__dict__, "either": True})
-    where, params = _where(directed, (pair,))
+    where, params = _both_directions(filters, pair)
     query = f"SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY score {{}}, ts DESC LIMIT ?"
     cursor = con.cursor()
     return (
@@ -250,17 +255,36 @@ def extreme_quotes(
     )
 
 
-def scores(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.DataFrame:
-    """Direction label and score of every dyad of both directions of ``pair``."""
-    directed = Filters(**{**filters.__dict__, "either": True})
-    where, params = _where(directed, (pair,))
+def score_histogram(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.DataFrame:
+    """Counts of the scores of each direction of ``pair`` in HISTOGRAM_BINS equal bins over
+    [-1, 1] (labelled by ``bin_start``; the last bin includes 1)."""
+    where, params = _both_directions(filters, pair)
+    bins = HISTOGRAM_BINS
     return (
         con.cursor()
         .execute(
-            f"SELECT CAST(pair AS VARCHAR) AS direction, score FROM dyads WHERE {where}",
+            f"SELECT CAST(pair AS VARCHAR) AS direction, "
+            f"least(floor((score + 1) * {bins / 2} + 1e-9), {bins - 1}) * {2 / bins} - 1 AS bin_start, "
+            "count(*) AS n FROM dyads "
+            f"WHERE {where} GROUP BY ALL ORDER BY direction, bin_start",
             params,
         )
         .df()
+    )
+
+
+def direction_means(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.DataFrame:
+    """Mean score and count of each direction of ``pair`` (indexed by direction label)."""
+    where, params = _both_directions(filters, pair)
+    return (
+        con.cursor()
+        .execute(
+            "SELECT CAST(pair AS VARCHAR) AS direction, avg(score) AS mean, count(*) AS n "
+            f"FROM dyads WHERE {where} GROUP BY pair",
+            params,
+        )
+        .df()
+        .set_index("direction")
     )
 
 
