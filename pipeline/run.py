@@ -112,7 +112,7 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
     articles = pd.concat(loaded, ignore_index=True) if loaded else empty_articles()
     clock.lap("load")
 
-    stored = _read_stored(store)
+    stored = _read_stored(store, ["articles"] if dry_run else TABLES)
     analysis_versions = versions()
     clock.lap("read store")
     reuse = stored is not None and all(
@@ -165,11 +165,11 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
     return report
 
 
-def _read_stored(store: Path) -> dict | None:
-    """The live version's tables, manifest and rejections, or None without a store."""
+def _read_stored(store: Path, names) -> dict | None:
+    """The live version's named tables, manifest and rejections, or None without a store."""
     if current_version_dir(store) is None:
         return None
-    stored = {name: read_table(store, name) for name in TABLES}
+    stored = {name: read_table(store, name) for name in names}
     stored["manifest"] = read_manifest(store)
     stored["rejected"] = read_rejected(store)
     return stored

@@ -130,6 +130,10 @@ def test_dry_run_writes_nothing(tmp_path, first_batch):
     report = run(str(first_batch), store, dry_run=True)  # a single path is one input
     assert (report.read, report.accepted, report.rejected, report.new) == (8, 6, 2, 6)
     assert report.version_dir is None and not store.exists()
+    run([first_batch], store)
+    version = store_version(store)
+    again = run([first_batch], store, dry_run=True)
+    assert (again.new, again.unchanged) == (0, 6) and store_version(store) == version
 
 
 def test_progress_is_reported_per_chunk_and_ensure_store_builds_once(tmp_path):
