@@ -576,10 +576,10 @@ class _Article:
         if _INTRODUCES_QUOTE.match(self.masked, cues[0].end(), end):
             return None
         speaker = self._cue_speaker(cues[0], start, end, False)
-        opening = _LEADING_CONNECTIVE.match(self.masked, start)
-        opening_at = opening.end() if opening else start
         if not speaker:
             return None
+        opening = _LEADING_CONNECTIVE.match(self.masked, start)
+        opening_at = opening.end() if opening else start
         according_to_first = speaker.cue.lower() == "according to" and cues[0].start() == start
         return speaker if speaker.start == opening_at or according_to_first else None
 
@@ -588,10 +588,8 @@ class _Article:
 
     def _resolve(self, speaker: _Speaker) -> tuple[str | None, str | None]:
         """(person, actor) of a speaker span via the article's mentions."""
-        for start, end in filter(None, (
-            (speaker.start, speaker.end), speaker.apposition,
-        )):
-            found = self._overlapping(start, end)
+        for span in ((speaker.start, speaker.end), speaker.apposition):
+            found = span and self._overlapping(*span)
             if found:
                 return found.person, found.actor
         word = self.text[speaker.start:speaker.end].lower()
@@ -636,9 +634,10 @@ def _rows_by_article(frame: pd.DataFrame, columns: list[str]) -> dict[object, li
     return grouped
 
 
-def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
+def _require(frame: pd.DataFrame, columns: list[str], name: str, optional: bool = False) -> None:
+    """One-line ``ValueError`` when ``frame`` lacks ``columns`` (an ``optional`` frame may be empty)."""
     missing = [column for column in columns if column not in frame.columns]
-    if missing and len(frame):
+    if missing and not (optional and frame.empty):
         raise ValueError(f"find_quotes: {name} lacks column(s) {', '.join(missing)}")
 
 
@@ -650,7 +649,7 @@ def find_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.Da
     """
     _require(articles, ["article_id", "text"], "articles")
     _require(sentences, ["article_id", "sent_idx", "para_idx", "start", "end"], "sentences")
-    _require(mentions, ["article_id", "start", "end", "actor", "person", "mention_type"], "mentions")
+    _require(mentions, ["article_id", "start", "end", "actor", "person", "mention_type"], "mentions", optional=True)
     sentences_by_article = _rows_by_article(sentences, ["article_id", "sent_idx", "para_idx", "start", "end"])
     mentions_by_article = _rows_by_article(mentions, ["article_id", "start", "end", "actor", "person", "mention_type"])
 

@@ -316,6 +316,7 @@ def test_missing_text_is_skipped_and_missing_columns_are_one_line_errors():
         find_quotes(articles, sentences.drop(columns="para_idx"), NO_MENTIONS)
     with pytest.raises(ValueError, match=r"^find_quotes: articles lacks column\(s\) text$"):
         find_quotes(articles.drop(columns="text"), sentences, NO_MENTIONS)
+    assert len(find_quotes(articles, sentences, pd.DataFrame())) == 1  # no mentions at all is fine
 
 
 def test_no_articles_gives_an_empty_table_with_the_contract_columns():
