@@ -182,19 +182,20 @@ def test_curly_opening_mark_typed_as_a_closing_one():
     assert spans("“Not yet,“ he said. “Maybe later.”") == ["Not yet,", "Maybe later."]
 
 
-def test_coordinated_verbs_share_their_subject():
-    text = "Trump and JD Vance accused Kyiv of ingratitude and claimed it was “gambling” with lives."
-    assert only(quotes_of(text), "gambling")["speaker"] == "Trump and JD Vance"
-
-
-def test_coordinated_cue_takes_the_nearest_clause_subject():
-    text = "When asked whom she backed, the senator smiled and said, “Nobody yet.”"
-    assert only(quotes_of(text), "Nobody")["speaker"] == "the senator"
-
-
-def test_participle_cue_takes_the_main_clause_subject():
-    text = "After the vote, the Chinese foreign minister rejected the sanctions, saying “they will fail”."
-    assert only(quotes_of(text), "fail")["speaker"] == "the Chinese foreign minister"
+@pytest.mark.parametrize("text, containing, speaker", [
+    pytest.param("Trump and JD Vance accused Kyiv of ingratitude and claimed it was “gambling” with lives.",
+                 "gambling", "Trump and JD Vance", id="coordinated-verbs-share-the-subject"),
+    pytest.param("When asked whom she backed, the senator smiled and said, “Nobody yet.”",
+                 "Nobody", "the senator", id="coordinated-cue-takes-the-nearest-clause-subject"),
+    pytest.param("After the vote, the Chinese foreign minister rejected the sanctions, saying “they will fail”.",
+                 "fail", "the Chinese foreign minister", id="participle-takes-the-main-clause-subject"),
+    pytest.param("Wang Yi said on Tuesday that relations were stable. “Our doors remain open.”",
+                 "doors", "Wang Yi", id="previous-sentence-attribution"),
+    pytest.param("Erdogan said the plan was “a disaster” and Mitsotakis said it was fine.",
+                 "disaster", "Erdogan", id="earlier-cue-beats-a-later-one"),
+])
+def test_speaker_rules(text, containing, speaker):
+    assert only(quotes_of(text), containing)["speaker"] == speaker
 
 
 def test_transcript_lines():
@@ -227,16 +228,6 @@ def test_consecutive_quote_continues_the_previous_speaker():
     quote = only(quotes_of(text), "good start")
     assert quote["speaker"] == "Peskov"
     assert text[quote["speaker_start"]:quote["speaker_end"]] == "Peskov"
-
-
-def test_previous_sentence_attribution():
-    text = "Wang Yi said on Tuesday that relations were stable. “Our doors remain open.”"
-    assert only(quotes_of(text), "doors")["speaker"] == "Wang Yi"
-
-
-def test_later_attribution_in_the_sentence_is_used_only_without_an_earlier_one():
-    text = "Erdogan said the plan was “a disaster” and Mitsotakis said it was fine."
-    assert only(quotes_of(text), "disaster")["speaker"] == "Erdogan"
 
 
 def test_quote_without_attribution_has_no_speaker():
