@@ -1,1 +1,3 @@
 """Entente's ETL: load → segment → actors → quotes → dyads → score → store."""
+
+__version__ = "0.1.0"

@@ -150,7 +150,7 @@ def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progre
 
     report.analysed = len(to_analyse)
     manifest = {
-        "entente_version": getattr(pipeline, "__version__", "unversioned"),
+        "entente_version": pipeline.__version__,
         **analysis_versions,
         "inputs": list(dict.fromkeys([*(stored["manifest"]["inputs"] if stored else []),
                                       *map(str, inputs)])),
