@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.dashboard import loaders, queries
-from pipeline.dashboard.export import markdown_escape, to_csv_bytes
 from pipeline.dashboard.urlstate import Filters
+from pipeline.export import markdown_escape, to_csv_bytes
 
 
 def period_text(filters: Filters) -> str:

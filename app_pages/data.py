@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages.components import download
 from pipeline.dashboard import loaders, queries
-from pipeline.dashboard.export import markdown_escape
+from pipeline.export import markdown_escape
 from pipeline.run import run
 
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "parquet", "gz"]

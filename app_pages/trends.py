@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages.components import download, evidence_table, no_data, period_text
 from pipeline.dashboard import figures, loaders, queries
 from pipeline.dashboard import urlstate as url
-from pipeline.dashboard.export import markdown_escape
+from pipeline.export import markdown_escape
 
 view: loaders.View = st.session_state["view"]
 filters = view.filters

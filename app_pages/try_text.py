@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages.components import download
 from pipeline.analyse import analyse
 from pipeline.dashboard import loaders, queries
-from pipeline.dashboard.export import markdown_escape
+from pipeline.export import markdown_escape
 
 MAX_CHARS = 100_000
 

@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.export import to_csv_bytes
+
 TABLES = ("articles", "sentences", "mentions", "quotes", "dyads")
 REJECTED_COLUMNS = ["file", "row", "reason", "article_id", "title", "run_at"]
 DYAD_ORDER = ["source_actor", "target_actor", "date", "article_id", "start", "end"]
@@ -97,8 +99,8 @@ def write_version(store_dir: str | Path, tables: dict[str, pd.DataFrame],
         if name == "dyads":
             table = table.sort_values(DYAD_ORDER, kind="stable")
         _write_parquet(table.reset_index(drop=True), version_dir / f"{name}.parquet")
-    _write_file(version_dir / REJECTED_FILE,
-                rejected[REJECTED_COLUMNS].to_csv(index=False).encode("utf-8"))
+    # Titles and file names are untrusted: neutralised so a spreadsheet never runs them as formulas.
+    _write_file(version_dir / REJECTED_FILE, to_csv_bytes(rejected[REJECTED_COLUMNS]))
     manifest = {**manifest, "version": version_id, "created_at": created_at.isoformat(),
                 "counts": {name: len(tables[name]) for name in TABLES}}
     _write_file(version_dir / MANIFEST,

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline.dashboard.export import markdown_escape, neutralise, to_csv_bytes
+from pipeline.export import markdown_escape, neutralise, to_csv_bytes
 
 
 @pytest.mark.parametrize("dangerous", ["=1+1", "+33 1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", '=HYPERLINK("http://x")'])
