@@ -5,7 +5,7 @@ import streamlit as st
 
 from pipeline.dashboard import loaders, settings
 from pipeline.dashboard import urlstate as url
-from pipeline.dashboard.export import markdown_escape
+from pipeline.export import markdown_escape
 from pipeline.run import ensure_store
 from pipeline.schema import DYAD_KINDS
 from pipeline.store import current_version_dir, store_version
