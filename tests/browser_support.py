@@ -99,6 +99,28 @@ def settle(page: Page) -> None:
     page.wait_for_selector("[data-testid='stSkeleton']", state="detached")
 
 
+_COUNT_RUNS = """() => {
+    if (window.enteRuns === undefined) {
+        const app = document.querySelector("[data-testid='stApp']");
+        window.enteRuns = 0;
+        new MutationObserver(() => {
+            if (app.getAttribute("data-test-script-state") === "notRunning") window.enteRuns += 1;
+        }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+    }
+    return window.enteRuns;
+}"""
+
+
+@contextmanager
+def rerun(page: Page) -> Iterator[None]:
+    """Wrap an interaction that reruns the script: wait until a run has finished *after* it (the
+    script state may still read ``notRunning`` from the previous run right after a click)."""
+    finished = page.evaluate(_COUNT_RUNS)
+    yield
+    page.wait_for_function("finished => window.enteRuns > finished", arg=finished)
+    settle(page)
+
+
 def open_app(page: Page, address: str) -> None:
     """Load ``address`` and wait for the first run to finish."""
     page.goto(address)
@@ -130,13 +152,15 @@ def choose_pairs(page: Page, pairs: list[str]) -> None:
     box = widget(page, url.PAIRS).get_by_role("combobox")
     for pair in pairs:
         box.fill(pair)
-        box.press("Enter")
+        with rerun(page):
+            box.press("Enter")
         wait_for_params(page, lambda query, pair=pair: pair in query.get(url.PAIRS, []))
     box.press("Escape")
 
 
 def choose_granularity(page: Page, granularity: str) -> None:
-    widget(page, url.GRANULARITY).get_by_role("radio", name=granularity, exact=True).click()
+    with rerun(page):
+        widget(page, url.GRANULARITY).get_by_role("radio", name=granularity, exact=True).click()
     wait_for_params(page, lambda query: query.get(url.GRANULARITY, [url.DEFAULT_GRANULARITY]) == [granularity])
 
 
@@ -146,7 +170,8 @@ def set_date_range(page: Page, start: str, end: str) -> None:
     for edge, day in (("start", start), ("end", end)):
         dates.get_by_role("spinbutton", name=f"year, Date range {edge} date").click()
         page.keyboard.type(day.replace("-", ""))
-    page.get_by_test_id("stSidebar").get_by_text("Evidence", exact=True).click()
+    with rerun(page):
+        page.get_by_test_id("stSidebar").get_by_text("Evidence", exact=True).click()
     wait_for_params(page, lambda query: query.get(url.DATES) == [start, end])
 
 
@@ -189,8 +214,9 @@ def click_point(page: Page, figure: Locator, uid: str, index: int) -> None:
     box = marker.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     figure.locator(".hoverlayer .hovertext").first.wait_for()
-    page.mouse.down()
-    page.mouse.up()
+    with rerun(page):
+        page.mouse.down()
+        page.mouse.up()
 
 
 def download(page: Page, key: str) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from pipeline.dashboard import urlstate as url
-from pipeline.dashboard.export import FORMULA_PREFIXES
+from pipeline.export import FORMULA_PREFIXES
 from pipeline.run import run
 
 PAIR = "RUS>USA"
@@ -157,9 +157,9 @@ def test_page_switch_keeps_the_filters(app, page):
     assert before == {url.PAIRS: [PAIR, REVERSE], url.DATES: [START, END], url.GRANULARITY: ["week"]}
 
     for title, page_path in (("Pair", "/pair"), ("Quotes", "/quotes"), ("Trends", "/")):
-        page.get_by_test_id("stTopNavLink").filter(has_text=title).click()
+        with b.rerun(page):
+            page.get_by_test_id("stTopNavLink").filter(has_text=title).click()
         page.wait_for_url(lambda address, page_path=page_path: b.path(address) == page_path)
-        b.settle(page)
         assert b.params(page.url) == before, title
         b.expect_filters(page, [PAIR, REVERSE], "week", (START, END))
         if page_path == "/pair":
@@ -244,9 +244,8 @@ def prepare_trends(page) -> None:
 def prepare_try_text(page) -> None:
     """Analyse a short text of our own."""
     b.widget(page, "try_text").locator("textarea").fill(TRY_TEXT)
-    page.get_by_role("button", name="Analyse").click()
-    page.get_by_test_id("stMetricValue").first.wait_for()
-    b.settle(page)
+    with b.rerun(page):
+        page.get_by_role("button", name="Analyse").click()
     labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
     counts = dict(zip(labels, page.get_by_test_id("stMetricValue").all_inner_texts()))
     assert int(counts["Quotes"]) >= 1 and int(counts["Dyads"]) >= 1, counts
