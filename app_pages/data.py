@@ -1,16 +1,11 @@
 """Data: what the store holds, uploads that run the pipeline, and the actor dictionary."""
 
-import re
-import tempfile
-from pathlib import Path
-
-import pandas as pd
 import streamlit as st
 
 from app_pages.components import download
 from pipeline.dashboard import loaders, queries
 from pipeline.export import markdown_escape
-from pipeline.run import run
+from pipeline.run import run_uploads
 
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "parquet", "gz"]
 
@@ -57,27 +52,18 @@ uploads = st.file_uploader(
 )
 if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":material/upload:"):
     progress = st.progress(0.0, text="Starting…")
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for index, upload in enumerate(uploads):
-            name = Path(upload.name).name
-            path = Path(folder) / str(index) / (name if name not in ("", ".", "..") else "upload")
-            path.parent.mkdir()
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-        try:
-            report = run(
-                paths,
-                view.store,
-                on_progress=lambda done, total, stage: progress.progress(
-                    min(done / max(total, 1), 1.0), text=f"{stage} {done}/{total}"
-                ),
-            )
-        except (ValueError, OSError) as error:
-            progress.empty()
-            message = (str(error).splitlines() or [type(error).__name__])[0]
-            st.error(markdown_escape(re.sub(re.escape(folder) + r"/\d+/", "", message)))
-            st.stop()
+    try:
+        report = run_uploads(
+            [(upload.name, upload.getvalue()) for upload in uploads],
+            view.store,
+            on_progress=lambda done, total, stage: progress.progress(
+                min(done / max(total, 1), 1.0), text=f"{stage} {done}/{total}"
+            ),
+        )
+    except ValueError as error:
+        progress.empty()
+        st.error(markdown_escape(error))
+        st.stop()
     progress.progress(1.0, text="Done")
     st.session_state["upload_report"] = report
 
@@ -85,8 +71,7 @@ if report := st.session_state.get("upload_report"):
     st.success(report.accounting_line(), icon=":material/task_alt:")
     if not report.rejections.empty:
         st.dataframe(queries.reason_counts(report.rejections), hide_index=True)
-        uploaded_names = report.rejections["file"].map(lambda file: Path(str(file)).name)
-        st.dataframe(report.rejections.assign(file=uploaded_names), hide_index=True)
+        st.dataframe(report.rejections, hide_index=True)
 
 st.divider()
 st.markdown("**Actor dictionary**")
@@ -94,34 +79,8 @@ dictionary, problem = loaders.dictionary()
 if dictionary is None:
     st.warning(f"The actor dictionary cannot be loaded: {markdown_escape(problem)}")
 else:
-    actors = pd.DataFrame(
-        [
-            (
-                a.id,
-                a.name,
-                a.kind,
-                ", ".join(a.aliases),
-                ", ".join(a.demonyms),
-                ", ".join(a.capitals),
-                ", ".join(a.institutions),
-            )
-            for a in dictionary.actors.values()
-        ],
-        columns=["id", "name", "kind", "aliases", "demonyms", "capitals", "institutions"],
-    )
-    people = pd.DataFrame(
-        [
-            (p.name, role.actor, role.title, role.start, role.end)
-            for p in dictionary.people.values()
-            for role in p.roles
-        ],
-        columns=["person", "actor", "title", "from", "until"],
-    )
     search = st.text_input("Find an actor or person", key="dictionary_search")
-    if search.strip():
-        needle = search.strip().lower()
-        actors = actors[actors.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)]
-        people = people[people.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)]
+    actors, people = queries.dictionary_tables(dictionary, search)
     st.caption(
         f"Dictionary version {markdown_escape(dictionary.version)}: {len(actors)} actors, {len(people)} roles shown."
     )

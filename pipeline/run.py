@@ -8,6 +8,8 @@ dictionary or lexicon version changed, in which case every article is analysed a
 from __future__ import annotations
 
 import fcntl
+import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
@@ -75,6 +77,28 @@ def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
         return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run)
     with _store_lock(store_dir):
         return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run)
+
+
+def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
+                on_progress: Progress | None = None) -> RunReport:
+    """``run`` on uploaded files given as (file name, bytes): they are written to a temporary
+    folder for the readers, and reported (errors and rejections) by their own names only."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for index, (name, data) in enumerate(files):
+            safe_name = Path(name).name if Path(name).name not in ("", ".", "..") else "upload"
+            path = Path(folder) / str(index) / safe_name
+            path.parent.mkdir()
+            path.write_bytes(data)
+            paths.append(path)
+        local = re.compile(re.escape(folder) + r"/\d+/")
+        try:
+            report = run(paths, store_dir, on_progress=on_progress)
+        except (ValueError, OSError) as error:
+            message = (str(error).splitlines() or [type(error).__name__])[0]
+            raise ValueError(local.sub("", message)) from None
+    report.rejections = report.rejections.assign(file=report.rejections["file"].map(lambda f: local.sub("", str(f))))
+    return report
 
 
 def ensure_store(store_dir: str | Path, corpus_path: str | Path,

@@ -301,3 +301,16 @@ def test_histogram_edges_hold_minus_one_and_one(dyads, tmp_path):
     rows.to_parquet(tmp_path / "edges.parquet")
     histogram = queries.score_histogram(queries.open_dyads(tmp_path / "edges.parquet"), year(), Pair("RUS", "USA"))
     assert np.round(histogram["bin_start"], 9).tolist() == [-1.0, 0.0, 0.9] and histogram["n"].tolist() == [1, 1, 1]
+
+
+def test_dictionary_tables_list_actors_and_dated_roles_and_filter_by_search():
+    from pipeline.actors import load_dictionary
+    from pipeline.dashboard.queries import dictionary_tables
+
+    dictionary = load_dictionary()
+    actors, people = dictionary_tables(dictionary)
+    assert len(actors) == len(dictionary.actors)
+    assert len(people) == sum(len(p.roles) for p in dictionary.people.values())
+    found_actors, found_people = dictionary_tables(dictionary, "  PESKOV ")
+    assert set(found_people["person"]) == {"Dmitry Peskov"} and (found_people["actor"] == "RUS").all()
+    assert found_actors.empty

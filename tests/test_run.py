@@ -200,3 +200,16 @@ def test_an_extra_column_typed_differently_by_two_inputs_is_stored_as_text(tmp_p
     pages = read_table(store, "articles").set_index("title")["page"]
     assert sorted(pages.dropna().tolist()) == ["1", "2", "back", "front"]
 
+
+
+def test_run_uploads_reports_rejections_and_errors_by_the_uploaded_names(tmp_path):
+    from pipeline.run import run_uploads
+
+    csv = (b"date,title,text\n2024-05-01,Talks,Ministers of Chile and Peru met in Lima.\n"
+           b"not a date,Bad,Ministers met again.\n")
+    report = run_uploads([("my export.csv", csv)], tmp_path / "store")
+    assert (report.read, report.accepted, report.rejected) == (2, 1, 1)
+    assert report.rejections["file"].tolist() == ["my export.csv"]
+    with pytest.raises(ValueError, match=r"^broken\.parquet: ") as caught:
+        run_uploads([("../broken.parquet", b"PAR1 not really parquet")], tmp_path / "store")
+    assert "/tmp" not in str(caught.value)

@@ -453,3 +453,25 @@ def read_events(path: Path) -> tuple[pd.DataFrame, str | None]:
         index = int(dates.isna().to_numpy().argmax())
         return empty, f"{path.name}, line {index + 2}: unparseable date {frame['date'].iloc[index]!r}"
     return frame.assign(date=dates)[EVENT_COLUMNS], None
+
+
+def dictionary_tables(dictionary, search: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The actor dictionary as two browsable tables (actors; people's dated roles), keeping only
+    rows that contain ``search`` (case-insensitive) when it is given."""
+    actors = pd.DataFrame(
+        [(a.id, a.name, a.kind, ", ".join(a.aliases), ", ".join(a.demonyms), ", ".join(a.capitals),
+          ", ".join(a.institutions)) for a in dictionary.actors.values()],
+        columns=["id", "name", "kind", "aliases", "demonyms", "capitals", "institutions"],
+    )
+    people = pd.DataFrame(
+        [(p.name, r.actor, r.title, r.start, r.end) for p in dictionary.people.values() for r in p.roles],
+        columns=["person", "actor", "title", "from", "until"],
+    )
+    needle = search.strip().lower()
+    if not needle:
+        return actors, people
+
+    def matching(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame.map(str).agg(" ".join, axis=1).str.lower().str.contains(needle, regex=False)]
+
+    return matching(actors), matching(people)
