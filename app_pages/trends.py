@@ -44,6 +44,10 @@ st.caption(
     f"Mean sentiment per {filters.granularity} (window of {filters.smoothing}) with its 95% confidence band; "
     f"grey points have fewer than {filters.min_count} items. Click a point for its quotes."
 )
+if shown_events is not None and not shown_events.empty:
+    with st.expander(f"Events on the chart ({len(shown_events)})"):
+        for number, event in enumerate(shown_events.itertuples(), start=1):
+            st.markdown(f"**{number}** · {event.date:%Y-%m-%d} · {markdown_escape(event.title)}")
 download(series, "entente_trends.csv", key="trend_csv")
 
 if view.point is None:

@@ -435,7 +435,11 @@ def test_event_annotations_follow_the_shown_pairs_and_the_toggle(demo_store, mon
     expected = queries.events_for(events, [pair], facts["domain"].first, facts["domain"].last)
     shown = start(demo_store, monkeypatch, {url.PAIRS: pair})
     layout = chart_spec(shown, "trend_chart")["layout"]
-    assert sorted(a["text"] for a in layout.get("annotations", [])) == sorted(map(html.escape, expected["title"]))
+    titles = [a["hovertext"].split("<br>")[0] for a in layout.get("annotations", [])]
+    assert sorted(titles) == sorted(map(html.escape, expected["title"]))
+    assert [expander.label for expander in shown.expander if expander.label.startswith("Events")] == [
+        f"Events on the chart ({len(expected)})"
+    ]
     hidden = start(demo_store, monkeypatch, {url.PAIRS: pair, url.EVENTS: "false"})
     assert not chart_spec(hidden, "trend_chart")["layout"].get("annotations")
 

@@ -48,7 +48,7 @@ def test_events_are_escaped_annotations():
     )
     figure = figures.trend_figure(invented_series(), {}, events)
     [annotation] = figure.layout.annotations
-    assert annotation.text == "&lt;b&gt;Summit&lt;/b&gt;" and annotation.hovertext == "a &amp; b"
+    assert annotation.text == "<b>1</b>" and annotation.hovertext == "&lt;b&gt;Summit&lt;/b&gt;<br>a &amp; b"
     assert len(figure.layout.shapes) == 1
 
 

@@ -124,7 +124,7 @@ def trend_figure(
         "barmode": "group",
         "hovermode": "closest",
         "margin": {"t": 40},
-        "legend": {"orientation": "h", "y": 1.08},
+        "legend": {"orientation": "h", "y": 1.12},
         "shapes": [
             {
                 "type": "line",
@@ -138,20 +138,21 @@ def trend_figure(
             }
             for day in events["date"]
         ],
+        # Events are numbered flags along the top; their titles and descriptions show on hover, so
+        # that dense months do not pile rotated labels over the lines.
         "annotations": [
             {
                 "x": event.date,
                 "y": 1,
                 "yref": "paper",
-                "text": escape(event.title),
-                "hovertext": escape(event.description),
+                "text": f"<b>{number}</b>",
+                "hovertext": f"{escape(event.title)}<br>{escape(event.description)}",
                 "showarrow": False,
-                "textangle": -90,
-                "xanchor": "right",
-                "yanchor": "top",
-                "font": {"size": 10},
+                "yanchor": "bottom",
+                "font": {"size": 10, "color": "#555"},
+                "bgcolor": "#f1f1f1",
             }
-            for event in events.itertuples()
+            for number, event in enumerate(events.itertuples(), start=1)
         ],
     }
     return go.Figure({"data": traces, "layout": layout})
