@@ -35,6 +35,8 @@ TIMEOUT_MS = 90_000
 EXPECT_TIMEOUT_MS = 30_000
 """For a widget to show a value once the run that sets it has finished."""
 SERVER_START_S = 120
+GRID_ROW_PX = 35
+"""Height of a header or body row of st.dataframe at the default row height."""
 expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
@@ -217,6 +219,16 @@ def click_point(page: Page, figure: Locator, uid: str, index: int) -> None:
     with rerun(page):
         page.mouse.down()
         page.mouse.up()
+
+
+def select_row(page: Page, key: str, row: int) -> None:
+    """Tick row ``row`` of the selectable dataframe with ``key``. The grid is drawn on a canvas under
+    a scroller, so the mouse clicks the row-selection column, one header row and ``row`` rows down."""
+    grid = widget(page, key).get_by_test_id("data-grid-canvas")
+    grid.wait_for()
+    box = grid.bounding_box()
+    with rerun(page):
+        page.mouse.click(box["x"] + 16, box["y"] + GRID_ROW_PX * (row + 1.5))
 
 
 def download(page: Page, key: str) -> list[dict[str, str]]:

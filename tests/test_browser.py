@@ -184,6 +184,20 @@ def test_matrix_cell_click_opens_its_trend(app, page):
     assert list(mean_traces(b.traces(b.chart(page, "trend_chart")))) == [pair]
 
 
+def test_shift_row_selection_opens_trends_at_that_change(app, page):
+    b.open_app(page, f"{app}/shifts")
+    biggest = b.download(page, "shifts_csv")[0]
+    pair, period = biggest["pair"], biggest["period"][:10]
+    assert ">" in pair and "<>" not in pair, pair
+
+    point = f"{pair}@{period}"
+    b.select_row(page, "shifts_table", 0)
+    page.wait_for_url(lambda address: b.path(address) == "/" and b.params(address).get(url.POINT) == [point])
+    b.settle(page)
+    b.expect_filters(page, [pair], url.DEFAULT_GRANULARITY, point=point)
+    assert drill_heading(page).endswith(f"{url.DEFAULT_GRANULARITY} of {period}")
+
+
 def test_trend_csv_holds_the_plotted_points(app, page):
     b.open_app(page, f"{app}/{query_string(pairs=[PAIR, REVERSE], gran=['quarter'], dates=[START, END])}")
     plotted = {
@@ -206,6 +220,17 @@ def test_drill_down_csv_neutralises_formula_cells(app, page):
     outlets = [row["source"] for row in rows if row["article_id"] == FORMULA_ARTICLE["article_id"]]
     assert outlets == [f"'{FORMULA_OUTLET}"]
     assert_no_formula_cells(rows)
+
+
+def test_selected_evidence_row_shows_its_paragraph_as_text(app, page):
+    b.open_app(page, f"{app}/{query_string(pairs=[PAIR], point=[f'{PAIR}@2025-02-01'])}")
+    newest = b.download(page, "drill_table_csv")[0]
+    b.select_row(page, "drill_table", 0)
+    paragraph = page.get_by_test_id("stText").inner_text()
+    assert newest["evidence"].removeprefix("'") in paragraph
+    expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").filter(has_text=" → ")).to_contain_text(
+        newest["date"][:10]
+    )
 
 
 def test_invalid_url_params_warn_and_the_page_still_renders(app, page):
