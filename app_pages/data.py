@@ -12,13 +12,18 @@ UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "parquet", "gz"]
 view: loaders.View = st.session_state["view"]
 summary = loaders.summary(view.store, view.version)
 
-columns = st.columns([1, 1, 1, 1, 2])
+columns = st.columns([1, 1, 1, 1, 3])
 columns[0].metric("Articles", f"{summary['articles']:,}", border=True)
 columns[1].metric("Dyads", f"{summary['dyads']:,}", border=True)
 columns[2].metric("Actor pairs", f"{summary['pairs']:,}", border=True)
 columns[3].metric("Outlets", f"{summary['outlets']:,}", border=True)
 first, last = summary["first"], summary["last"]
-columns[4].metric("Date range", f"{first:%Y-%m-%d} … {last:%Y-%m-%d}" if first else "empty", border=True)
+columns[4].metric(
+    "Date range",
+    f"{first:%b %Y} – {last:%b %Y}" if first else "empty",
+    help=f"{first:%Y-%m-%d} … {last:%Y-%m-%d}" if first else None,
+    border=True,
+)
 
 manifest = summary["manifest"]
 accounting = manifest.get("accounting", {})

@@ -40,6 +40,7 @@ def _line_traces(label: str, line: pd.DataFrame, name: str, colour: str) -> list
             "type": "scatter",
             "x": np.concatenate([periods, periods[::-1]]),
             "y": np.concatenate([line["hi"].to_numpy(), line["lo"].to_numpy()[::-1]]),
+            "mode": "lines",
             "fill": "toself",
             "fillcolor": _rgba(colour, 0.15),
             "line": {"width": 0},
@@ -185,6 +186,10 @@ def distribution_figure(histogram: pd.DataFrame, names: dict[str, str]) -> go.Fi
     return go.Figure({"data": traces, "layout": layout})
 
 
+MATRIX_ROW_PX = 44
+"""Height of one matrix row; cells are drawn a little smaller so that neighbours never overlap."""
+
+
 def matrix_figure(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     """Source × target grid of mean sentiment as square markers (selectable, unlike a heatmap);
     hover shows the count; ``customdata`` = [pair, count]."""
@@ -197,7 +202,7 @@ def matrix_figure(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
             mode="markers",
             marker={
                 "symbol": "square",
-                "size": max(12, min(40, 600 // max(len(sources), len(targets), 1))),
+                "size": max(10, min(MATRIX_ROW_PX - 8, 900 // max(len(targets), 1))),
                 "color": cells["mean"],
                 "colorscale": SCORE_SCALE,
                 "cmin": -1,
@@ -228,5 +233,5 @@ def matrix_figure(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
         tickvals=sources,
         ticktext=[escape(f"{names.get(code, code)} ({code})") for code in sources],
     )
-    figure.update_layout(height=max(320, 30 * len(sources) + 120), margin={"t": 60}, plot_bgcolor="white")
+    figure.update_layout(height=max(320, MATRIX_ROW_PX * len(sources) + 200), margin={"t": 140}, plot_bgcolor="white")
     return figure
