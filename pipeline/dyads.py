@@ -15,6 +15,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -40,13 +41,24 @@ class _Mention:
     person: str | None
 
 
+class _Sentence(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+
+def _columns(frame: pd.DataFrame, names: list[str]):
+    """Rows of ``frame[names]`` as plain tuples (far cheaper than ``itertuples`` on Arrow strings)."""
+    return zip(*(frame[name].tolist() for name in names))
+
+
 def _mentions_by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[_Mention]]:
     grouped: dict[tuple[str, int], list[_Mention]] = defaultdict(list)
     usable = mentions[mentions["actor"].notna()].sort_values(["article_id", "start"])
-    for m in usable.itertuples(index=False):
-        grouped[(m.article_id, m.sent_idx)].append(
-            _Mention(int(m.start), int(m.end), m.actor, m.surface, m.person if isinstance(m.person, str) else None)
-        )
+    columns = ["article_id", "sent_idx", "start", "end", "actor", "surface", "person"]
+    for article_id, sent_idx, start, end, actor, surface, person in _columns(usable, columns):
+        grouped[(article_id, sent_idx)].append(
+            _Mention(start, end, actor, surface, person if isinstance(person, str) else None))
     return grouped
 
 
@@ -167,7 +179,6 @@ def build_dyads(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.Da
                 quotes: pd.DataFrame) -> pd.DataFrame:
     """The dyads table (``DYADS`` columns) from the outputs of the earlier stages."""
     by_sentence = _mentions_by_sentence(mentions)
-    sentence_rows = {(s.article_id, s.sent_idx): s for s in sentences.itertuples(index=False)}
     by_article: dict[str, list[_Mention]] = defaultdict(list)
     for (article_id, _), found in by_sentence.items():
         by_article[article_id].extend(found)
@@ -176,6 +187,14 @@ def build_dyads(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.Da
     for q in quotes.itertuples(index=False):
         quotes_by_sentence[(q.article_id, q.sent_idx)].append(q)
         quote_spans[q.article_id].append((q.start, q.end))
+    # Only sentences that name an actor or hold a quote can yield a dyad (in text order).
+    wanted = by_sentence.keys() | quotes_by_sentence.keys()
+    sentence_rows = {
+        (article_id, sent_idx): _Sentence(start, end, text)
+        for article_id, sent_idx, start, end, text in _columns(sentences, ["article_id", "sent_idx", "start", "end",
+                                                                             "text"])
+        if (article_id, sent_idx) in wanted
+    }
 
     records = []
     for key, sentence in sentence_rows.items():
