@@ -65,18 +65,20 @@ class RunReport:
 
 def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
         mapping: Mapping[str, str] | None = None, max_chars: int = MAX_CHARS,
-        on_progress: Progress | None = None, dry_run: bool = False) -> RunReport:
+        on_progress: Progress | None = None, dry_run: bool = False,
+        labels: Mapping[Path, str] | None = None) -> RunReport:
     """Load `inputs`, validate, analyse what is new and write a new store version.
 
     `inputs` may also be a single path. With `dry_run` nothing is analysed or written
     (`version_dir` is None). `on_progress(done, total, stage)` is called per input ("load") and
-    per chunk of articles ("analyse").
+    per chunk of articles ("analyse"). `labels` names inputs in the records' `input_file` (and so
+    in rejections) instead of their paths.
     """
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     if dry_run:
-        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run)
+        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run, labels or {})
     with _store_lock(store_dir):
-        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run)
+        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run, labels or {})
 
 
 def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
@@ -91,14 +93,11 @@ def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
             path.parent.mkdir()
             path.write_bytes(data)
             paths.append(path)
-        local = re.compile(re.escape(folder) + r"/\d+/")
         try:
-            report = run(paths, store_dir, on_progress=on_progress)
+            return run(paths, store_dir, on_progress=on_progress, labels={path: path.name for path in paths})
         except (ValueError, OSError) as error:
             message = (str(error).splitlines() or [type(error).__name__])[0]
-            raise ValueError(local.sub("", message)) from None
-    report.rejections = report.rejections.assign(file=report.rejections["file"].map(lambda f: local.sub("", str(f))))
-    return report
+            raise ValueError(re.sub(re.escape(folder) + r"/\d+/", "", message)) from None
 
 
 def ensure_store(store_dir: str | Path, corpus_path: str | Path,
@@ -109,7 +108,7 @@ def ensure_store(store_dir: str | Path, corpus_path: str | Path,
     with _store_lock(store_dir):
         if current_version_dir(store_dir) is not None:
             return None
-        return _run([corpus_path], Path(store_dir), None, MAX_CHARS, on_progress, False)
+        return _run([corpus_path], Path(store_dir), None, MAX_CHARS, on_progress, False, {})
 
 
 @contextmanager
@@ -126,12 +125,13 @@ def _store_lock(store_dir: str | Path):
 
 
 def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progress | None,
-         dry_run: bool) -> RunReport:
+         dry_run: bool, labels: Mapping[Path, str]) -> RunReport:
     progress = on_progress or (lambda done, total, stage: None)
     clock = _Stopwatch()
     loaded = []
     for done, item in enumerate(inputs, 1):
-        loaded.append(load_input(item, mapping))
+        frame = load_input(item, mapping)
+        loaded.append(frame.assign(input_file=labels[item]) if item in labels else frame)
         progress(done, len(inputs), "load")
     articles = pd.concat(loaded, ignore_index=True) if loaded else empty_articles()
     clock.lap("load")

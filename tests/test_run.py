@@ -210,6 +210,8 @@ def test_run_uploads_reports_rejections_and_errors_by_the_uploaded_names(tmp_pat
     report = run_uploads([("my export.csv", csv)], tmp_path / "store")
     assert (report.read, report.accepted, report.rejected) == (2, 1, 1)
     assert report.rejections["file"].tolist() == ["my export.csv"]
+    assert read_rejected(tmp_path / "store")["file"].tolist() == ["my export.csv"]
+    assert set(read_table(tmp_path / "store", "articles")["input_file"]) == {"my export.csv"}
     with pytest.raises(ValueError, match=r"^broken\.parquet: ") as caught:
         run_uploads([("../broken.parquet", b"PAR1 not really parquet")], tmp_path / "store")
     assert "/tmp" not in str(caught.value)
