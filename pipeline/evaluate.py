@@ -9,9 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.evaluation.newsmtsc import evaluate_newsmtsc
-from pipeline.evaluation.polnear import evaluate_polnear
+from pipeline.evaluation.quote_speakers import evaluate_polnear
 from pipeline.evaluation.seed import evaluate_seed
+from pipeline.evaluation.target_sentiment import evaluate_newsmtsc
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -24,7 +24,7 @@ The subject of a cue is the noun phrase ending right before it (skipping adverbs
 parenthesis and an appositive ``, the ...,``). A participle cue (``, saying``) or a coordinated one
 (``... and claimed``) takes an earlier cue's subject, else the first clause subject of the sentence.
 ``said X`` is only read after a quote or a comma, ``according to X`` anywhere. Cue verbs and
-rules were tuned on PolNeAR's train split (``pipeline.evaluation.polnear``).
+rules were tuned on PolNeAR's train split (``pipeline.evaluation.quote_speakers``).
 
 ``speaker_person``/``speaker_actor`` come from the mention overlapping the speaker span (person,
 surname, role and pronoun mentions first; else the appositive's mention). A pronoun with no

@@ -76,7 +76,7 @@ NEGATIVE_THRESHOLD = -0.05
 POSITIVE_THRESHOLD = 0.11
 """DEFAULT_SCOPE and the 3-class cut-offs (score ≤ NEGATIVE → negative, ≥ POSITIVE → positive)
 maximise macro-F1 on NewsMTSC train.jsonl only, found by
-`python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --tune` (train macro-F1 0.601)."""
+`python -m pipeline.evaluation.target_sentiment ../shared/data/newsmtsc --tune` (train macro-F1 0.601)."""
 
 
 class LexiconError(ValueError):

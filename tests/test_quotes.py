@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluation.polnear import evaluate_polnear, score_article
-from pipeline.evaluation.polnear import main as polnear_main
+from pipeline.evaluation.quote_speakers import evaluate_polnear, score_article
+from pipeline.evaluation.quote_speakers import main as polnear_main
 from pipeline.quotes import find_quotes, quote_spans
 from pipeline.schema import MENTIONS, QUOTES
 from pipeline.segment import paragraph_spans, split_sentences

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from pipeline.evaluation.newsmtsc import NewsMTSCError, classify, evaluate_newsmtsc, main, metrics, read_targets
+from pipeline.evaluation.target_sentiment import NewsMTSCError, classify, evaluate_newsmtsc, main, metrics, read_targets
 from pipeline.score import (
     DEFAULT_LEXICON,
     LexiconError,

@@ -17,7 +17,7 @@ Definitions (spans overlap when they share at least one character):
   one of our quotes overlapping the content has a speaker span overlapping the gold source;
 * ``speaker_accuracy_found`` — the same, among those whose content we found.
 
-``python -m pipeline.evaluation.polnear [DIR] [--split test]`` prints these figures as JSON,
+``python -m pipeline.evaluation.quote_speakers [DIR] [--split test]`` prints these figures as JSON,
 with the throughput of ``find_quotes`` (its CPU time alone, segmentation excluded).
 """
 

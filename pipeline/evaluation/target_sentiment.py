@@ -5,9 +5,9 @@ Reads `<dir>/original/<split>.jsonl` (one sentence a line, `sentence_normalized`
 readme). `to` is exclusive: every mention equals `sentence[from:to]` in all three splits, although the
 readme calls it the last character. Scope weights and thresholds are tuned on `train` only.
 
-    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc          # all splits
-    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --tune   # scope, thresholds from train
-    python -m pipeline.evaluation.newsmtsc ../shared/data/newsmtsc --speed  # sentences/s vs bare VADER
+    python -m pipeline.evaluation.target_sentiment ../shared/data/newsmtsc          # all splits
+    python -m pipeline.evaluation.target_sentiment ../shared/data/newsmtsc --tune   # scope, thresholds from train
+    python -m pipeline.evaluation.target_sentiment ../shared/data/newsmtsc --speed  # sentences/s vs bare VADER
 """
 
 import argparse
