@@ -668,7 +668,7 @@ def find_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.Da
                 article_id, quote_idx, start, end, quote_text, sent_idx,
                 text[speaker.start:speaker.end] if speaker else None,
                 speaker.start if speaker else -1, speaker.end if speaker else -1,
-                person, actor, speaker.cue if speaker else None,
+                person, actor, speaker.cue if speaker else None, None,
             ))
     frame = pd.DataFrame(rows, columns=QUOTES)
     return frame.astype({"quote_idx": "int32", "start": "int64", "end": "int64", "sent_idx": "int32",

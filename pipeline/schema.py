@@ -20,17 +20,31 @@ MENTION_TYPES = (
 
 QUOTES = [
     "article_id", "quote_idx", "start", "end", "text", "sent_idx",
-    "speaker", "speaker_start", "speaker_end", "speaker_person", "speaker_actor", "cue",
+    "speaker", "speaker_start", "speaker_end", "speaker_person", "speaker_actor", "cue", "rule",
 ]
 """One row per quoted span (quote marks excluded). `speaker` is the speaker text as written
 ("a spokesman for the Russian government", "Peskov", "he"); `speaker_person`/`speaker_actor`
-are resolved values or None; `speaker_start`/`speaker_end` are -1 when no speaker was found."""
+are resolved values or None; `speaker_start`/`speaker_end` are -1 when no speaker was found.
+`rule` names the attribution rule that found the speaker (None when none did)."""
+
+RELATIONS = [
+    "article_id", "sent_idx", "source_actor", "target_actor", "kind", "directed", "speaker",
+    "evidence_start", "evidence_end", "target_start", "target_end", "event", "sign", "confidence", "method",
+]
+"""One row per (article, sentence, evidence span, source, target): a relation the text states.
+`kind` ∈ DYAD_KINDS; `directed` is False only for co-mentions (stored with actors in alphabetical
+order). `evidence_*` is the span the relation rests on (a quote, a clause or the sentence);
+`target_*` the target's mention scored for sentiment (-1 when the evidence holds no mention of it).
+`event` is the event word that carries the relation ("" when none); `sign` ∈ {-1, 0, 1} is that
+word's polarity (0 when unknown or neutral); `confidence` ∈ [0, 1]; `method` names what decided
+the direction: a rule name ("rule:passive-agent") or the model and its version ("model:<version>")."""
 
 DYADS = [
     "article_id", "date", "source_actor", "target_actor", "kind", "speaker", "evidence",
-    "start", "end", "score", "contributions", "source", "url",
+    "start", "end", "score", "contributions", "source", "url", "method", "confidence",
 ]
 """The core fact table: one row per (evidence, source actor, target actor).
-`kind` ∈ DYAD_KINDS; `contributions` is a JSON list of [word, delta] pairs explaining `score`."""
+`kind` ∈ DYAD_KINDS; `contributions` is a JSON list of [word, delta] pairs explaining `score`;
+`method` and `confidence` come from the relation the row groups (see RELATIONS)."""
 
 DYAD_KINDS = ("quote", "statement", "comention")
