@@ -405,3 +405,27 @@ def test_polnear_dev_speaker_accuracy(shared_dir):
     assert result["articles"] == 84 and result["gold_direct_quotes"] > 200
     assert result["quote_recall"] >= 0.95
     assert result["speaker_accuracy"] >= 0.85
+
+
+# --- rule column -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, containing, rule", [
+    ("LAVROV: We are open to dialogue.\nBLINKEN: Then show it.", "open", "transcript-label"),
+    ("Kallas said: “We will not wait.”", "wait", "cue-before"),
+    ("“We are ready to talk,” Lavrov said on Monday.", "ready", "attribution-after"),
+    ("“Enough,” she sighed.", "Enough", "loose-attribution"),
+    ("Wang Yi wrote that the region needed “calm heads”.", "calm", "cue-earlier"),
+    ("Analysts disagree on tariffs - Jan Novak: “They hurt everyone.”", "hurt", "inline-label"),
+    ("Baerbock resisted: “We will not be lectured.”", "lectured", "loose-introduction"),
+    ("The deal “broadly matches” the plan, according to a Kremlin aide.", "broadly", "cue-later"),
+    ("“Sanctions will never work.” Lavrov said this in Minsk.", "Sanctions", "next-sentence"),
+    ("“We welcome it,” Peskov said. “This is a good start.”", "good start", "previous-quote"),
+    ("Wang Yi said on Tuesday that ties were stable. “Our doors remain open.”", "doors", "previous-attribution"),
+])
+def test_rule_column_names_the_rule_that_found_the_speaker(text, containing, rule):
+    assert only(quotes_of(text), containing)["rule"] == rule
+
+
+def test_rule_is_none_without_a_speaker():
+    quote = quotes_of("The so-called “peace plan” was published on Friday.").iloc[0]
+    assert quote["rule"] is None
