@@ -1,4 +1,4 @@
-"""The analysis chain on canonical articles: segment → actors → quotes → dyads (scored).
+"""The analysis chain on canonical articles: segment → actors → quotes → relations → dyads (scored).
 
 Loading, validation and storage are the run's business (``pipeline.run``); this module only wires
 the pure stages together so that the CLI, the dashboard's "Try text" page and the evaluations
@@ -10,16 +10,17 @@ from contextlib import contextmanager
 
 import pandas as pd
 
-from pipeline.actors import find_mentions, load_dictionary
+from pipeline.actors import find_mentions
 from pipeline.dyads import build_dyads
 from pipeline.quotes import find_quotes
-from pipeline.score import default_lexicon
+from pipeline.relations.stage import find_relations
+from pipeline.resources import Resources, default_resources
 from pipeline.segment import split_sentences
 
 
-def versions() -> dict[str, str]:
+def versions(resources: Resources | None = None) -> dict[str, str]:
     """Versions of the data the analysis depends on; a change means re-analysis."""
-    return {"dictionary": str(load_dictionary().version), "lexicon": str(default_lexicon().version)}
+    return (resources or default_resources()).versions()
 
 
 @contextmanager
@@ -29,19 +30,24 @@ def _timed(timings: dict[str, float], stage: str):
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - began
 
 
-def analyse(articles: pd.DataFrame, timings: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
-    """Sentences, mentions, quotes and dyads for ``articles`` (``ARTICLES`` columns).
+def analyse(articles: pd.DataFrame, timings: dict[str, float] | None = None,
+            resources: Resources | None = None) -> dict[str, pd.DataFrame]:
+    """Sentences, mentions, quotes, relations and dyads for ``articles`` (``ARTICLES`` columns).
 
     When ``timings`` is given, the seconds spent in each stage are added to it.
     """
     timings = {} if timings is None else timings
+    resources = resources or default_resources()
     with _timed(timings, "segment"):
         sentences = split_sentences(articles)
     with _timed(timings, "actors"):
         dates = articles.set_index("article_id")["date"]
-        mentions = find_mentions(sentences, dates, load_dictionary())
+        mentions = find_mentions(sentences, dates, resources.dictionary)
     with _timed(timings, "quotes"):
         quotes = find_quotes(articles, sentences, mentions)
+    with _timed(timings, "relations"):
+        relations = find_relations(sentences, mentions, quotes, resources)
     with _timed(timings, "dyads+score"):
-        dyads = build_dyads(articles, sentences, mentions, quotes)
-    return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "dyads": dyads}
+        dyads = build_dyads(articles, sentences, relations, resources.lexicon)
+    return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "relations": relations,
+            "dyads": dyads}

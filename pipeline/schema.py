@@ -29,14 +29,15 @@ are resolved values or None; `speaker_start`/`speaker_end` are -1 when no speake
 
 RELATIONS = [
     "article_id", "sent_idx", "source_actor", "target_actor", "kind", "directed", "speaker",
-    "evidence_start", "evidence_end", "target_start", "target_end", "event", "sign", "confidence", "method",
+    "evidence_start", "evidence_end", "target_start", "target_end", "event", "polarity", "confidence", "method",
 ]
 """One row per (article, sentence, evidence span, source, target): a relation the text states.
 `kind` ∈ DYAD_KINDS; `directed` is False only for co-mentions (stored with actors in alphabetical
 order). `evidence_*` is the span the relation rests on (a quote, a clause or the sentence);
 `target_*` the target's mention scored for sentiment (-1 when the evidence holds no mention of it).
-`event` is the event word that carries the relation ("" when none); `sign` ∈ {-1, 0, 1} is that
-word's polarity (0 when unknown or neutral); `confidence` ∈ [0, 1]; `method` names what decided
+`event` is the event word that carries the relation ("" when none); `polarity` ∈ [-1, 1] is that
+word's diplomatic polarity in context (negation and "lift sanctions" flip it; NaN when no event
+word decided); `confidence` ∈ [0, 1]; `method` names what decided
 the direction: a rule name ("rule:passive-agent") or the model and its version ("model:<version>")."""
 
 DYADS = [

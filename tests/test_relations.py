@@ -1,0 +1,97 @@
+"""The relation stage on sentences written for the failure classes it must handle."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline.analyse import analyse
+from pipeline.relations.parse import for_parsing, is_title_case
+from pipeline.schema import DYADS, RELATIONS
+
+
+def _analysed(text: str, date: str = "2023-06-01") -> dict[str, pd.DataFrame]:
+    articles = pd.DataFrame({"article_id": ["a1"], "date": [pd.Timestamp(date, tz="UTC")], "title": [""],
+                             "text": [text], "source": ["test"], "url": [""]})
+    return analyse(articles)
+
+
+def _directed(text: str, date: str = "2023-06-01") -> dict[tuple[str, str], float]:
+    """Mean score per directed (source, target) pair; co-mentions left out."""
+    dyads = _analysed(text, date)["dyads"]
+    directed = dyads[dyads["kind"] != "comention"]
+    return directed.groupby(["source_actor", "target_actor"])["score"].mean().to_dict()
+
+
+def test_relations_and_dyads_follow_their_contracts():
+    tables = _analysed("France condemned Russia's invasion of Ukraine.")
+    assert list(tables["relations"].columns) == RELATIONS
+    assert list(tables["dyads"].columns) == DYADS
+    methods = set(tables["dyads"]["method"])
+    assert methods and all(m.startswith(("rule:", "model:", "co-mention")) for m in methods)
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    # an actor inside a noun phrase is not the subject of the sentence
+    ("After the Iraqi invasion of Kuwait, Egyptian workers left Jordan.", {("IRQ", "KWT"): "-"},
+     [("IRQ", "EGY"), ("IRQ", "JOR"), ("EGY", "JOR")]),
+    # passive voice and its agent
+    ("Russia was condemned by France on Tuesday.", {("FRA", "RUS"): "-"}, [("RUS", "FRA")]),
+    ("Russia is barred from the G20.", {("G20", "RUS"): "-"}, [("RUS", "G20")]),
+    # nominal events: possessive, adjectival and compound actors
+    ("Russia's invasion of Ukraine enters its second year.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),
+    ("Turkish strikes on Syria were condemned by France.", {("TUR", "SYR"): "-", ("FRA", "TUR"): "-"},
+     [("SYR", "TUR")]),
+    ("New EU sanctions on Belarus take effect.", {("EU", "BLR"): "-"}, [("BLR", "EU")]),
+    # event words VADER does not weigh
+    ("Poland expels Russian diplomats.", {("POL", "RUS"): "-"}, [("RUS", "POL")]),
+    ("Germany refuses to recognise Kosovo.", {("DEU", "XKX"): "-"}, []),
+    ("Japan thanked Australia for its support.", {("JPN", "AUS"): "+"}, []),
+    ("The EU lifted sanctions on Venezuela.", {("EU", "VEN"): "+"}, []),
+])
+def test_direction_and_sign(text, expected, absent):
+    found = _directed(text)
+    for pair, sign in expected.items():
+        assert pair in found, f"{pair} missing from {found}"
+        score = found[pair]
+        assert (score > 0.05) if sign == "+" else (score < -0.05) if sign == "-" else abs(score) <= 0.05, (pair, score)
+    for pair in absent:
+        assert pair not in found, f"{pair} should not be directed: {found}"
+
+
+@pytest.mark.parametrize("text, actors, sign", [
+    ("Talks between Serbia and Kosovo resumed in Brussels.", ("SRB", "XKX"), "0"),
+    ("France and Germany meet to discuss the budget.", ("FRA", "DEU"), "0"),
+])
+def test_symmetric_relations_hold_both_ways(text, actors, sign):
+    found = _directed(text)
+    first, second = actors
+    assert (first, second) in found and (second, first) in found, found
+    assert all(abs(found[pair]) <= 0.05 for pair in ((first, second), (second, first)))
+
+
+def test_joint_pledge_holds_in_every_direction():
+    found = _directed("Brazil, India and South Africa pledge closer ties.")
+    members = ("BRA", "IND", "ZAF")
+    for source in members:
+        for target in members:
+            if source != target:
+                assert found.get((source, target), 0) > 0.05, (source, target, found)
+
+
+def test_headline_casing_is_lowered_outside_mentions_with_offsets_kept():
+    text = "Hungary Withholds Backing for Georgia's EU Bid"
+    assert is_title_case(text)
+    prepared = for_parsing(text, [(0, 7), (30, 37), (40, 42)])
+    assert len(prepared) == len(text)
+    assert prepared.startswith("Hungary withholds backing for Georgia's EU bid")
+    plain = "Russia said on Monday that it would respond."
+    assert for_parsing(plain, []) == plain
+
+
+def test_the_decisive_rule_is_recorded():
+    dyads = _analysed("Russia was condemned by France on Tuesday.")["dyads"]
+    row = dyads[(dyads["source_actor"] == "FRA") & (dyads["target_actor"] == "RUS")].iloc[0]
+    assert row["method"] == "rule:passive-agent"
+    assert 0 < row["confidence"] <= 1
+    assert any("condemned" in word for word, _ in json.loads(row["contributions"]))
