@@ -67,6 +67,7 @@ _CONFLICT_POLARITY = -0.5
 
 AGENT, PATIENT, PARTICIPANT = "agent", "patient", "participant"
 _DIRECT_PATIENTS = {"object", "passive-subject", "prep-object"}
+"""Patients of a symmetric predicate that take part in it ("X met Y"), unlike handed-over ones."""
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,8 @@ def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
                                                                                              "help", "assistance"):
             return Role(governor.i, AGENT, "given-from")
         return None
-    if event is not None and event.direction == "symmetric" and word == "with":
-        return Role(governor.i, PARTICIPANT, "prep-object")
+    if event is not None and word == "with" and (event.direction == "symmetric" or event.polarity < 0):
+        return Role(governor.i, PARTICIPANT, "with-partner")  # "talks with Seoul", "its war with Russia"
     if event is not None and word == "in" and event.polarity <= _CONFLICT_POLARITY:
         return Role(governor.i, PATIENT, "conflict-in")
     if event is not None and (word in event.target_preps or word in _GENERIC_TARGET_PREPS):
@@ -242,7 +243,8 @@ class SentenceRelations:
     def _inherit_agents(self) -> None:
         for index in sorted(self.predicates, key=lambda i: sum(1 for _ in self.doc[i].ancestors)):
             slot = self.predicates[index]
-            if not slot.agents:
+            owned = any(child.dep_ == "poss" for child in self.doc[index].children)  # "its war": not ours
+            if not slot.agents and not owned:
                 slot.agents.update(self._governing_agents(self.doc[index]))
 
     def _hand_over_nominal_agents(self) -> None:
@@ -307,12 +309,17 @@ class SentenceRelations:
                 for a, b, why in pairs if self.actors[a] != self.actors[b]]
 
     def _joint_symmetric(self, token: Token, slot: _Predicate) -> list[Relation]:
-        """"Brazil, India and South Africa pledge closer ties": joint agents of a predicate whose object is
-        a symmetric event hold it toward each other."""
+        """"Brazil, India and South Africa pledge closer ties", "X and Y accused each other": joint agents
+        of a predicate whose object is a symmetric event, or "each other", hold it toward each other."""
         if len({self.actors[m] for m in slot.agents}) < 2:
             return []
         objects = [c for c in token.children if c.dep_ in _OBJECTS] + [
             g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        if any(obj.text.lower() in ("other", "another") and obj.nbor(-1).text.lower() in ("each", "one")
+               for obj in objects if obj.i > 0):
+            polarity, shown = self._polarity(token, _event(token, self.events))
+            pairs = [(a, b, "reciprocal") for a in slot.agents for b in slot.agents if a != b]
+            return self._pairs(pairs, shown, polarity, None, 0.8)
         for obj in objects:
             event = _event(obj, self.events)
             if event is not None and event.direction == "symmetric":
@@ -324,7 +331,8 @@ class SentenceRelations:
     def _implied_targets(self, agents: dict[int, str], shown: str, polarity) -> list[Relation]:
         """A hostile act with no stated target ("Russian strikes killed 25 …, Kyiv says") is aimed at
         the sentence's other actors."""
-        others = [i for i, h in enumerate(self.heads) if h is not None and i not in agents]
+        agent_actors = {self.actors[a] for a in agents}
+        others = [i for i, h in enumerate(self.heads) if h is not None and self.actors[i] not in agent_actors]
         return self._pairs([(a, b, "implied-target") for a in agents for b in others], shown, polarity, None, 0.45)
 
     def _speech(self, index: int, slot: _Predicate, shown: str, polarity) -> list[Relation]:
