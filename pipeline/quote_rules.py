@@ -77,12 +77,19 @@ _CUE_WORDS = (
     "reported", "reports", "scoffed", "laughed", "exhorted", "jokes", "quips", "recounted",
     "thanked", "praised", "criticized", "criticised", "blasted", "slammed", "dismissed", "labeled",
     "labelled", "dubbed", "branded", "termed", "denounced", "condemned", "welcomed", "hailed",
-    "went on", "goes on", "Said", "Says", "conclude", "argue", "write", "note", "add", "warn",
+    "went on", "goes on", "conclude", "argue", "write", "note", "add", "warn",
     "insist", "claim", "explain", "ask", "declare", "respond", "reply", "quip", "written",
     "issued a statement", "released a statement", "issued the following statement",
-    "released the following statement", "questioned", "state", "pressed", "answers",
+    "released the following statement", "questioned", "pressed", "answers",
+    "urges", "urging", "appealed", "appeals", "pleaded", "pleads", "reminded", "reminds", "arguing", "speaks", "spoke",
+    "according to",
 )
-_CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, "according to", "According to")) + r")\b")
+_CAPITALISED_CUES = tuple(  # "Said X, “…”", Title Case headlines ("Zelensky Says"); not "Read more", "United States"
+    w.capitalize() for w in _CUE_WORDS
+    if w.endswith(("s", "ed", "ing", "said", "told", "wrote", "according to"))
+    and w not in {"states", "reports", "notes", "posts", "reads"}
+)
+_CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, *_CAPITALISED_CUES)) + r")\b")
 
 _FILLER_WORDS = (
     "also", "later", "then", "again", "once", "first", "previously", "recently", "repeatedly",
@@ -135,7 +142,10 @@ _NOT_IN_SPEAKER = {
     "said", "says", "told", "would", "will", "can", "could", "should", "has", "have", "had",
     "when", "while", "where", "because", "who", "whom", "whose",
 }
-_DANGLING_ENDS = {"the", "a", "an", "of", "for", "to", "with", "in", "on", "at", "by", "from", "and", "or", "but"}
+_DANGLING_ENDS = {
+    "the", "a", "an", "of", "for", "to", "with", "in", "on", "at", "by", "from", "and", "or", "but",
+    "toward", "towards", "against", "into", "about", "through", "via", "upon", "onto", "than",
+}
 _NOT_SPEAKER_FIRST = {  # openers of adverbial clauses and prepositional phrases, not subjects
     "After", "Before", "When", "While", "In", "On", "At", "During", "Since", "If", "Although", "As",
     "But", "And", "So", "Then", "Also", "However", "Still", "Yet", "For", "With", "From", "By", "To",
@@ -143,6 +153,10 @@ _NOT_SPEAKER_FIRST = {  # openers of adverbial clauses and prepositional phrases
     "in", "on", "at", "for", "with", "from", "by", "to", "of", "about", "into", "under", "over",
     "after", "before", "during", "since", "upon",
 }
+_PASSIVE_CUE = re.compile(  # "Egypt accused of …", "Kyiv urged to …", "praised by …": the subject does not speak
+    r"(?:accused|charged)\s+of|(?:critici[sz]ed|praised|condemned|slammed|blasted|hailed|denounced)\s+(?:for|over)\b"
+    r"|(?:described|branded|labell?ed|dubbed|termed)\s+as\b|(?:urged|asked|told)\s+to\b|[a-z]+ed\s+by\b"
+)
 _COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*\s*$")
 _LOOSE_SUBJECT = (  # pronoun, short description or name
     r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|(?:[Tt]he|[Aa]n?)\s+(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
@@ -170,6 +184,43 @@ _DETERMINERS = {
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
     "some", "many", "several", "most", "both", "each", "other", "another", "few", "all", "those",
 }
+_RUN_IN = re.compile(  # a headline's last words before its lead's subject: "negotiate peace| China's envoy"
+    r"(?!(?:" + "|".join(_DETERMINERS) + r")\b)[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)+\s+(?=[A-Z])"
+)
+_RUN_IN_DETERMINER = re.compile(  # "… debunked conspiracy| The US State Department" (not "a reporter for The Times")
+    r".*(?<![\w'’-])(?!(?:" + "|".join(_DANGLING_ENDS) + r")\s)[a-z][\w'’-]*\s+(?=(?:The|A|An)\s)"
+)
+_VERB_WORD = re.compile(  # a verb-like word anywhere (not "his", "its", "this" …)
+    r"(?<![\w'’-])(?!(?:his|its|this|thus|us|as|yes|news|less|unless|across|plus|whereas)\b)" + _VERB_LIKE
+)
+_COPULA = re.compile(r"is|are|was|were")
+_KICKER_WORDS = {  # last words of a headline's topic label ("Ukraine conflict: …"), not of a speaker
+    "war", "conflict", "crisis", "live", "latest", "updates", "news", "analysis", "opinion", "explainer",
+    "exclusive", "interview", "review", "podcast", "factbox", "timeline", "briefing", "misinformation",
+}
+_MAX_LABEL_WORDS = 8
+_SPEECH_NOUNS = (
+    "remarks", "comments", "words", "speech", "statement", "message", "address", "claim", "claims", "warning",
+    "interview", "tweet", "post", "letter", "plea", "appeal", "vow", "pledge", "promise", "threat", "rhetoric",
+    "testimony", "announcement", "description", "answer", "reply", "response",
+)
+_POSSESSIVE_SPEECH = re.compile(  # "Zelensky's remarks", "the Kremlin’s latest statement"
+    r"(?<![\w.-])(?P<subject>(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})['’]s?\s+(?:[a-z]+\s+)?(?:"
+    + "|".join(_SPEECH_NOUNS) + r")\b"
+)
+_AFTER_MARK_LABEL = re.compile(r"\s*(?::|\s[—–-])\s*")  # “…”: X / '…' – X
+_LEAD_OPENING = re.compile(r"\s(?:The|A|An|He|She|It|They|We|In|On|At|As|After|But)\s")  # "X The minister said"
+_OWN_OBJECT = re.compile(r"\s+(?:its|their)\s")  # "Israel recalled its diplomats": not speech
+_TELLING = re.compile(r"told|tells?|asked|asks?|urged|urges|warned|warns|reminded|reminds|pressed|thanked")
+_NAMED_BEFORE = re.compile(  # "the so-called “…”"; a title after "the", "Nation's" or a preposition (not "Says To")
+    r"(?<![\w-])(?:(?P<so_called>[Ss]o-called)|on|in|at|from|of|with|to|via|by|about|[Tt]he|[Aa]n?)\s*$|['’]s\s*$"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_TITLE_SMALL_WORDS = {"a", "an", "the", "of", "on", "in", "at", "to", "for", "and", "or", "but", "with", "by", "from"}
+_ON_A_VISIT = re.compile(  # "Zelensky's wife on a state visit to Seoul": the visit is no part of the speaker
+    r"\s+(?:on|during)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,2}(?:visit|trip|tour)\b"
+)
+_LABEL_TOPIC = re.compile(r"\s(?:on|about|over)\s")  # "Zelensky on peace talks: '…'"
 _MAX_SPEAKER_WORDS = 10
 _MAX_LOWERCASE_START_WORDS = 4
 
@@ -186,6 +237,12 @@ def _is_speaker(words: list[str]) -> bool:
         return False
     return (first[0].isupper() or first[0].isdigit() or lowered[0] in _DETERMINERS
             or len(words) <= _MAX_LOWERCASE_START_WORDS or any(w[0].isupper() for w in words))
+
+
+def _takes_own_object(masked: str, verb: re.Match, group: int | str = 0) -> bool:
+    """``recalled its diplomats``: the verb has an object of its own, so it does not report speech
+    (verbs of telling excepted: ``told his aides``)."""
+    return bool(_OWN_OBJECT.match(masked, verb.end(group)) and not _TELLING.fullmatch(verb.group(group)))
 
 
 def _is_blank(between: str) -> bool:
@@ -231,7 +288,11 @@ def _noun_phrase(masked: str, start: int, end: int) -> tuple[int, int] | None:
     connective = _LEADING_CONNECTIVE.match(masked, start, end)
     if connective:
         start = connective.end()
-    end = start + len(masked[start:end].rstrip())
+    run_in = _RUN_IN.match(masked, start, end) or _RUN_IN_DETERMINER.search(masked, start, end)
+    if run_in:
+        start = run_in.end()
+    visit = _ON_A_VISIT.search(masked, start, end)
+    end = visit.start() if visit else start + len(masked[start:end].rstrip())
     return (start, end) if _is_speaker(masked[start:end].split()) else None
 
 
@@ -285,9 +346,13 @@ def _speaker_after(masked: str, pos: int, ceiling: int) -> tuple[int, int] | Non
 class ArticleText:
     """An article's text with its quotes masked, its sentences and cues, and the speakers found so far."""
 
-    def __init__(self, text: str, sentences: list[tuple[int, int, int, int]], quotes: list[QuoteSpan]):
-        """``sentences``: (sent_idx, para_idx, start, end) in text order; ``quotes`` in text order."""
+    def __init__(self, text: str, sentences: list[tuple[int, int, int, int]], quotes: list[QuoteSpan],
+                 named: list[tuple[int, int]]):
+        """``sentences``: (sent_idx, para_idx, start, end) and ``quotes`` in text order; ``named``: the
+        sorted spans of the mentions that name an actor or a person."""
         self.text = text
+        self.named = named
+        self.named_starts = [start for start, _ in named]
         self.sent_para = [s[1] for s in sentences]
         self.sent_start = [s[2] for s in sentences]
         self.sent_end = [s[3] for s in sentences]
@@ -301,6 +366,10 @@ class ArticleText:
         self.cues = list(_CUE.finditer(self.masked))
         self.cue_starts = [c.start() for c in self.cues]
         self.speakers_by_sentence: dict[int, list[Speaker]] = {}
+
+    def names(self, start: int, end: int) -> bool:
+        """Whether a mention of an actor or a person overlaps ``[start, end)``."""
+        return any(e > start for _, e in self.named[:bisect.bisect_left(self.named_starts, end)])
 
     def sentence_of(self, offset: int) -> int:
         """Position (in ``sentences``) of the sentence holding ``offset``."""
@@ -317,6 +386,8 @@ class ArticleText:
     def cue_speaker(self, cue: re.Match, floor: int, ceiling: int, inverted_ok: bool) -> Speaker | None:
         """The speaker a cue names within ``[floor, ceiling)``."""
         cue_text = " ".join(cue.group().split())
+        if _PASSIVE_CUE.match(self.masked, cue.start()):
+            return None
         if cue_text.lower() == "according to":
             span = _speaker_after(self.masked, cue.end(), ceiling)
             return Speaker(*span, cue_text) if span else None
@@ -414,11 +485,23 @@ class Site:
         article, quote = self.article, self.quote
         for cue in article.cues_between(quote.close, self.after_ceiling):
             before_cue = article.masked[quote.close:cue.start()].rstrip()
+            if not _is_blank(before_cue) and _takes_own_object(article.masked, cue):
+                continue  # "Israel recalled its diplomats" (yet "said his aide")
             inverted_ok = _is_blank(before_cue) or before_cue.endswith(",")  # “…” about it, said X
             speaker = article.cue_speaker(cue, quote.close, self.after_ceiling, inverted_ok)
             if speaker:
-                return speaker, _is_blank(article.masked[quote.close:min(speaker.start, cue.start())])
+                between = article.masked[quote.close:min(speaker.start, cue.start())]
+                return speaker, _is_blank(between) and not (between.isspace() and self.runs_on)
         return None, False
+
+    @cached_property
+    def runs_on(self) -> bool:
+        """A quote inside a clause, ending without punctuation: words right after it do not attribute
+        it — often a headline running into its lead (``at ‘breaking point’ The agency says``)."""
+        article, quote = self.article, self.quote
+        before = article.masked[self.floor:quote.open].rstrip()
+        embedded = bool(before) and before[-1] not in ":—–-" + MASK
+        return embedded and article.text[quote.end - 1] not in ".…" + _QUOTE_ENDS_CLAUSE
 
 
 def transcript_label(site: Site) -> Speaker | None:
@@ -447,7 +530,7 @@ def loose_attribution(site: Site) -> Speaker | None:
     if not quote.end or article.text[quote.end - 1] not in _QUOTE_ENDS_CLAUSE:
         return None
     found = _LOOSE_ATTRIBUTION.match(article.masked, quote.close, site.after_ceiling)
-    if not found:
+    if not found or found.group("subject") and _takes_own_object(article.masked, found, "verb"):
         return None
     subject = "subject" if found.group("subject") else "inverted_subject"
     verb = "verb" if found.group("subject") else "inverted_verb"
@@ -491,6 +574,66 @@ def next_sentence(site: Site) -> Speaker | None:
     return site.article.opening_attribution(site.following) if site.following is not None else None
 
 
+def headline_label(site: Site) -> Speaker | None:
+    """``Macron: Iran 'must stop enrichment'``, ``Jordan slams Biden: he made it 'seem organic'`` — a
+    sentence opening with a name, a description or a short clause and a colon: its subject, when it
+    names an actor or a person (not a topic label such as ``Ukraine conflict:``)."""
+    article, masked = site.article, site.article.masked
+    colon = masked.find(":", site.floor, site.quote.open)
+    words = masked[site.floor:colon].split() if colon > 0 else []
+    if (not words or len(words) > _MAX_LABEL_WORDS or MASK in masked[site.floor:colon]
+            or words[-1].lower() in _KICKER_WORDS or " ".join(words).lower() in NOT_SPEAKER_LABELS):
+        return None
+    topic = _LABEL_TOPIC.search(masked, site.floor, colon)
+    label_end = topic.start() if topic else colon
+    subject = _CLAUSE_SUBJECT.match(masked, site.floor, label_end)
+    span = (subject and _noun_phrase(masked, subject.start(1), subject.end(1))
+            or _noun_phrase(masked, site.floor, label_end))
+    return Speaker(*span, ":") if span and article.names(*span) else None
+
+
+def label_after(site: Site) -> Speaker | None:
+    """``“We will win”: Zelensky`` / ``'…' – Zelensky`` — a quote opening its sentence, then a colon or
+    a dash and a name or description that names an actor or a person."""
+    article, masked, quote = site.article, site.article.masked, site.quote
+    separator = _AFTER_MARK_LABEL.match(masked, quote.close, site.after_ceiling)
+    if masked[site.floor:quote.open].strip() or not separator or not separator.group().strip():
+        return None
+    lead = _LEAD_OPENING.search(masked, separator.end(), site.after_ceiling)
+    ceiling = lead.start() if lead else site.after_ceiling
+    span = _speaker_after(masked, separator.end(), ceiling)
+    if not span or masked[span[1]:ceiling].strip(" .") or _VERB_WORD.search(masked, *span):
+        return None  # "'It’s a sham': Egypt accused of …" is a headline, not an attribution
+    return Speaker(*span, None) if article.names(*span) else None
+
+
+def possessive_speech(site: Site) -> Speaker | None:
+    """``'…': see what critics cut from Zelensky's remarks`` — the nearest ``X's remarks`` (words,
+    statement …) in the quote's sentence, when X names an actor or a person."""
+    article, quote = site.article, site.quote
+    found = [m for m in _POSSESSIVE_SPEECH.finditer(article.masked, site.floor, article.sent_end[site.last])
+             if article.names(m.start("subject"), m.end("subject"))]
+    if not found:
+        return None
+    nearest = min(found, key=lambda m: min(abs(m.start() - quote.close), abs(quote.open - m.end())))
+    return Speaker(nearest.start("subject"), nearest.end("subject"), None)
+
+
+def clause_subject(site: Site) -> Speaker | None:
+    """``China faults 'negative impact' of …``, ``X meets Y after condemning '…'`` — the subject of the
+    nearest verb before the quote in its sentence, when it names an actor or a person."""
+    article, masked = site.article, site.article.masked
+    verbs = list(_VERB_WORD.finditer(masked, site.floor, site.quote.open))
+    for i in reversed(range(len(verbs))):
+        if _COPULA.fullmatch(verbs[i].group()):  # "the shooting was 'a senseless act'": described, not speaking
+            return None
+        start = max(_clause_start(masked, site.floor, verbs[i].start()), verbs[i - 1].end() if i else site.floor)
+        span = _noun_phrase(masked, start, verbs[i].start())
+        if span:
+            return Speaker(*span, verbs[i].group().split()[-1]) if article.names(*span) else None
+    return None
+
+
 def previous_quote(site: Site) -> Speaker | None:
     """Consecutive quotes continue the speaker of the previous sentence's last quote."""
     earlier = site.article.speakers_by_sentence.get(site.first - 1)
@@ -506,6 +649,17 @@ def previous_attribution(site: Site) -> Speaker | None:
     return article.nearest_cue_speaker(start, end, end)
 
 
+def _is_name(article: ArticleText, quote: QuoteSpan) -> bool:
+    """A quoted term or title, nobody's words: ``the so-called “peace plan”``, ``on “Fox News Sunday”``."""
+    before = _NAMED_BEFORE.search(article.text, max(0, quote.open - _LOOKBACK), quote.open)
+    if not before:
+        return False
+    words = _WORD.findall(article.text, quote.start, quote.end)
+    capitalised = [w for w in words if w[0].isupper()]
+    title = len(capitalised) > 1 and all(w[0].isupper() or w in _TITLE_SMALL_WORDS for w in words)
+    return bool(before.group("so_called")) or title
+
+
 class Rule(NamedTuple):
     name: str
     find: Callable[[Site], Speaker | None]
@@ -519,8 +673,12 @@ RULES = (
     Rule("cue-earlier", cue_earlier),
     Rule("inline-label", inline_label),
     Rule("loose-introduction", loose_introduction),
+    Rule("headline-label", headline_label),
+    Rule("label-after", label_after),
     Rule("cue-later", cue_later),
     Rule("next-sentence", next_sentence),
+    Rule("possessive-speech", possessive_speech),
+    Rule("clause-subject", clause_subject),
     Rule("previous-quote", previous_quote),
     Rule("previous-attribution", previous_attribution),
 )
@@ -533,7 +691,8 @@ def attribute(article: ArticleText, quotes: list[tuple[QuoteSpan, tuple[int, int
     found = []
     for quote, label in quotes:
         site = Site(article, quote, label)
-        speaker, rule = next(((s, r.name) for r in RULES if (s := r.find(site))), (None, None))
+        rules = () if _is_name(article, quote) else RULES
+        speaker, rule = next(((s, r.name) for r in rules if (s := r.find(site))), (None, None))
         if speaker:
             article.record(quote, speaker)
         found.append((speaker, rule))

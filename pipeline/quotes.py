@@ -39,7 +39,12 @@ import pandas as pd
 from pipeline.quote_rules import MASK, NOT_SPEAKER_LABELS, ArticleText, QuoteSpan, Speaker, attribute
 from pipeline.schema import QUOTES
 
-_MARK = re.compile(r"``|''(?!')|[“”\"‘’']")  # in ''' the first ' closes an inner single quote
+_ENTITY_MARKS = {  # HTML entities left in feed texts stand for the mark they encode
+    "&quot;": '"', "&#34;": '"', "&#034;": '"', "&apos;": "'", "&#39;": "'", "&#039;": "'", "&#x27;": "'",
+    "&#8216;": "‘", "&#8217;": "’", "&#8220;": "“", "&#8221;": "”",
+    "&lsquo;": "‘", "&rsquo;": "’", "&ldquo;": "“", "&rdquo;": "”",
+}
+_MARK = re.compile(r"``|''(?!')|[“”\"‘’']|&#?\w{2,6};")  # in ''' the first ' closes an inner single quote
 _OPEN_DOUBLE = {"“", "``"}
 _EITHER_DOUBLE = {'"', "''"}
 _DOUBLE_MARKS = _OPEN_DOUBLE | _EITHER_DOUBLE | {"”"}
@@ -79,6 +84,7 @@ def quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
     """Every quoted span of ``text`` (paragraphs as ``(start, end)`` offsets, in order)."""
     spans: list[QuoteSpan] = []
     double: tuple[int, int] | None = None  # (open mark start, words start) of an open double quote
+    inner = False  # a straight double quote is open within it
     last_end = 0
     for p_start, p_end in paragraphs:
         skip_to = p_start
@@ -91,7 +97,9 @@ def quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
                 double = None
         single: tuple[int, int] | None = None
         for mark in _MARK.finditer(text, skip_to, p_end):
-            kind, i, j = mark.group(), mark.start(), mark.end()
+            kind, i, j = _ENTITY_MARKS.get(mark.group(), mark.group()), mark.start(), mark.end()
+            if kind.startswith("&"):  # another entity (&amp;)
+                continue
             before = text[i - 1] if i > p_start else "\n"
             after = text[j] if j < len(text) else "\n"
             opener_like = (before.isspace() or before in _OPENER_BEFORE) and not after.isspace()
@@ -100,7 +108,11 @@ def quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
                 single = None
                 if double is None:
                     if kind in _OPEN_DOUBLE or (opener_like if kind == "”" else opener_like or not closer_like):
-                        double = (i, j)
+                        double, inner = (i, j), False
+                elif inner:  # closes the quote within the open one
+                    inner = False
+                elif kind == '"' and opener_like and not closer_like and text.count('"', j, p_end) >= 2:
+                    inner = True  # “… the message "we must act". What …,” he said — closed twice later
                 elif kind in _OPEN_DOUBLE and (opener_like or not closer_like):  # never closed: restart
                     spans.append(_content_span(text, double[0], double[1], i, i))
                     double = (i, j)
@@ -133,22 +145,6 @@ def _transcript_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tupl
     return out
 
 
-def _labelled_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[QuoteSpan, tuple[int, int] | None]]:
-    """Every quote of the article in text order, with the label of its transcript line (or None)."""
-    transcripts = _transcript_spans(text, paragraphs)
-    labelled: list[tuple[QuoteSpan, tuple[int, int] | None]] = []
-    for label, start, end in transcripts:
-        if not _CONTINUATION.match(text, start):
-            labelled.append((QuoteSpan(start, start, end, end), label))
-    marked = [q for q in quote_spans(text, paragraphs)
-              if not any(q.open >= s.open and q.close <= s.close for s, _ in labelled)]
-    for quote in marked:
-        label = next((lab for lab, start, _ in transcripts if quote.open == start), None)
-        labelled.append((quote, label))
-    labelled.sort(key=lambda item: item[0].start)
-    return labelled
-
-
 class _Mentions:
     """An article's mentions, to resolve a speaker span to (person, actor)."""
 
@@ -175,6 +171,11 @@ class _Mentions:
             return (None, found.actor) if found else (None, None)
         return None, None
 
+    def names_person(self, start: int, end: int) -> bool:
+        """Whether a person, surname or role mention overlaps ``[start, end)``."""
+        return any(m.end > start and m.mention_type in _PERSONAL_MENTION_TYPES
+                   for m in self.mentions[:bisect.bisect_left(self.starts, end)])
+
     def _overlapping(self, start: int, end: int) -> _Mention | None:
         hits = [m for m in self.mentions[:bisect.bisect_left(self.starts, end)]
                 if m.end > start and (m.actor or m.person)]
@@ -188,14 +189,41 @@ class _Mentions:
         return None
 
 
+def _labelled_quotes(text: str, paragraphs: list[tuple[int, int]], mentions: _Mentions
+                     ) -> list[tuple[QuoteSpan, tuple[int, int] | None]]:
+    """Every quote of the article in text order, with the label of its transcript line (or None).
+
+    A lone labelled first paragraph is a headline (``Macron: Iran 'must stop enrichment'``, ``Nato
+    summit: …``), not a transcript line, when it holds quote marks or its label names no person: its
+    quotes are attributed like any other.
+    """
+    marked = quote_spans(text, paragraphs)
+    transcripts = _transcript_spans(text, paragraphs)
+    if len(transcripts) == 1 and transcripts[0][0][0] < paragraphs[0][1]:
+        label, start, end = transcripts[0]
+        if not mentions.names_person(*label) or any(start <= q.open < end for q in marked):
+            transcripts = []
+    labelled: list[tuple[QuoteSpan, tuple[int, int] | None]] = []
+    for label, start, end in transcripts:
+        if not _CONTINUATION.match(text, start):
+            labelled.append((QuoteSpan(start, start, end, end), label))
+    marked = [q for q in marked if not any(q.open >= s.open and q.close <= s.close for s, _ in labelled)]
+    for quote in marked:
+        label = next((lab for lab, start, _ in transcripts if quote.open == start), None)
+        labelled.append((quote, label))
+    labelled.sort(key=lambda item: item[0].start)
+    return labelled
+
+
 def _article_rows(text: str, sentences: list[tuple[int, int, int, int]], mentions: list[_Mention]) -> list[tuple]:
     """QUOTES rows (without article_id) of one article; ``sentences`` as (sent_idx, para_idx, start, end)."""
     paragraphs: dict[int, list[int]] = {}
     for _, para, start, end in sentences:
         paragraphs.setdefault(para, [start, end])[1] = end
-    labelled = _labelled_quotes(text, [tuple(p) for p in paragraphs.values()])
-    article = ArticleText(text, sentences, [quote for quote, _ in labelled])
     resolver = _Mentions(text, mentions)
+    labelled = _labelled_quotes(text, [tuple(p) for p in paragraphs.values()], resolver)
+    named = [(m.start, m.end) for m in mentions if m.actor or m.person]
+    article = ArticleText(text, sentences, [quote for quote, _ in labelled], named)
     rows = []
     for quote_idx, ((quote, _), (speaker, rule)) in enumerate(zip(labelled, attribute(article, labelled))):
         person, actor = resolver.resolve(speaker) if speaker else (None, None)

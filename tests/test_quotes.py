@@ -429,3 +429,162 @@ def test_rule_column_names_the_rule_that_found_the_speaker(text, containing, rul
 def test_rule_is_none_without_a_speaker():
     quote = quotes_of("The so-called “peace plan” was published on Friday.").iloc[0]
     assert quote["rule"] is None
+
+
+# --- headlines and leads (RSS items are "title description", often without a final period) ------
+
+def test_html_entity_marks_in_feed_texts():
+    assert spans("Officials vowed to &#039;hit back&#039; and called it &quot;a provocation&quot;.") == [
+        "hit back", "a provocation"]
+    assert spans("Tsai Ing-wen&#039;s visit went ahead.") == []
+
+
+def test_straight_double_quote_nested_in_a_straight_double_quote():
+    text = '"We keep hearing "protect the economy". Which economy? Not ours," the minister said.'
+    quote = only(quotes_of(text), "Which economy")
+    assert quote["text"].startswith("We keep hearing") and quote["speaker"] == "the minister"
+
+
+@pytest.mark.parametrize("text, speaker, rule", [
+    pytest.param("Kallas says 'talks must go on' The Estonian leader spoke in Tallinn.", "Kallas", "cue-before",
+                 id="X-says-quote"),
+    pytest.param("'We will not retreat' – Zelensky says", "Zelensky", "attribution-after", id="quote-en-dash-X-says"),
+    pytest.param("'We will not retreat' - Zelensky says", "Zelensky", "attribution-after", id="quote-hyphen-X-says"),
+    pytest.param("Iran warns Israel 'will pay' for the strike", "Iran", "cue-earlier", id="X-warns-Y-quote"),
+    pytest.param("Zelensky Says 'We Will Win' In Kyiv Speech", "Zelensky", "cue-before", id="title-case-says"),
+    pytest.param("Kallas Urges Allies To 'Hold The Line'", "Kallas", "cue-earlier", id="title-case-quote-not-a-title"),
+    pytest.param("Chile's foreign minister says the vote was 'a mistake'", "Chile's foreign minister", "cue-earlier",
+                 id="possessive-description"),
+    pytest.param("The Senate majority leader called the bill 'a gift to Moscow'", "The Senate majority leader",
+                 "cue-earlier", id="office-description"),
+    pytest.param("A cross-party group of British MPs warns the plan is 'unworkable'",
+                 "A cross-party group of British MPs", "cue-earlier", id="group-description"),
+    pytest.param("Zelensky's wife on a state visit to Seoul urges 'more help now'", "Zelensky's wife", "cue-before",
+                 id="spouse-on-a-visit"),
+    pytest.param("Zelensky's wife, on an official visit to Oslo, says 'winter is coming'", "Zelensky's wife",
+                 "cue-before", id="spouse-on-a-visit-appositive"),
+])
+def test_headline_formats(text, speaker, rule):
+    quote = quotes_of(text).iloc[0]
+    assert (quote["speaker"], quote["rule"]) == (speaker, rule)
+
+
+def test_a_headline_running_into_its_lead_does_not_attribute_by_the_lead():
+    text = "WHO warns clinics in the region are at ‘breaking point’ The agency asks for a corridor to open."
+    quote = only(quotes_of(text), "breaking")
+    assert (quote["speaker"], quote["rule"]) == ("WHO", "cue-earlier")
+
+
+def test_a_speaker_noun_phrase_starts_after_the_end_of_the_headline():
+    text = "Ukraine war: minister backs volunteers who want to go The defence secretary says it is a \"free choice\"."
+    assert only(quotes_of(text), "free choice")["speaker"] == "The defence secretary"
+    text = "Envoy urges calm, 'talks now,' and asks for patience Beijing's special envoy appealed for \"restraint\"."
+    assert only(quotes_of(text), "restraint")["speaker"] == "Beijing's special envoy"
+
+
+def test_a_verb_with_an_object_of_its_own_does_not_attribute_the_quote_before_it():
+    text = "After the Turkish president called Israel 'an occupier,' Israel recalled its diplomats from Ankara."
+    assert only(quotes_of(text), "occupier")["speaker"] == "the Turkish president"
+
+
+def test_passive_cue_names_no_speaker():
+    quote = quotes_of("'It is a sham': Egypt accused of muzzling protests before the summit").iloc[0]
+    assert pd.isna(quote["speaker"]) and quote["rule"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "The minister appeared on “Meet The Nation” and said little.",
+    "Fans recalled the \"Night Of Miracles\" match of 1998.",
+    "The so-called 'peace formula' was published on Friday.",
+])
+def test_titles_and_so_called_terms_get_no_speaker(text):
+    quote = quotes_of(text).iloc[0]
+    assert pd.isna(quote["speaker"]) and quote["rule"] is None
+
+
+# --- rules that need the speaker to name an actor or person (mentions) ------------------------
+
+def test_headline_label_with_text_before_the_quote():
+    text = "Macron: Iran 'must stop enrichment' The French president spoke after talks with the Gulf states."
+    mentions = mentions_in(text, ("Macron", "FRA", "Emmanuel Macron", "surname"), ("Iran", "IRN", None, "country"))
+    found = quotes_of(text, mentions)
+    assert list(found["text"]) == ["must stop enrichment"]  # a headline, not a transcript line
+    assert tuple(found.iloc[0][["speaker", "speaker_actor", "rule"]]) == ("Macron", "FRA", "headline-label")
+
+
+def test_headline_label_is_the_subject_of_a_label_clause_and_skips_its_topic():
+    text = "Lavrov slams Kyiv: he said it 'never wanted peace'"
+    mentions = mentions_in(text, ("Lavrov", "RUS", "Sergey Lavrov", "surname"), ("Kyiv", "UKR", None, "capital"))
+    assert only(quotes_of(text, mentions), "never")["speaker"] in {"Lavrov", "he"}
+    text = "Lavrov on the grain deal: Kyiv 'never wanted peace'"
+    mentions = mentions_in(text, ("Lavrov", "RUS", "Sergey Lavrov", "surname"), ("Kyiv", "UKR", None, "capital"))
+    quote = only(quotes_of(text, mentions), "never")
+    assert (quote["speaker"], quote["rule"]) == ("Lavrov", "headline-label")
+
+
+def test_a_topic_label_is_not_a_speaker():
+    text = "Ukraine conflict: 'We need more jets'"
+    mentions = mentions_in(text, ("Ukraine", "UKR", None, "country"))
+    assert pd.isna(quotes_of(text, mentions).iloc[0]["speaker"])
+
+
+def test_headline_label_with_the_quote_right_after_the_colon():
+    text = "The Long Nights of Ukrainian Air Defence: ‘We Never Rest’"
+    mentions = mentions_in(text, ("Ukrainian", "UKR", None, "demonym"))
+    quote = only(quotes_of(text, mentions), "Never")
+    assert (quote["speaker_actor"], quote["rule"]) == ("UKR", "headline-label")
+
+
+def test_label_after_a_headline_quote():
+    text = "“We will rebuild every town”: Zelensky The president spoke in Kharkiv."
+    mentions = mentions_in(text, ("Zelensky", "UKR", "Volodymyr Zelensky", "surname"))
+    quote = only(quotes_of(text, mentions), "rebuild")
+    assert (quote["speaker"], quote["rule"]) == ("Zelensky", "label-after")
+    text = "‘It is a sham’: Egypt restricts protests before the summit"
+    assert pd.isna(quotes_of(text, mentions_in(text, ("Egypt", "EGY", None, "country"))).iloc[0]["speaker"])
+
+
+def test_possessive_speech_noun():
+    text = "'The US will have to send its sons': what critics cut from Zelensky's remarks"
+    mentions = mentions_in(text, ("US", "USA", None, "country"), ("Zelensky", "UKR", "Volodymyr Zelensky", "surname"))
+    quote = only(quotes_of(text, mentions), "sons")
+    assert (quote["speaker"], quote["speaker_actor"], quote["rule"]) == ("Zelensky", "UKR", "possessive-speech")
+
+
+@pytest.mark.parametrize("text, mention, speaker", [
+    ("China faults 'negative impact' of joint drills", "China", "China"),
+    ("EU state bans burning Denmark’s parliament voted to punish insults to any “sacred” text", "Denmark",
+     "Denmark’s parliament"),
+    ("King Frederik meets the rabbi after condemning 'barbaric acts' in the region", "King Frederik", "King Frederik"),
+])
+def test_clause_subject_names_an_actor(text, mention, speaker):
+    quote = quotes_of(text, mentions_in(text, (mention, "XXX", None, "country"))).iloc[0]
+    assert quote["speaker"].endswith(speaker) and quote["rule"] == "clause-subject"
+
+
+def test_clause_subject_needs_a_mention_and_no_copula():
+    assert pd.isna(quotes_of("China faults 'negative impact' of joint drills").iloc[0]["speaker"])
+    text = "The shooting of a British scientist was a 'senseless act'"
+    mentions = mentions_in(text, ("British", "GBR", None, "demonym"))
+    assert pd.isna(quotes_of(text, mentions).iloc[0]["speaker"])
+
+
+def test_a_first_line_label_is_a_transcript_only_when_it_names_a_person():
+    text = "Nato summit: leaders meet in Vilnius to weigh Kyiv's bid"
+    assert quotes_of(text, mentions_in(text, ("Nato", "NATO", None, "bloc"))).empty
+    text = "Vladimir Putin: We will respond to any provocation."
+    found = quotes_of(text, mentions_in(text, ("Vladimir Putin", "RUS", "Vladimir Putin", "person")))
+    assert tuple(found.iloc[0][["speaker", "speaker_actor", "rule"]]) == ("Vladimir Putin", "RUS", "transcript-label")
+
+
+def test_a_kicker_label_does_not_swallow_the_quote_of_the_lead():
+    text = "Disinformation: Moscow revives an old claim The State Department accused it of \"plain lies\" on Monday."
+    quote = only(quotes_of(text), "plain lies")
+    assert (quote["speaker"], quote["rule"]) == ("The State Department", "cue-earlier")
+
+
+def test_speaks_about_is_a_cue_inside_a_labelled_headline():
+    text = 'Alexander Lukashenko: You know, President Putin speaks about"sanctions."'
+    mentions = mentions_in(text, ("Alexander Lukashenko", "BLR", "Alexander Lukashenko", "person"),
+                           ("President Putin", "RUS", "Vladimir Putin", "person"))
+    assert only(quotes_of(text, mentions), "sanctions")["speaker_actor"] == "RUS"
