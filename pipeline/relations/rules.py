@@ -324,6 +324,9 @@ class SentenceRelations:
             event = _event(obj, self.events)
             if event is not None and event.direction == "symmetric":
                 polarity, shown = self._polarity(obj, event)
+                verb = _event(token, self.events)
+                if abs(polarity or 0) < 0.15 and verb is not None:  # "pledge closer ties": the verb signs it
+                    polarity, shown = self._polarity(token, verb)[0], f"{token.text} {obj.text}"
                 pairs = [(a, b, "joint-symmetric") for a in slot.agents for b in slot.agents if a != b]
                 return self._pairs(pairs, shown, polarity, None, 0.75)
         return []
