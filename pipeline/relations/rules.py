@@ -50,7 +50,8 @@ STATE_BODIES = frozenset(
     "parliament lawmakers legislators mps president minister ministers delegation delegations soldiers "
     "police guards intelligence hackers administration cabinet officers commanders generals navy's "
     "coast spokesman spokeswoman spokesperson foreign defence defense counterpart counterparts "
-    "negotiators side senate congress court courts prosecutors state".split())
+    "negotiators side senate congress court courts prosecutors state targets positions bases facilities "
+    "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies".split())
 LOCATIVE_CONFLICTS = frozenset(
     "war wars invasion conflict crisis offensive counteroffensive counter-offensive front fighting battle".split())
 """Conflict nouns whose compounded country is where they happen ("the Ukraine war"), not who wages them."""
@@ -62,6 +63,7 @@ _RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
 _EXCLUSION_WORDS = frozenset({"bar", "ban", "exclude", "expel", "suspend", "kick", "block", "oust", "remove"})
 _GENERIC_TARGET_PREPS = frozenset({"on", "against", "to", "toward", "towards", "at", "with", "over", "into"})
 _MAX_CLIMB = 6
+_COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
 _CONFLICT_POLARITY = -0.5
 """An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
 
@@ -172,6 +174,12 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
         if dep in _OBJECTS:
             return Role(parent.i, PATIENT, "object")
         if dep == "pobj" and parent.dep_ in ("prep", "agent", "dative"):
+            governor = parent.head
+            if (parent.text.lower() == "of" and governor.tag_.startswith("NN") and governor.i not in climbed
+                    and _event(governor, events) is None):  # "the president of France", "forces of Russia"
+                climbed.append(governor.i)
+                token = governor
+                continue
             return _prep_role(parent, events)
         return None
 
@@ -186,6 +194,8 @@ def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
     if word == "from":
         if event is not None and event.term.split()[0] in _EXCLUSION_WORDS and _is_passive(governor):
             return Role(governor.i, AGENT, "excluded-from")
+        if event is not None and event.polarity <= _CONFLICT_POLARITY and _is_passive(governor):
+            return Role(governor.i, AGENT, "launched-from")  # "rockets fired from Syria"
         if event is not None and event.direction == "reverse" or governor.text.lower() in ("aid", "support",
                                                                                              "help", "assistance"):
             return Role(governor.i, AGENT, "given-from")
@@ -232,8 +242,8 @@ class SentenceRelations:
             if token.i in heads and token.dep_ in ("ROOT", "nsubj"):
                 return {heads[token.i]: "headline-actor"}
             slot = self.predicates.get(token.i)
-            if slot is not None and slot.agents:
-                return {m: "inherited-agent" for m in slot.agents}
+            if slot is not None and (slot.agents or slot.participants):  # "talks with Seoul on deterring …"
+                return {m: "inherited-agent" for m in {**slot.agents, **slot.participants}}
             if token.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.text.lower() in _RELATIVE_PRONOUNS
                                              for c in token.children):
                 head = token.head
@@ -243,9 +253,20 @@ class SentenceRelations:
     def _inherit_agents(self) -> None:
         for index in sorted(self.predicates, key=lambda i: sum(1 for _ in self.doc[i].ancestors)):
             slot = self.predicates[index]
-            owned = any(child.dep_ == "poss" for child in self.doc[index].children)  # "its war": not ours
-            if not slot.agents and not owned:
+            owners = [child for child in self.doc[index].children if child.dep_ == "poss"]
+            if slot.agents:
+                continue
+            if not owners:
                 slot.agents.update(self._governing_agents(self.doc[index]))
+            elif owners[0].text.lower() in _COLLECTIVE_POSSESSIVES:  # "Ukraine … its war with Russia"
+                slot.agents.update(self._antecedent(owners[0]))
+
+    def _antecedent(self, pronoun: Token) -> dict[int, str]:
+        """The actor mentioned last before ``pronoun`` ("its", "their"), outside its own predicate."""
+        before = [(h.i, index) for index, h in enumerate(self.heads) if h is not None and h.i < pronoun.i]
+        roles = {m for slot in self.predicates.values() for m in slot.participants}
+        candidates = [index for _, index in sorted(before) if index not in roles]
+        return {candidates[-1]: "possessive-pronoun"} if candidates else {}
 
     def _hand_over_nominal_agents(self) -> None:
         """France condemned [Turkish strikes], China called for [a Russia-Ukraine ceasefire]: the agents
