@@ -10,7 +10,8 @@ For every sentence:
    which keeps a pair only when it is confident enough that a directed relation holds;
 4. what is still open stays an undirected co-mention.
 
-Pairs already covered by a quote in the sentence take no statement row. The output is the
+A direction a quote in the sentence already covers takes no statement row (the quote speaks for
+it); co-mentions are only made for pairs that nothing related either way. The output is the
 ``RELATIONS`` table; ``pipeline.dyads`` groups and scores it.
 """
 
@@ -89,7 +90,7 @@ def _quote_rows(sentence: _Sentence, quotes: list, article_mentions: list[Mentio
 class _Parsed(NamedTuple):
     sentence: _Sentence
     mentions: list[Mention]
-    covered: set[frozenset]
+    covered: set[tuple[str, str]]  # (source, target) directions the sentence's quotes already give
     offset: int  # where ``text`` starts in the article
     text: str  # the part of the sentence that is parsed
 
@@ -116,11 +117,12 @@ def _statement_rows(job: _Parsed, doc, resources: Resources) -> list[tuple]:
     """Rule relations, then model relations for the pairs left open, of one sentence (None: not parsed)."""
     sentence, mentions = job.sentence, job.mentions
     if doc is None:
-        return _comention_rows(job, set(job.covered))
+        return _comention_rows(job, {frozenset(pair) for pair in job.covered})
     spans = [(m.start - job.offset, m.end - job.offset) for m in mentions]
     actors = [m.actor for m in mentions]
-    rows, decided = [], set(job.covered)
-    found = SentenceRelations(doc, spans, actors, resources.events).relations()
+    rows, decided = [], {frozenset(pair) for pair in job.covered}
+    found = [r for r in SentenceRelations(doc, spans, actors, resources.events).relations()
+             if (actors[r.source], actors[r.target]) not in job.covered]
     for relation in sorted(found, key=lambda r: (r.source, r.target)):
         source, target = mentions[relation.source], mentions[relation.target]
         rows.append(_row(sentence, source.actor, target.actor, "statement", _speaker_of(source),
@@ -209,7 +211,7 @@ def find_relations(sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.D
         outside = [m for m in in_sentence if not any(s <= m.start < e for s, e in spans)]
         if len({m.actor for m in outside}) >= 2:
             offset, window = _window(sentence, outside)
-            jobs.append(_Parsed(sentence, outside, {frozenset(row[2:4]) for row in quote_rows}, offset, window))
+            jobs.append(_Parsed(sentence, outside, {tuple(row[2:4]) for row in quote_rows}, offset, window))
     parsed = [job for job in jobs if _worth_parsing(job, resources)]
     texts = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions])
              for job in parsed]
