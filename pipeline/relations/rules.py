@@ -55,6 +55,8 @@ STATE_BODIES = frozenset(
 LOCATIVE_CONFLICTS = frozenset(
     "war wars invasion conflict crisis offensive counteroffensive counter-offensive front fighting battle".split())
 """Conflict nouns whose compounded country is where they happen ("the Ukraine war"), not who wages them."""
+RELATIONSHIP_NOUNS = frozenset({"relations", "ties", "relationship"})
+"""A standing relationship is a topic: "thaw China-US relations" states no act between the two."""
 _SUBJECTS = {"nsubj": "subject", "csubj": "subject"}
 _OBJECTS = {"dobj", "dative", "attr", "oprd", "obj"}
 _DESCRIPTORS = {"compound", "amod", "nmod", "nummod"}
@@ -156,8 +158,12 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
         if dep == "poss" or (dep in _DESCRIPTORS and parent.tag_.startswith("NN")):
             event = _event(parent, events)
             if event is not None:
+                if paired and event.direction == "forward" and event.polarity > _CONFLICT_POLARITY:
+                    return Role(parent.i, AGENT, "joined-agents")  # "the US-UK oil ban": a joint act
+                if paired and event.term in RELATIONSHIP_NOUNS:
+                    return Role(parent.i, PATIENT, "joined-topic")  # "normalising Armenian-Turkish relations"
                 if paired:
-                    return Role(parent.i, PARTICIPANT, "joined-pair")  # "Russia-Ukraine ceasefire"
+                    return Role(parent.i, PARTICIPANT, "joined-pair")  # "the Israel-Hamas war", "Egypt-Hamas talks"
                 if dep != "poss" and any(c.dep_ == "poss" for c in parent.children):
                     return Role(parent.i, PATIENT, "nominal-patient")  # "Sweden's NATO bid"
                 if dep == "compound" and token.tag_ == "NNP" and parent.text.lower() in LOCATIVE_CONFLICTS:
