@@ -46,7 +46,7 @@ def analyse(articles: pd.DataFrame, timings: dict[str, float] | None = None,
     with _timed(timings, "quotes"):
         quotes = find_quotes(articles, sentences, mentions)
     with _timed(timings, "relations"):
-        relations = find_relations(sentences, mentions, quotes, resources)
+        relations = find_relations(articles, sentences, mentions, quotes, resources)
     with _timed(timings, "dyads+score"):
         dyads = build_dyads(articles, sentences, relations, resources.lexicon)
     return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "relations": relations,

@@ -37,7 +37,7 @@ def dyads_for(text, mention_specs, quote_specs=()):
     sentences = split_sentences(articles)
     mentions = pd.DataFrame([mention(text, sentences, *spec) for spec in mention_specs], columns=MENTIONS)
     quotes = pd.DataFrame([quote(text, sentences, *spec) for spec in quote_specs], columns=QUOTES)
-    relations = find_relations(sentences, mentions, quotes, default_resources())
+    relations = find_relations(articles, sentences, mentions, quotes, default_resources())
     return build_dyads(articles, sentences, relations, default_resources().lexicon)
 
 

@@ -2,12 +2,18 @@
 
 Targets are the actors named inside the quote (rule ``quote-names-target``); failing that, the
 actor mentioned nearest to the quote in its sentence, else in the sentence before
-(``quote-nearest-actor``). Mentions inside the speaker span never become targets.
+(``quote-nearest-actor``). Mentions inside the speaker span never become targets. A target the
+quote joins to the speaker by a symmetric event ("we have agreed with the United States",
+"our relations with Berlin") holds the relation back toward the speaker too (``quote-symmetric``).
 """
 
+import re
 from typing import NamedTuple
 
-QUOTE_CONFIDENCE = {"quote-names-target": 0.9, "quote-nearest-actor": 0.6}
+from pipeline.relations.events import EventLexicon
+
+QUOTE_CONFIDENCE = {"quote-names-target": 0.9, "quote-nearest-actor": 0.6, "quote-symmetric": 0.8}
+_WITH_BEFORE = re.compile(r"((?:[\w'’-]+\s+){1,4})with\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 class Mention(NamedTuple):
@@ -24,9 +30,18 @@ class QuoteTarget(NamedTuple):
     rule: str
 
 
+def is_symmetric_partner(text: str, mention: Mention, events: EventLexicon) -> bool:
+    """True when ``mention`` is the "with" partner of a symmetric event word just before it."""
+    before = _WITH_BEFORE.search(text[max(0, mention.start - 60):mention.start])
+    return before is not None and any(
+        (event := events.lookup(word.lower())) is not None and event.direction == "symmetric"
+        for word in before.group(1).split())
+
+
 def quote_targets(quote, article_mentions: list[Mention], in_sentence: list[Mention],
-                  previous_sentence: list[Mention]) -> list[QuoteTarget]:
-    """Targets of one attributed quote (``quote`` has start, end, speaker_actor, speaker_start/end)."""
+                  previous_sentence: list[Mention], text: str, events: EventLexicon) -> list[QuoteTarget]:
+    """Targets of one attributed quote (``quote`` has start, end, speaker_actor, speaker_start/end);
+    ``text`` is the article's text."""
     source = quote.speaker_actor
 
     def eligible(m: Mention) -> bool:
@@ -34,7 +49,8 @@ def quote_targets(quote, article_mentions: list[Mention], in_sentence: list[Ment
 
     inside = [m for m in article_mentions if quote.start <= m.start and m.end <= quote.end and eligible(m)]
     if inside:
-        return [QuoteTarget(m.actor, m, "quote-names-target") for m in inside]
+        return [QuoteTarget(m.actor, m, "quote-symmetric" if is_symmetric_partner(text, m, events)
+                            else "quote-names-target") for m in inside]
     outside = [m for m in in_sentence if eligible(m)] or [m for m in previous_sentence if eligible(m)]
     if not outside:
         return []

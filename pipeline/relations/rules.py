@@ -51,7 +51,8 @@ STATE_BODIES = frozenset(
     "police guards intelligence hackers administration cabinet officers commanders generals navy's "
     "coast spokesman spokeswoman spokesperson foreign defence defense counterpart counterparts "
     "negotiators side senate congress court courts prosecutors state targets positions bases facilities "
-    "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies".split())
+    "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies "
+    "cities city towns villages territory territories land lands border borders infrastructure ports".split())
 LOCATIVE_CONFLICTS = frozenset(
     "war wars invasion conflict crisis offensive counteroffensive counter-offensive front fighting battle".split())
 """Conflict nouns whose compounded country is where they happen ("the Ukraine war"), not who wages them."""
@@ -197,6 +198,8 @@ def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
     if word in ("between", "among"):
         return Role(governor.i, PARTICIPANT, "between")
     event = _event(governor, events)
+    if word == "of" and event is not None and governor.tag_.startswith("NN") and "of" not in event.target_preps:
+        return Role(governor.i, AGENT, "genitive-agent")  # "the support of the United Kingdom"
     if word == "from":
         if event is not None and event.term.split()[0] in _EXCLUSION_WORDS and _is_passive(governor):
             return Role(governor.i, AGENT, "excluded-from")

@@ -74,16 +74,19 @@ def _row(sentence: _Sentence, source: str, target: str, kind: str, speaker, evid
 
 
 def _quote_rows(sentence: _Sentence, quotes: list, article_mentions: list[Mention], in_sentence: list[Mention],
-                previous: list[Mention]) -> list[tuple]:
+                previous: list[Mention], text: str, resources: Resources) -> list[tuple]:
     rows = []
     for quote in quotes:
         if not isinstance(quote.speaker_actor, str):
             continue
-        for target in quote_targets(quote, article_mentions, in_sentence, previous):
+        for target in quote_targets(quote, article_mentions, in_sentence, previous, text, resources.events):
             span = (target.mention.start, target.mention.end) if target.mention else (-1, -1)
+            confidence, method = QUOTE_CONFIDENCE[target.rule], f"rule:{target.rule}"
             rows.append(_row(sentence, quote.speaker_actor, target.actor, "quote", quote.speaker,
-                             (quote.start, quote.end), span, "", None, QUOTE_CONFIDENCE[target.rule],
-                             f"rule:{target.rule}"))
+                             (quote.start, quote.end), span, "", None, confidence, method))
+            if target.rule == "quote-symmetric":  # the partner takes part too; the speaker is not named inside
+                rows.append(_row(sentence, target.actor, quote.speaker_actor, "quote", quote.speaker,
+                                 (quote.start, quote.end), (-1, -1), "", None, confidence, method))
     return rows
 
 
@@ -182,9 +185,10 @@ def _model_rows(job: _Parsed, doc, spans, open_pairs, resources: Resources, deci
     return rows
 
 
-def find_relations(sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame,
+def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame,
                    resources: Resources) -> pd.DataFrame:
-    """The relations table (``RELATIONS`` columns) from the sentences, mentions and quotes."""
+    """The relations table (``RELATIONS`` columns) from the articles, sentences, mentions and quotes."""
+    texts = dict(zip(articles["article_id"].tolist(), articles["text"].tolist()))
     by_sentence = _mentions_by_sentence(mentions)
     by_article: dict[str, list[Mention]] = defaultdict(list)
     for (article_id, _), found in by_sentence.items():
@@ -205,7 +209,8 @@ def find_relations(sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.D
         sentence = _Sentence(article_id, sent_idx, start, end, text)
         in_sentence = by_sentence.get(key, [])
         quote_rows = _quote_rows(sentence, quotes_by_sentence.get(key, []), by_article.get(article_id, []),
-                                 in_sentence, by_sentence.get((article_id, sent_idx - 1), []))
+                                 in_sentence, by_sentence.get((article_id, sent_idx - 1), []),
+                                 texts.get(article_id, ""), resources)
         rows += quote_rows
         spans = quote_spans.get(article_id, [])
         outside = [m for m in in_sentence if not any(s <= m.start < e for s, e in spans)]
