@@ -12,6 +12,7 @@ rules were tuned on PolNeAR's train split (``pipeline.evaluation.quote_speakers`
 """
 
 import bisect
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 MASK = "\ue000"  # stands in for quoted text while searching attributions
+ENTITY = r"&#?\w{2,6};"  # an HTML entity left in a feed text (&apos; &#039; &quot;)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def _trie_pattern(words: tuple[str, ...]) -> str:
     return branch(root)
 
 
+# --- cues: reporting verbs and what stops a verb from reporting speech
 _CUE_WORDS = (
     "said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding",
     "warned", "warns", "warning", "stressed", "stresses", "insisted", "insists", "noted", "notes",
@@ -90,7 +93,15 @@ _CAPITALISED_CUES = tuple(  # "Said X, “…”", Title Case headlines ("Zelens
     and w not in {"states", "reports", "notes", "posts", "reads"}
 )
 _CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern((*_CUE_WORDS, *_CAPITALISED_CUES)) + r")\b")
+_PASSIVE_CUE = re.compile(  # "Egypt accused of …", "Kyiv urged to …", "praised by …": the subject does not speak
+    r"(?:accused|charged)\s+of|(?:critici[sz]ed|praised|condemned|slammed|blasted|hailed|denounced|mocked|roasted"
+    r"|ridiculed|lambasted)\s+(?:for|over)\b"
+    r"|(?:described|branded|labell?ed|dubbed|termed)\s+as\b|(?:urged|asked|told)\s+to\b|[a-z]+ed\s+by\b"
+)
+_OWN_OBJECT = re.compile(r"\s+(?:its|their)\s")  # "Israel recalled its diplomats": not speech
+_TELLING = re.compile(r"told|tells?|asked|asks?|urged|urges|warned|warns|reminded|reminds|pressed|thanked")
 
+# --- speaker noun phrases
 _FILLER_WORDS = (
     "also", "later", "then", "again", "once", "first", "previously", "recently", "repeatedly",
     "has", "have", "had", "was", "were", "is", "are", "been", "would", "will", "did", "does",
@@ -149,15 +160,27 @@ _DANGLING_ENDS = {
 _NOT_SPEAKER_FIRST = {  # openers of adverbial clauses and prepositional phrases, not subjects
     "After", "Before", "When", "While", "In", "On", "At", "During", "Since", "If", "Although", "As",
     "But", "And", "So", "Then", "Also", "However", "Still", "Yet", "For", "With", "From", "By", "To",
-    "Of", "This", "That", "There", "Here", "Asked", "Speaking", "According",
+    "Of", "This", "That", "There", "Here", "Asked", "Speaking", "According", "What", "Why", "How", "Where", "Which",
+    "Who",
     "in", "on", "at", "for", "with", "from", "by", "to", "of", "about", "into", "under", "over",
     "after", "before", "during", "since", "upon",
 }
-_PASSIVE_CUE = re.compile(  # "Egypt accused of …", "Kyiv urged to …", "praised by …": the subject does not speak
-    r"(?:accused|charged)\s+of|(?:critici[sz]ed|praised|condemned|slammed|blasted|hailed|denounced)\s+(?:for|over)\b"
-    r"|(?:described|branded|labell?ed|dubbed|termed)\s+as\b|(?:urged|asked|told)\s+to\b|[a-z]+ed\s+by\b"
-)
 _COORDINATED = re.compile(r"\b(?:and|but)(?:\s+(?:then|also|later|[a-z]{2,}ly))*\s*$")
+_DETERMINERS = {
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
+    "some", "many", "several", "most", "both", "each", "other", "another", "few", "all", "those",
+}
+_MAX_SPEAKER_WORDS = 10
+_MAX_LOWERCASE_START_WORDS = 4
+_ON_A_VISIT = re.compile(  # "Zelensky's wife on a state visit to Seoul": the visit is no part of the speaker
+    r"\s+(?:on|during)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,2}(?:visit|trip|tour)\b"
+)
+_TRAILING_DAY = re.compile(  # "The European Union on Thursday"
+    r"\s+(?:on|last|this)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|weekend)\s*$"
+)
+_CAPITALISED_TAIL = re.compile(r"(?<!\S)[A-Z][\w.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'’-]*)*\s*$")
+
+# --- loose attributions and labels
 _LOOSE_SUBJECT = (  # pronoun, short description or name
     r"[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|(?:[Tt]he|[Aa]n?)\s+(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
 )
@@ -180,49 +203,46 @@ NOT_SPEAKER_LABELS = {
 }
 _INTRODUCES_QUOTE = re.compile(r"(?:\s+[\w'’-]+){0,2}\s*[,:]?\s*" + MASK)
 _QUOTE_ENDS_CLAUSE = ",?!—–-…"
-_DETERMINERS = {
-    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "two", "three",
-    "some", "many", "several", "most", "both", "each", "other", "another", "few", "all", "those",
-}
-_RUN_IN = re.compile(  # a headline's last words before its lead's subject: "negotiate peace| China's envoy"
-    r"(?!(?:" + "|".join(_DETERMINERS) + r")\b)[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)+\s+(?=[A-Z])"
-)
+
+# --- headlines, and a headline running into its lead (RSS items are "title description")
+_LOWERCASE_LEAD = r"(?!(?:" + "|".join(_DETERMINERS) + r")\b)[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){%d,}\s+(?=[A-Z])"
+_RUN_IN = re.compile(_LOWERCASE_LEAD % 1)  # the end of a headline before its lead: "negotiate peace| China's envoy"
+_SUBJECT_LEAD = re.compile(_LOWERCASE_LEAD % 0)  # "burning| Denmark's parliament voted"
 _RUN_IN_DETERMINER = re.compile(  # "… debunked conspiracy| The US State Department" (not "a reporter for The Times")
-    r".*(?<![\w'’-])(?!(?:" + "|".join(_DANGLING_ENDS) + r")\s)[a-z][\w'’-]*\s+(?=(?:The|A|An)\s)"
+    r".*(?<![\w'’-])(?!(?:" + "|".join(_DANGLING_ENDS) + r")\s)(?i:[a-z][\w'’-]*)\s+(?=(?:The|A|An)\s)"
 )
+_LEAD_DETERMINERS = {"The", "A", "An"}
+_LEAD_OPENING = re.compile(r"\s(?:The|A|An|He|She|It|They|We|In|On|At|As|After|But)\s")  # "X The minister said"
+_ENTITY = re.compile(ENTITY)
 _VERB_WORD = re.compile(  # a verb-like word anywhere (not "his", "its", "this" …)
     r"(?<![\w'’-])(?!(?:his|its|this|thus|us|as|yes|news|less|unless|across|plus|whereas)\b)" + _VERB_LIKE
 )
 _COPULA = re.compile(r"is|are|was|were")
+_STRONG_BOUNDARY = re.compile(r"[:;" + MASK + r"—–]|\s-\s")  # the quote's own headline part, not the one before
+_PREPOSITIONS = {"for", "over", "in", "at", "on", "with", "to", "from", "by", "about", "against", "after", "into"}
 _KICKER_WORDS = {  # last words of a headline's topic label ("Ukraine conflict: …"), not of a speaker
     "war", "conflict", "crisis", "live", "latest", "updates", "news", "analysis", "opinion", "explainer",
     "exclusive", "interview", "review", "podcast", "factbox", "timeline", "briefing", "misinformation",
 }
+_LABEL_TOPIC = re.compile(r"\s(?:on|about|over)\s")  # "Zelensky on peace talks: '…'"
 _MAX_LABEL_WORDS = 8
+_AFTER_MARK_LABEL = re.compile(r"\s*(?::|\s[—–-])\s*")  # “…”: X / '…' – X
 _SPEECH_NOUNS = (
     "remarks", "comments", "words", "speech", "statement", "message", "address", "claim", "claims", "warning",
     "interview", "tweet", "post", "letter", "plea", "appeal", "vow", "pledge", "promise", "threat", "rhetoric",
     "testimony", "announcement", "description", "answer", "reply", "response",
 )
 _POSSESSIVE_SPEECH = re.compile(  # "Zelensky's remarks", "the Kremlin’s latest statement"
-    r"(?<![\w.-])(?P<subject>(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})['’]s?\s+(?:[a-z]+\s+)?(?:"
+    r"(?<![\w.-])(?P<subject>(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})['’]s?\s+(?:[a-z]+\s+)?(?P<noun>"
     + "|".join(_SPEECH_NOUNS) + r")\b"
 )
-_AFTER_MARK_LABEL = re.compile(r"\s*(?::|\s[—–-])\s*")  # “…”: X / '…' – X
-_LEAD_OPENING = re.compile(r"\s(?:The|A|An|He|She|It|They|We|In|On|At|As|After|But)\s")  # "X The minister said"
-_OWN_OBJECT = re.compile(r"\s+(?:its|their)\s")  # "Israel recalled its diplomats": not speech
-_TELLING = re.compile(r"told|tells?|asked|asks?|urged|urges|warned|warns|reminded|reminds|pressed|thanked")
+
+# --- quoted names and terms, nobody's words
 _NAMED_BEFORE = re.compile(  # "the so-called “…”"; a title after "the", "Nation's" or a preposition (not "Says To")
-    r"(?<![\w-])(?:(?P<so_called>[Ss]o-called)|on|in|at|from|of|with|to|via|by|about|[Tt]he|[Aa]n?)\s*$|['’]s\s*$"
+    r"(?<![\w-])(?:(?P<so_called>[Ss]o-called)|on|in|at|for|from|of|with|to|via|by|about|[Tt]he|[Aa]n?)\s*$|['’]s\s*$"
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _TITLE_SMALL_WORDS = {"a", "an", "the", "of", "on", "in", "at", "to", "for", "and", "or", "but", "with", "by", "from"}
-_ON_A_VISIT = re.compile(  # "Zelensky's wife on a state visit to Seoul": the visit is no part of the speaker
-    r"\s+(?:on|during)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,2}(?:visit|trip|tour)\b"
-)
-_LABEL_TOPIC = re.compile(r"\s(?:on|about|over)\s")  # "Zelensky on peace talks: '…'"
-_MAX_SPEAKER_WORDS = 10
-_MAX_LOWERCASE_START_WORDS = 4
 
 
 def _is_speaker(words: list[str]) -> bool:
@@ -243,6 +263,13 @@ def _takes_own_object(masked: str, verb: re.Match, group: int | str = 0) -> bool
     """``recalled its diplomats``: the verb has an object of its own, so it does not report speech
     (verbs of telling excepted: ``told his aides``)."""
     return bool(_OWN_OBJECT.match(masked, verb.end(group)) and not _TELLING.fullmatch(verb.group(group)))
+
+
+def _is_subject(words: list[str]) -> bool:
+    """A speaker phrase shaped like a clause subject: it opens with a capital or a determiner and holds no
+    preposition but "of" ("Denmark's parliament", not "sue US over lack of police")."""
+    return ((words[0][0].isupper() or words[0] in _DETERMINERS)
+            and not any(word in _PREPOSITIONS for word in words))
 
 
 def _is_blank(between: str) -> bool:
@@ -291,9 +318,12 @@ def _noun_phrase(masked: str, start: int, end: int) -> tuple[int, int] | None:
     run_in = _RUN_IN.match(masked, start, end) or _RUN_IN_DETERMINER.search(masked, start, end)
     if run_in:
         start = run_in.end()
-    visit = _ON_A_VISIT.search(masked, start, end)
-    end = visit.start() if visit else start + len(masked[start:end].rstrip())
-    return (start, end) if _is_speaker(masked[start:end].split()) else None
+    trailing = _ON_A_VISIT.search(masked, start, end) or _TRAILING_DAY.search(masked, start, end)
+    end = trailing.start() if trailing else start + len(masked[start:end].rstrip())
+    if _is_speaker(masked[start:end].split()):
+        return start, end
+    tail = _CAPITALISED_TAIL.search(masked, start, end)  # "… deal with Ukraine British Prime Minister X"
+    return (tail.start(), end) if tail and _is_speaker(masked[tail.start():end].split()) else None
 
 
 def _subject_before(masked: str, floor: int, cue_start: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
@@ -331,6 +361,7 @@ def _speaker_after(masked: str, pos: int, ceiling: int) -> tuple[int, int] | Non
         lowered = word.group(1).lower().rstrip(".")
         if (word.start() != (pos if end is None else end) or lowered in _STOPS_AFTER_CUE
                 or start is None and lowered in _NOT_FIRST_AFTER_CUE
+                or start is not None and word.group(1) in _LEAD_DETERMINERS  # "says X The minister said …"
                 or lowered in _TIME_WORDS and previous not in _DETERMINERS):
             break
         start = word.start(1) if start is None else start
@@ -341,6 +372,11 @@ def _speaker_after(masked: str, pos: int, ceiling: int) -> tuple[int, int] | Non
     if last.endswith(".") and last.count(".") == 1 and last.lower() not in _ABBREVIATIONS:
         end -= 1
     return (start, end) if _is_speaker(masked[start:end].split()) else None
+
+
+def _entity_in_word(entity: re.Match) -> str:
+    """An HTML entity as its character padded to its length, so that "Force&apos;s" stays one word."""
+    return html.unescape(entity.group())[:1] + "_" * (len(entity.group()) - 1)
 
 
 class ArticleText:
@@ -362,7 +398,7 @@ class ArticleText:
                 pieces += [text[pos:quote.open], MASK * (quote.close - quote.open)]
                 pos = quote.close
         pieces.append(text[pos:])
-        self.masked = "".join(pieces)
+        self.masked = _ENTITY.sub(_entity_in_word, "".join(pieces))
         self.cues = list(_CUE.finditer(self.masked))
         self.cue_starts = [c.start() for c in self.cues]
         self.speakers_by_sentence: dict[int, list[Speaker]] = {}
@@ -381,6 +417,7 @@ class ArticleText:
             self.speakers_by_sentence.setdefault(sent, []).append(speaker)
 
     def cues_between(self, start: int, end: int) -> list[re.Match]:
+        """The cues starting in ``[start, end)``, in order."""
         return self.cues[bisect.bisect_left(self.cue_starts, start):bisect.bisect_left(self.cue_starts, end)]
 
     def cue_speaker(self, cue: re.Match, floor: int, ceiling: int, inverted_ok: bool) -> Speaker | None:
@@ -491,17 +528,18 @@ class Site:
             speaker = article.cue_speaker(cue, quote.close, self.after_ceiling, inverted_ok)
             if speaker:
                 between = article.masked[quote.close:min(speaker.start, cue.start())]
-                return speaker, _is_blank(between) and not (between.isspace() and self.runs_on)
+                return speaker, _is_blank(between) and not (between.isspace() and self.ends_headline)
         return None, False
 
     @cached_property
-    def runs_on(self) -> bool:
-        """A quote inside a clause, ending without punctuation: words right after it do not attribute
-        it — often a headline running into its lead (``at ‘breaking point’ The agency says``)."""
+    def ends_headline(self) -> bool:
+        """Words right after the quote, without punctuation, do not attribute it: it ends a headline
+        that runs into its lead (``are at ‘breaking point’ UN agency says …``, ``: 'be fired' The union …``)."""
         article, quote = self.article, self.quote
         before = article.masked[self.floor:quote.open].rstrip()
         embedded = bool(before) and before[-1] not in ":—–-" + MASK
-        return embedded and article.text[quote.end - 1] not in ".…" + _QUOTE_ENDS_CLAUSE
+        unpunctuated = article.text[quote.end - 1] not in ".…" + _QUOTE_ENDS_CLAUSE
+        return embedded and unpunctuated or bool(_LEAD_OPENING.match(article.masked, quote.close))
 
 
 def transcript_label(site: Site) -> Speaker | None:
@@ -560,6 +598,8 @@ def loose_introduction(site: Site) -> Speaker | None:
     """``X resisted: “…”`` — any -ed/-s verb and a colon right before the quote."""
     masked, quote = site.article.masked, site.quote
     found = _LOOSE_INTRODUCTION.search(masked, max(site.floor, quote.open - _LOOKBACK), quote.open)
+    if found and _PASSIVE_CUE.match(masked, found.start("verb")):
+        return None
     span = found and _noun_phrase(masked, found.start("subject"), found.end("subject"))
     return Speaker(*span, found.group("verb")) if span else None
 
@@ -581,12 +621,16 @@ def headline_label(site: Site) -> Speaker | None:
     article, masked = site.article, site.article.masked
     colon = masked.find(":", site.floor, site.quote.open)
     words = masked[site.floor:colon].split() if colon > 0 else []
-    if (not words or len(words) > _MAX_LABEL_WORDS or MASK in masked[site.floor:colon]
+    if (not words or MASK in masked[site.floor:colon]
             or words[-1].lower() in _KICKER_WORDS or " ".join(words).lower() in NOT_SPEAKER_LABELS):
         return None
     topic = _LABEL_TOPIC.search(masked, site.floor, colon)
     label_end = topic.start() if topic else colon
+    if len(masked[site.floor:label_end].split()) > _MAX_LABEL_WORDS:
+        return None
     subject = _CLAUSE_SUBJECT.match(masked, site.floor, label_end)
+    if subject and _PASSIVE_CUE.match(masked, subject.end() + 1):  # "Biden mocked for his video: '…'"
+        return None
     span = (subject and _noun_phrase(masked, subject.start(1), subject.end(1))
             or _noun_phrase(masked, site.floor, label_end))
     return Speaker(*span, ":") if span and article.names(*span) else None
@@ -604,7 +648,7 @@ def label_after(site: Site) -> Speaker | None:
     span = _speaker_after(masked, separator.end(), ceiling)
     if not span or masked[span[1]:ceiling].strip(" .") or _VERB_WORD.search(masked, *span):
         return None  # "'It’s a sham': Egypt accused of …" is a headline, not an attribution
-    return Speaker(*span, None) if article.names(*span) else None
+    return Speaker(*span, separator.group().strip()) if article.names(*span) else None
 
 
 def possessive_speech(site: Site) -> Speaker | None:
@@ -616,21 +660,25 @@ def possessive_speech(site: Site) -> Speaker | None:
     if not found:
         return None
     nearest = min(found, key=lambda m: min(abs(m.start() - quote.close), abs(quote.open - m.end())))
-    return Speaker(nearest.start("subject"), nearest.end("subject"), None)
+    return Speaker(nearest.start("subject"), nearest.end("subject"), nearest.group("noun"))
 
 
 def clause_subject(site: Site) -> Speaker | None:
     """``China faults 'negative impact' of …``, ``X meets Y after condemning '…'`` — the subject of the
     nearest verb before the quote in its sentence, when it names an actor or a person."""
     article, masked = site.article, site.article.masked
-    verbs = list(_VERB_WORD.finditer(masked, site.floor, site.quote.open))
+    floor = max([site.floor, *(b.end() for b in _STRONG_BOUNDARY.finditer(masked, site.floor, site.quote.open))])
+    verbs = list(_VERB_WORD.finditer(masked, floor, site.quote.open))
     for i in reversed(range(len(verbs))):
-        if _COPULA.fullmatch(verbs[i].group()):  # "the shooting was 'a senseless act'": described, not speaking
-            return None
-        start = max(_clause_start(masked, site.floor, verbs[i].start()), verbs[i - 1].end() if i else site.floor)
-        span = _noun_phrase(masked, start, verbs[i].start())
-        if span:
-            return Speaker(*span, verbs[i].group().split()[-1]) if article.names(*span) else None
+        verb = verbs[i]
+        if _COPULA.fullmatch(verb.group()) or _PASSIVE_CUE.match(masked, verb.start()):
+            return None  # "the shooting was 'a senseless act'", "Biden mocked for '…'": described, not speaking
+        start = max(_clause_start(masked, floor, verb.start()), verbs[i - 1].end() if i else floor)
+        span = _noun_phrase(masked, start, verb.start())
+        lead = span and _SUBJECT_LEAD.match(masked, *span)
+        span = (lead.end(), span[1]) if lead else span
+        if span and _is_subject(masked[span[0]:span[1]].split()):
+            return Speaker(*span, verb.group().split()[-1]) if article.names(*span) else None
     return None
 
 
@@ -661,6 +709,8 @@ def _is_name(article: ArticleText, quote: QuoteSpan) -> bool:
 
 
 class Rule(NamedTuple):
+    """A named attribution rule: ``find`` returns the quote's speaker, or None to pass it on."""
+
     name: str
     find: Callable[[Site], Speaker | None]
 

@@ -1,26 +1,39 @@
 """Stage 4 — find quoted spans in each article and attribute every one to a speaker.
 
-Quote marks: curly “ ” and ‘ ’, straight " and ', and the PolNeAR/NYT forms `` and ''. Single
-quotes count only outside double quotes, balanced within a paragraph and word-bounded, so
-apostrophes (it’s, Peskov’s) are ignored. A double quote left open at a paragraph's end continues
-when the next paragraph opens with a quote mark, else it ends with its paragraph; such a quote is
-one row whose ``text`` is the article slice (inner paragraph break and mark included). A line
-opening with a speaker label (``PESKOV: ...``, ``Lavrov: “...”``) is a quote of that speaker.
+Quote marks: curly “ ” and ‘ ’, straight " and ', the PolNeAR/NYT forms `` and '', and HTML
+entities left in feed texts (&#039; &quot; …). Single quotes count only outside double quotes,
+balanced within a paragraph and word-bounded, so apostrophes (it’s, Peskov’s) are ignored; a straight
+double quote opening inside an open one (“… the message "we must act". What …,” he said) nests. A
+double quote left open at a paragraph's end continues when the next paragraph opens with a quote
+mark, else it ends with its paragraph; such a quote is one row whose ``text`` is the article slice
+(inner paragraph break and mark included). A line opening with a speaker label (``PESKOV: ...``,
+``Lavrov: “...”``) is a quote of that speaker — unless it is a lone labelled first line holding quote
+marks or naming no person: a headline (``Macron: Iran 'must stop enrichment'``, ``Nato summit: …``).
 
 The speaker of a quote is found by the first of the named rules in ``pipeline.quote_rules.RULES``
-that finds one; the ``rule`` column names it:
+that finds one; the ``rule`` column names it (None when none did):
 
 1. ``transcript-label`` — the label of its transcript line;
-2. ``cue-before`` — a cue right before it: ``X said: “…”``, ``Said X, “…”``;
-3. ``attribution-after`` — right after it: ``”, X said``, ``”, X, the ..., said``, ``”, said X``;
+2. ``cue-before`` — a cue right before it: ``X said: “…”``, ``Said X, “…”``, ``Zelensky Says '…'``;
+3. ``attribution-after`` — right after it: ``”, X said``, ``”, X, the ..., said``, ``”, said X``,
+   ``'…' – X says`` (not words running on from a headline into its lead: ``at ‘breaking point’ The …``);
 4. ``loose-attribution`` — ``“…,” she laughed`` / ``“…,” scoffed X`` (any -ed/-s verb after , ? !);
-5. ``cue-earlier`` — the nearest cue before it in its sentence: ``X said ... “…”``, ``According to X, “…”``;
+5. ``cue-earlier`` — the nearest cue before it in its sentence: ``X said ... “…”``, ``X warns Y 'will pay'``;
 6. ``inline-label`` — ``… - Philip Bump: “…”``;
 7. ``loose-introduction`` — ``X resisted: “…”`` (any -ed/-s verb and a colon right before it);
-8. ``cue-later`` — a cue later in its sentence: ``“…” with the Kremlin, according to X``;
-9. ``next-sentence`` — the next sentence of its paragraph opens with an attribution (``X said.``);
-10. ``previous-quote`` — the speaker of the previous sentence's last quote (consecutive quotes);
-11. ``previous-attribution`` — the previous sentence's last attribution.
+8. ``headline-label`` — ``Macron: Iran 'must stop enrichment'``, ``Jordan slams Biden: he made it '…'``;
+9. ``label-after`` — ``“We will win”: Zelensky``;
+10. ``cue-later`` — a cue later in its sentence: ``“…” with the Kremlin, according to X``;
+11. ``next-sentence`` — the next sentence of its paragraph opens with an attribution (``X said.``);
+12. ``possessive-speech`` — ``'…': what critics cut from Zelensky's remarks``;
+13. ``clause-subject`` — the subject of the nearest verb before it: ``China faults 'negative impact'``;
+14. ``previous-quote`` — the speaker of the previous sentence's last quote (consecutive quotes);
+15. ``previous-attribution`` — the previous sentence's last attribution.
+
+Rules 8, 9, 12 and 13 only accept a speaker that a mention names (an actor or a person), so they
+add nothing when ``mentions`` is empty. A quoted title or term (``the so-called “peace plan”``,
+``on “Fox News Sunday”``) gets no speaker; nor does a passive cue's subject (``Egypt accused of …``)
+or a copula's (``the shooting was 'a senseless act'``).
 
 ``speaker_person``/``speaker_actor`` come from the mention overlapping the speaker span (person,
 surname, role and pronoun mentions first; else the appositive's mention). A pronoun with no
@@ -36,7 +49,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from pipeline.quote_rules import MASK, NOT_SPEAKER_LABELS, ArticleText, QuoteSpan, Speaker, attribute
+from pipeline.quote_rules import ENTITY, MASK, NOT_SPEAKER_LABELS, ArticleText, QuoteSpan, Speaker, attribute
 from pipeline.schema import QUOTES
 
 _ENTITY_MARKS = {  # HTML entities left in feed texts stand for the mark they encode
@@ -44,10 +57,11 @@ _ENTITY_MARKS = {  # HTML entities left in feed texts stand for the mark they en
     "&#8216;": "‘", "&#8217;": "’", "&#8220;": "“", "&#8221;": "”",
     "&lsquo;": "‘", "&rsquo;": "’", "&ldquo;": "“", "&rdquo;": "”",
 }
-_MARK = re.compile(r"``|''(?!')|[“”\"‘’']|&#?\w{2,6};")  # in ''' the first ' closes an inner single quote
+_MARK = re.compile(r"``|''(?!')|[“”\"‘’']|" + ENTITY)  # in ''' the first ' closes an inner single quote
 _OPEN_DOUBLE = {"“", "``"}
 _EITHER_DOUBLE = {'"', "''"}
 _DOUBLE_MARKS = _OPEN_DOUBLE | _EITHER_DOUBLE | {"”"}
+_LINK = re.compile(r"\s*(?:https?://|www\.)\S*\s*")
 _CONTINUATION = re.compile(r"\s*(?:``|''|[“\"])")
 _OPENER_BEFORE = set("([{—–-/" + MASK + "“\"")
 
@@ -71,9 +85,9 @@ class _Mention(NamedTuple):
 
 
 def _content_span(text: str, open_: int, content_start: int, content_end: int, close: int) -> QuoteSpan | None:
-    """The quote with surrounding whitespace trimmed off its words; None when it has no words."""
+    """The quote with surrounding whitespace trimmed off its words; None when it has no words (or is a link)."""
     words = text[content_start:content_end]
-    if not any(ch.isalnum() for ch in words):
+    if not any(ch.isalnum() for ch in words) or _LINK.fullmatch(words):
         return None
     lead = len(words) - len(words.lstrip())
     trail = len(words) - len(words.rstrip())

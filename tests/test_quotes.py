@@ -588,3 +588,41 @@ def test_speaks_about_is_a_cue_inside_a_labelled_headline():
     mentions = mentions_in(text, ("Alexander Lukashenko", "BLR", "Alexander Lukashenko", "person"),
                            ("President Putin", "RUS", "Vladimir Putin", "person"))
     assert only(quotes_of(text, mentions), "sanctions")["speaker_actor"] == "RUS"
+
+
+def test_entity_inside_a_word_keeps_the_speaker_whole():
+    text = 'The Air Force&apos;s top officer said the service was "ready for anything".'
+    assert only(quotes_of(text), "ready")["speaker"] == "The Air Force&apos;s top officer"
+
+
+def test_links_in_quote_marks_are_not_quotes():
+    assert spans('Details at "https://example.org/a/b" and "www.example.org" today.') == []
+
+
+@pytest.mark.parametrize("text, containing, speaker", [
+    pytest.param("Britain would 'welcome' talks, says Amal Okoro The foreign minister spoke on Sunday.", "welcome",
+                 "Amal Okoro", id="inverted-speaker-ends-before-the-lead"),
+    pytest.param("Minister quits after aid to Kyiv is cut British Prime Minister Jane Doe said the move was "
+                 "\"regrettable\".", "regrettable", "British Prime Minister Jane Doe",
+                 id="capitalised-tail-of-a-merged-subject"),
+])
+def test_subjects_after_a_headline_running_into_its_lead(text, containing, speaker):
+    assert only(quotes_of(text), containing)["speaker"] == speaker
+
+
+def test_a_question_word_is_not_a_speaker():
+    found = quotes_of("‘He is too old’: What voters across the spectrum are saying about the race")
+    assert pd.isna(found.iloc[0]["speaker"])
+
+
+def test_a_quote_ending_a_headline_is_not_attributed_by_the_leads_first_words():
+    text = "Union rips the minister over pay: 'you should resign' The union said on Tuesday it would strike."
+    assert only(quotes_of(text), "resign")["rule"] != "attribution-after"
+
+
+def test_clause_subject_stays_in_the_quotes_part_of_the_headline_and_skips_passives():
+    text = "Chinese envoy heads to Moscow after a long and difficult tour of Kyiv and Warsaw: 'largely self-serving'"
+    assert pd.isna(quotes_of(text, mentions_in(text, ("Chinese", "CHN", None, "demonym"))).iloc[0]["speaker"])
+    for text in ("Biden mocked for 'wrong answer' on aid", "Biden mocked for his video: 'max cringe'"):
+        mentions = mentions_in(text, ("Biden", "USA", "Joe Biden", "surname"))
+        assert pd.isna(quotes_of(text, mentions).iloc[0]["speaker"])
