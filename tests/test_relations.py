@@ -48,6 +48,18 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Germany refuses to recognise Kosovo.", {("DEU", "XKX"): "-"}, []),
     ("Japan thanked Australia for its support.", {("JPN", "AUS"): "+"}, []),
     ("The EU lifted sanctions on Venezuela.", {("EU", "VEN"): "+"}, []),
+    # an inverting verb flips the event only for its own agent: the invasion stays hostile from Russia
+    ("Brazil called for ending Russia's invasion of Ukraine.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),
+    # a hostile act launched from an actor, toward another
+    ("Two rockets were fired from Lebanon toward Israel overnight.", {("LBN", "ISR"): "-"}, [("ISR", "LBN")]),
+    # 'the support of X' names the supporter; 'X of <actor>' stands for the actor
+    ("The minister praised the support of Canada for Latvia.", {("CAN", "LVA"): "+"}, [("LVA", "CAN")]),
+    # a hostile act with one other actor named is aimed at it
+    ("Russian strikes killed nine civilians overnight, Kyiv said.", {("RUS", "UKR"): "-"}, []),
+    # a possessive 'its' refers back to the actor named before it
+    ("Ukraine asked for more shells in its war with Russia.", {("UKR", "RUS"): "-", ("RUS", "UKR"): "-"}, []),
+    # state assets and nationals stand for their country; private persons do not
+    ("Israeli jets struck Syrian army positions.", {("ISR", "SYR"): "-"}, [("SYR", "ISR")]),
 ])
 def test_direction_and_sign(text, expected, absent):
     found = _directed(text)
@@ -95,3 +107,27 @@ def test_the_decisive_rule_is_recorded():
     assert row["method"] == "rule:passive-agent"
     assert 0 < row["confidence"] <= 1
     assert any("condemned" in word for word, _ in json.loads(row["contributions"]))
+
+
+def test_reciprocal_accusations_hold_both_ways():
+    found = _directed("Armenia and Azerbaijan accused each other of shelling the border.")
+    assert found.get(("ARM", "AZE"), 0) < -0.05 and found.get(("AZE", "ARM"), 0) < -0.05, found
+
+
+def test_a_quote_joining_a_partner_by_a_symmetric_event_holds_both_ways():
+    text = "\u201cWe have agreed with Poland on a joint plan,\u201d the Lithuanian foreign minister said."
+    tables = _analysed(text)
+    quotes = tables["dyads"][tables["dyads"]["kind"] == "quote"]
+    pairs = set(zip(quotes["source_actor"], quotes["target_actor"]))
+    assert {("LTU", "POL"), ("POL", "LTU")} <= pairs, quotes
+    assert set(quotes["method"]) == {"rule:quote-symmetric"}
+
+
+def test_joined_actors_of_a_standing_relationship_are_a_topic_not_a_relation():
+    found = _directed("Experts debated the future of China-US relations at a forum.")
+    assert ("CHN", "USA") not in found and ("USA", "CHN") not in found, found
+
+
+def test_joined_actors_of_a_war_are_its_parties():
+    found = _directed("Aid agencies warned that the Israel-Hamas war is spreading.")
+    assert ("ISR", "PSE") in found and ("PSE", "ISR") in found, found

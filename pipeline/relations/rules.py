@@ -161,8 +161,9 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
             if event is not None:
                 if paired and event.direction == "forward" and event.polarity > _CONFLICT_POLARITY:
                     return Role(parent.i, AGENT, "joined-agents")  # "the US-UK oil ban": a joint act
-                if paired and event.term in RELATIONSHIP_NOUNS:
-                    return Role(parent.i, PATIENT, "joined-topic")  # "normalising Armenian-Turkish relations"
+                if paired and event.term in RELATIONSHIP_NOUNS:  # "normalising Armenian-Turkish relations"
+                    verb = parent.head
+                    return Role(verb.i, PATIENT, "joined-topic") if parent.dep_ in _OBJECTS else None
                 if paired:
                     return Role(parent.i, PARTICIPANT, "joined-pair")  # "the Israel-Hamas war", "Egypt-Hamas talks"
                 if dep != "poss" and any(c.dep_ == "poss" for c in parent.children):
@@ -293,11 +294,17 @@ class SentenceRelations:
                     outer.patients.setdefault(mention, "object-event-agent")
 
     def _polarity(self, token: Token, event: EventWord | None) -> tuple[float | None, str]:
+        """The event's polarity in context, and the words to show for it. An inverting verb ("lifted
+        sanctions", "ending Russia's invasion") flips it only for the inverter's own agents: the
+        invasion stays hostile from its agent."""
         if event is None:
             return None, token.text
         polarity = event.polarity
         governor = token.head
-        if governor is not token and governor.text.lower() in INVERTERS and token.dep_ in _OBJECTS | {"xcomp"}:
+        slot = self.predicates.get(token.i)
+        own_agents = slot is not None and any(why != "inherited-agent" for why in slot.agents.values())
+        if (governor is not token and governor.text.lower() in INVERTERS and token.dep_ in _OBJECTS | {"xcomp"}
+                and not own_agents):
             polarity = -polarity if abs(polarity) >= 0.1 else -0.3
             return polarity, f"{governor.text} {token.text}"
         if any(child.dep_ == "neg" for child in token.children):

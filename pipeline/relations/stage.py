@@ -29,7 +29,7 @@ from pipeline.relations.rules import SPEECH_VERBS, SentenceRelations
 from pipeline.resources import Resources
 from pipeline.schema import RELATIONS
 
-WORDS_BEFORE = 2
+WORDS_BEFORE = 4
 WORDS_AFTER = 6
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _WORD_START = re.compile(r"(?<!\S)\S")
