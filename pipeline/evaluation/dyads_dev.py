@@ -137,7 +137,8 @@ def evaluate_dyads_dev(directory: Path | str = DEFAULT_DIR) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluation.dyads_dev", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluation.dyads_dev",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--errors", action="store_true", help="also list the items that differ from the gold")
     args = parser.parse_args(argv)
