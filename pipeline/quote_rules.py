@@ -238,9 +238,9 @@ _POSSESSIVE_SPEECH = re.compile(  # "Zelensky's remarks", "the Kremlin’s lates
 )
 
 # --- quoted names and terms, nobody's words
-_NAMED_BEFORE = re.compile(  # "the so-called “…”"; a title after "the", "Nation's" or a preposition (not "Says To")
-    r"(?<![\w-])(?:(?P<so_called>[Ss]o-called)|on|in|at|for|from|of|with|to|via|by|about|[Tt]he|[Aa]n?)\s*$|['’]s\s*$"
-)
+_BEFORE_A_TITLE = {  # "on “Fox News Sunday”", "the “Miracle on Ice” team" (lower case: not "Says To 'Win'")
+    "on", "in", "at", "for", "from", "of", "with", "to", "via", "by", "about", "the", "The", "a", "A", "an", "An",
+}
 _WORD = re.compile(r"[^\W\d_]+")
 _TITLE_SMALL_WORDS = {"a", "an", "the", "of", "on", "in", "at", "to", "for", "and", "or", "but", "with", "by", "from"}
 
@@ -699,13 +699,15 @@ def previous_attribution(site: Site) -> Speaker | None:
 
 def _is_name(article: ArticleText, quote: QuoteSpan) -> bool:
     """A quoted term or title, nobody's words: ``the so-called “peace plan”``, ``on “Fox News Sunday”``."""
-    before = _NAMED_BEFORE.search(article.text, max(0, quote.open - _LOOKBACK), quote.open)
-    if not before:
+    before = article.text[max(0, quote.open - _LOOKBACK):quote.open].split()
+    word = before[-1] if before else ""
+    if word.lower() == "so-called":
+        return True
+    if word not in _BEFORE_A_TITLE and not word.endswith(("'s", "’s")):  # "Fox Nation's “…”"
         return False
     words = _WORD.findall(article.text, quote.start, quote.end)
     capitalised = [w for w in words if w[0].isupper()]
-    title = len(capitalised) > 1 and all(w[0].isupper() or w in _TITLE_SMALL_WORDS for w in words)
-    return bool(before.group("so_called")) or title
+    return len(capitalised) > 1 and all(w[0].isupper() or w in _TITLE_SMALL_WORDS for w in words)
 
 
 class Rule(NamedTuple):
