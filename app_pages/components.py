@@ -7,6 +7,11 @@ from pipeline.dashboard import loaders, queries
 from pipeline.dashboard.urlstate import Filters
 from pipeline.export import markdown_escape, to_csv_bytes
 
+WHY_HELP = (
+    "What decided the direction: a parse rule, a quote rule or the learned model, with its confidence; "
+    "co-mention when nothing did (— for stores written before this was recorded)."
+)
+
 
 def period_text(filters: Filters) -> str:
     """``between 2025-01-01 and 2025-03-31``."""
@@ -40,6 +45,7 @@ def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: 
             "score": st.column_config.NumberColumn(format="%+.2f"),
             "article": st.column_config.LinkColumn(display_text="open"),
             "evidence": st.column_config.TextColumn(width="large"),
+            "why": st.column_config.TextColumn(help=WHY_HELP),
         },
     )
     download(rows, file_name, key=f"{key}_csv")

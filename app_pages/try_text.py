@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages.components import download
+from app_pages.components import WHY_HELP, download
 from pipeline.analyse import analyse
 from pipeline.dashboard import loaders, queries
 from pipeline.export import markdown_escape
@@ -46,18 +46,21 @@ if submitted:
         }
     )
     try:
-        st.session_state["try_result"] = analyse(article)
+        st.session_state["try_result"] = {"articles": article, **analyse(article)}
     except ValueError as error:
         st.error(f"The text could not be analysed: {markdown_escape(str(error).splitlines()[0])}")
         st.stop()
 tables = st.session_state["try_result"]
 
-sentences, mentions, quotes, dyads = (tables[name] for name in ("sentences", "mentions", "quotes", "dyads"))
-columns = st.columns(4)
-for column, (label, frame) in zip(
-    columns, [("Sentences", sentences), ("Actor mentions", mentions), ("Quotes", quotes), ("Dyads", dyads)]
-):
+articles, sentences, mentions, quotes, relations, dyads = (
+    tables[name] for name in ("articles", "sentences", "mentions", "quotes", "relations", "dyads")
+)
+counts = {"Sentences": sentences, "Actor mentions": mentions, "Quotes": quotes, "Relations": relations, "Dyads": dyads}
+for column, (label, frame) in zip(st.columns(len(counts)), counts.items()):
     column.metric(label, len(frame), border=True)
+codes = tuple(sorted({*relations["source_actor"], *relations["target_actor"], *dyads["source_actor"],
+                      *dyads["target_actor"]}))
+names = loaders.actor_names(codes, loaders.names_version())
 
 
 def table_or_note(title: str, frame: pd.DataFrame, columns: list[str], note: str) -> None:
@@ -73,12 +76,35 @@ st.markdown("**Dyads with scores and word contributions**")
 if dyads.empty:
     st.info("No directed actor pairs found: the text needs at least two actors (or a speaker and an actor).")
 else:
-    codes = tuple(sorted(set(dyads["source_actor"]) | set(dyads["target_actor"])))
-    shown = queries.evidence_display(dyads, loaders.actor_names(codes, loaders.names_version())).drop(
-        columns=["date", "outlet", "article"]
+    shown = queries.evidence_display(dyads, names).drop(columns=["date", "outlet", "article"])
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            "score": st.column_config.NumberColumn(format="%+.2f"),
+            "why": st.column_config.TextColumn(help=WHY_HELP),
+        },
     )
-    st.dataframe(shown, hide_index=True, column_config={"score": st.column_config.NumberColumn(format="%+.2f")})
     download(dyads, "entente_try_text_dyads.csv", key="try_csv")
+
+st.markdown("**Relations: who acts on whom, and why**")
+if relations.empty:
+    st.caption("No relations found.")
+else:
+    st.caption(
+        "A → B: the text states a relation from A toward B, decided by the rule or model under *why*; "
+        "A – B: both are named but nothing gave a direction (a co-mention)."
+    )
+    st.dataframe(
+        queries.relations_display(relations, dict(zip(articles["article_id"], articles["text"])), names),
+        hide_index=True,
+        column_config={
+            "polarity": st.column_config.NumberColumn(format="%+.2f", help="The event word's polarity in context."),
+            "why": st.column_config.TextColumn(help=WHY_HELP),
+            "confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
+            "evidence": st.column_config.TextColumn(width="large"),
+        },
+    )
 table_or_note(
     "Quotes and speakers", quotes, ["text", "speaker", "speaker_person", "speaker_actor", "cue"], "No quotes found."
 )

@@ -273,7 +273,7 @@ def prepare_try_text(page) -> None:
         page.get_by_role("button", name="Analyse").click()
     labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
     counts = dict(zip(labels, page.get_by_test_id("stMetricValue").all_inner_texts()))
-    assert int(counts["Quotes"]) >= 1 and int(counts["Dyads"]) >= 1, counts
+    assert int(counts["Quotes"]) >= 1 and int(counts["Relations"]) >= 1 and int(counts["Dyads"]) >= 1, counts
 
 
 PREPARE = {"trends": prepare_trends, "try_text": prepare_try_text}

@@ -342,6 +342,34 @@ def test_try_text_finds_actors_and_dyads(demo_store, monkeypatch):
     assert {"RUS", "USA"} <= set(mentions["actor"])
 
 
+def test_try_text_shows_which_relations_hold_and_why(demo_store, monkeypatch):
+    app = start(demo_store, monkeypatch, page="try_text")
+    app.text_area(key="try_text").set_value("Russia was condemned by France on Monday.")
+    app.date_input(key="try_date").set_value(dt.date(2025, 3, 3))
+    app.button[0].click().run()
+    assert not app.exception
+    assert {metric.label: metric.value for metric in app.metric}["Relations"] == "1"
+    relations = next(frame.value for frame in app.dataframe if "relation" in frame.value.columns)
+    [row] = relations.to_dict("records")
+    assert row["relation"] == "France (FRA) → Russia (RUS)" and row["event"] == "condemned"
+    assert row["why"] == "passive agent (by X)" and row["polarity"] < 0 < row["confidence"] <= 1
+    assert row["evidence"] == "Russia was condemned by France on Monday."
+    dyads = next(frame.value for frame in app.dataframe if "word contributions" in frame.value.columns)
+    assert dyads["why"].tolist() == [f"passive agent (by X) · {row['confidence']:.2f}"]
+
+
+def test_evidence_tables_say_why_and_a_store_without_methods_shows_a_dash(demo_store, monkeypatch, tmp_path):
+    table = start(demo_store, monkeypatch, page="quotes").dataframe[0].value
+    assert table["why"].str.len().gt(0).all() and not table["why"].eq("—").any()
+    old = private_copy(demo_store, tmp_path)
+    dyads = table_path(old, "dyads")
+    pd.read_parquet(dyads).drop(columns=["method", "confidence"]).to_parquet(dyads)
+    app = start(old, monkeypatch, page="quotes")
+    assert not app.error
+    shown = app.dataframe[0].value
+    assert len(shown) == len(table) and shown["why"].eq("—").all()
+
+
 def test_data_page_upload_runs_the_pipeline_and_accounts(demo_store, monkeypatch, tmp_path):
     store = private_copy(demo_store, tmp_path)
     before = len(read_table(store, "articles"))

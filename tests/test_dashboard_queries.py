@@ -44,6 +44,8 @@ def dyads() -> pd.DataFrame:
             "contributions": json.dumps([["calm", 0.1], ["threat", -0.4]]),
             "source": rng.choice(OUTLETS, size),
             "url": [f"https://demo.invalid/{i}" for i in range(size)],
+            "method": rng.choice(["rule:passive-agent", "rule:quote-names-target", "co-mention"], size),
+            "confidence": rng.uniform(0, 1, size).round(2),
         }
     )[DYADS]
 
@@ -221,6 +223,53 @@ def test_evidence_display_names_actors_and_keeps_only_web_links(dyads):
     ]
     assert shown["source actor"].tolist() == expected
     assert shown["word contributions"].iloc[0] == "threat -0.40, calm +0.10"
+
+
+def test_evidence_display_says_why_the_direction_holds(dyads):
+    rows = dyads.head(4).assign(
+        method=["rule:passive-agent", "model:sha256:0123456789ab", "co-mention", "rule:brand-new-rule"],
+        confidence=[0.85, 0.62, 0.0, 0.5],
+    )
+    assert queries.evidence_display(rows, {})["why"].tolist() == [
+        "passive agent (by X) · 0.85",
+        "learned model (sha256:0123456789ab) · 0.62",
+        "co-mention",
+        "brand-new-rule · 0.50",
+    ]
+
+
+def test_a_store_written_before_methods_opens_and_shows_a_dash(dyads, tmp_path):
+    path = tmp_path / "old_dyads.parquet"
+    dyads.drop(columns=["method", "confidence"]).to_parquet(path)
+    old = queries.open_dyads(path)
+    rows = queries.evidence(old, year(), label="RUS>USA")
+    assert list(rows.columns) == DYADS and len(rows) == ((dyads["source_actor"] == "RUS") & (
+        dyads["target_actor"] == "USA")).sum()
+    assert rows["method"].isna().all() and rows["confidence"].isna().all()
+    assert set(queries.evidence_display(rows, {})["why"]) == {"—"}
+    positive, _ = queries.extreme_quotes(old, year(), Pair("RUS", "USA"), limit=2)
+    assert queries.evidence_display(positive, {})["why"].tolist() == ["—", "—"]
+
+
+def test_relations_display_shows_direction_event_and_why():
+    text = "Russia was condemned by France. Chile and Peru were mentioned."
+    relations = pd.DataFrame(
+        {
+            "article_id": "a", "sent_idx": [1, 0], "source_actor": ["CHL", "FRA"], "target_actor": ["PER", "RUS"],
+            "kind": "statement", "directed": [False, True], "speaker": ["Chile", "France"],
+            "evidence_start": [32, 0], "evidence_end": [62, 31], "target_start": [42, 0], "target_end": [46, 6],
+            "event": ["", "condemned"], "polarity": [np.nan, -0.7], "confidence": [0.0, 0.85],
+            "method": ["co-mention", "rule:passive-agent"],
+        }
+    )
+    shown = queries.relations_display(relations, {"a": text}, {"RUS": "Russia", "FRA": "France"})
+    assert shown.to_dict("records")[0] == {
+        "sentence": 0, "relation": "France (FRA) → Russia (RUS)", "kind": "statement", "event": "condemned",
+        "polarity": -0.7, "why": "passive agent (by X)", "confidence": 0.85,
+        "evidence": "Russia was condemned by France.",
+    }
+    assert shown["relation"].iloc[1] == "CHL (CHL) – PER (PER)" and shown["why"].iloc[1] == "co-mention"
+    assert shown["evidence"].iloc[1] == "Chile and Peru were mentioned."
 
 
 def test_reason_counts():

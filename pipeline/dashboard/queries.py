@@ -17,6 +17,7 @@ import pandas as pd
 import ruptures
 
 from pipeline.dashboard.urlstate import DEFAULT_PAIR_COUNT, Filters, Pair, label_codes
+from pipeline.relations.explain import method_text, why_text
 from pipeline.schema import DYADS
 
 Z_95 = 1.959963984540054
@@ -28,6 +29,8 @@ _DYAD_COLUMNS = ", ".join(
     f'CAST("{column}" AS VARCHAR) AS "{column}"' if column in _ENUM_COLUMNS else f'"{column}"' for column in DYADS
 )
 """The DYADS columns as stored (ENUM columns back to text)."""
+_LATER_COLUMNS = {"method": "VARCHAR", "confidence": "DOUBLE"}
+"""DYADS columns that stores written before them lack (read as NULL there)."""
 _PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
 _PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months"}
 
@@ -37,7 +40,8 @@ def open_dyads(dyads_path: Path) -> duckdb.DuckDBPyConnection:
     ``pair`` (``RUS>USA``), ``undirected`` (``RUS<>USA``) and ``ts`` (the UTC date as a naive
     timestamp: truncating tz-aware timestamps goes through ICU and is far slower). Pair, kind and
     outlet columns become ENUMs (grouping and filtering on them is ~10× faster than on strings at
-    1M rows) and rows are sorted by pair and time so that zone maps skip other pairs' row groups."""
+    1M rows) and rows are sorted by pair and time so that zone maps skip other pairs' row groups.
+    Columns an older store lacks (``_LATER_COLUMNS``) are added as NULL."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
@@ -46,6 +50,10 @@ def open_dyads(dyads_path: Path) -> duckdb.DuckDBPyConnection:
         "CAST(date AS TIMESTAMP) AS ts FROM read_parquet(?)",
         [str(dyads_path)],
     )
+    present = {row[0] for row in con.execute("DESCRIBE raw").fetchall()}
+    for column, sql_type in _LATER_COLUMNS.items():
+        if column not in present:
+            con.execute(f'ALTER TABLE raw ADD COLUMN "{column}" {sql_type}')
     for column in _ENUM_COLUMNS:
         con.execute(
             f"CREATE TYPE {column}_enum AS ENUM "
@@ -402,20 +410,50 @@ def contribution_text(contributions: str | None) -> str:
     return ", ".join(f"{word} {float(delta):+.2f}" for word, delta in ranked)
 
 
+def _actor_label(names: dict[str, str]):
+    """``RUS`` → ``Russia (RUS)``."""
+    return lambda code: f"{names.get(code, code)} ({code})"
+
+
 def evidence_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Evidence rows as the dashboard shows them: actors by name, contributions as text."""
+    """Evidence rows as the dashboard shows them: actors by name, why the direction holds (method and
+    confidence as text, "—" for rows of older stores), contributions as text."""
     return pd.DataFrame(
         {
             "date": rows["date"].dt.strftime("%Y-%m-%d"),
             "outlet": rows["source"],
             "speaker": rows["speaker"],
-            "source actor": rows["source_actor"].map(lambda code: f"{names.get(code, code)} ({code})"),
-            "target actor": rows["target_actor"].map(lambda code: f"{names.get(code, code)} ({code})"),
+            "source actor": rows["source_actor"].map(_actor_label(names)),
+            "target actor": rows["target_actor"].map(_actor_label(names)),
             "kind": rows["kind"],
+            "why": [why_text(method, confidence) for method, confidence in zip(rows["method"], rows["confidence"])],
             "score": rows["score"],
             "evidence": rows["evidence"],
             "word contributions": rows["contributions"].map(contribution_text),
             "article": rows["url"].where(rows["url"].str.match(r"(?i)https?://", na=False)),
+        }
+    )
+
+
+def relations_display(relations: pd.DataFrame, texts: dict[str, str], names: dict[str, str]) -> pd.DataFrame:
+    """The relations found in analysed texts (``texts``: article id → text), most confident first
+    within each sentence: ``A → B`` for a direction (``A – B`` for a co-mention), the event word, its
+    polarity, why the direction holds, the confidence and the evidence span."""
+    label = _actor_label(names)
+    rows = relations.sort_values(["article_id", "sent_idx", "confidence"], ascending=[True, True, False])
+    arrows = rows["directed"].map({True: "→", False: "–"})
+    pairs = zip(rows["source_actor"], arrows, rows["target_actor"])
+    spans = zip(rows["article_id"], rows["evidence_start"], rows["evidence_end"])
+    return pd.DataFrame(
+        {
+            "sentence": rows["sent_idx"].to_numpy(),
+            "relation": [f"{label(source)} {arrow} {label(target)}" for source, arrow, target in pairs],
+            "kind": rows["kind"].to_numpy(),
+            "event": rows["event"].to_numpy(),
+            "polarity": rows["polarity"].to_numpy(),
+            "why": rows["method"].map(method_text).to_numpy(),
+            "confidence": rows["confidence"].to_numpy(),
+            "evidence": [texts.get(article_id, "")[start:end] for article_id, start, end in spans],
         }
     )
 
