@@ -1,8 +1,8 @@
 """A pipeline run: load → validate → analyse the new articles → merge with the store → write.
 
 Accounting: `read == accepted + rejected` and `accepted == new + unchanged`. An article stored
-before with the same id and content is `unchanged` and is not analysed again unless the
-dictionary or lexicon version changed, in which case every article is analysed afresh.
+before with the same id and content is `unchanged` and is not analysed again unless an analysis
+version (dictionary, lexicons, relation model) changed, in which case every article is analysed afresh.
 """
 
 from __future__ import annotations
@@ -200,13 +200,15 @@ def _read_stored(store: Path, names) -> dict | None:
 
 
 def _analyse_in_chunks(articles: pd.DataFrame, progress: Progress) -> dict[str, pd.DataFrame]:
-    """`analyse()` over chunks of `CHUNK_ARTICLES` articles, reporting progress per chunk."""
+    """`analyse()` over chunks of `CHUNK_ARTICLES` articles, reporting progress per chunk; only the
+    tables the store keeps (`ANALYSIS_COLUMNS`) are collected."""
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in ANALYSIS_COLUMNS}
     total = len(articles)
     for start in range(0, total, CHUNK_ARTICLES):
         chunk = articles.iloc[start:start + CHUNK_ARTICLES][ARTICLES].reset_index(drop=True)
-        for name, table in analyse(chunk).items():
-            parts[name].append(table)
+        tables = analyse(chunk)
+        for name, frames in parts.items():
+            frames.append(tables[name])
         progress(min(start + CHUNK_ARTICLES, total), total, "analyse")
     return {name: _concat(frames, ANALYSIS_COLUMNS[name]) for name, frames in parts.items()}
 

@@ -76,7 +76,8 @@ def test_accounting_and_what_is_written(tmp_path, first_batch):
     manifest = read_manifest(store)
     assert manifest["accounting"] == {"read": 8, "accepted": 6, "rejected": 2, "new": 6,
                                       "unchanged": 0, "analysed": 6}
-    assert {manifest["dictionary"], manifest["lexicon"]} == set(versions().values())
+    assert set(versions()) == {"dictionary", "lexicon", "events", "model"}
+    assert {name: manifest[name] for name in versions()} == versions()
     assert manifest["inputs"] == [str(first_batch)]
     assert set(manifest["timings"]) >= {"load", "validate", "analyse"}
     reasons = sorted(read_rejected(store)["reason"].str.split(":").str[0])
@@ -113,16 +114,17 @@ def test_only_new_articles_are_analysed_and_the_result_matches_a_full_run(tmp_pa
                     full[columns].sort_values(key, ignore_index=True), obj=name)
 
 
-def test_changed_dictionary_version_reanalyses_everything(tmp_path, first_batch):
+@pytest.mark.parametrize("component", ["dictionary", "lexicon", "events", "model"])
+def test_a_changed_analysis_version_reanalyses_everything(tmp_path, first_batch, component):
     store = tmp_path / "store"
     run([first_batch], store)
     manifest_path = current_version_dir(store) / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["dictionary"] = "an older dictionary"
+    manifest[component] = f"an older {component}"
     manifest_path.write_text(json.dumps(manifest))
     report = run([first_batch], store)
     assert (report.new, report.unchanged, report.analysed) == (0, 6, 6)
-    assert read_manifest(store)["dictionary"] == versions()["dictionary"]
+    assert read_manifest(store)[component] == versions()[component]
 
 
 def test_dry_run_writes_nothing(tmp_path, first_batch):
