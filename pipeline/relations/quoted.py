@@ -2,8 +2,9 @@
 
 Targets are the actors named inside the quote (rule ``quote-names-target``); failing that, the
 actor mentioned nearest to the quote in its sentence, else in the sentence before
-(``quote-nearest-actor``). Mentions inside the speaker span never become targets. A target the
-quote joins to the speaker by a symmetric event ("we have agreed with the United States",
+(``quote-nearest-actor``). Mentions inside the speaker span, and actors the quote names only as a
+place ("… in Europe"), never become targets. A target the quote joins to the speaker by a
+symmetric event ("we have agreed with the United States",
 "our relations with Berlin") holds the relation back toward the speaker too (``quote-symmetric``).
 """
 
@@ -13,6 +14,8 @@ from typing import NamedTuple
 from pipeline.relations.events import EventLexicon
 
 QUOTE_CONFIDENCE = {"quote-names-target": 0.9, "quote-nearest-actor": 0.6, "quote-symmetric": 0.8}
+_PLACE_BEFORE = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+"""An actor named as a place inside a quote ("storage facilities in Europe") is not what it is about."""
 _WITH_BEFORE = re.compile(r"((?:[\w'’-]+\s+){1,4})with\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -47,7 +50,8 @@ def quote_targets(quote, article_mentions: list[Mention], in_sentence: list[Ment
     def eligible(m: Mention) -> bool:
         return m.actor != source and not quote.speaker_start <= m.start < quote.speaker_end
 
-    inside = [m for m in article_mentions if quote.start <= m.start and m.end <= quote.end and eligible(m)]
+    inside = [m for m in article_mentions if quote.start <= m.start and m.end <= quote.end and eligible(m)
+              and not _PLACE_BEFORE.search(text, max(0, m.start - 12), m.start)]
     if inside:
         return [QuoteTarget(m.actor, m, "quote-symmetric" if is_symmetric_partner(text, m, events)
                             else "quote-names-target") for m in inside]

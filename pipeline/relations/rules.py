@@ -67,6 +67,7 @@ _EXCLUSION_WORDS = frozenset({"bar", "ban", "exclude", "expel", "suspend", "kick
 _GENERIC_TARGET_PREPS = frozenset({"on", "against", "to", "toward", "towards", "at", "with", "over", "into"})
 _MAX_CLIMB = 6
 _COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
+_BACKGROUND_PREPOSITIONS = frozenset({"amid", "in", "over", "during", "since", "despite", "throughout"})
 _CONFLICT_POLARITY = -0.5
 """An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
 
@@ -115,12 +116,13 @@ def mention_heads(doc: Doc, spans: list[tuple[int, int]]) -> list[Token | None]:
 def _event(token: Token, events: EventLexicon) -> EventWord | None:
     """The event word at ``token``; a verb with its particle or preposition first ("call for", "rule out")."""
     word = token.text.lower()
-    if token.tag_.startswith("VB"):
+    if token.tag_.startswith(("VB", "NN")):  # "called for talks", "Michel's call for contact"
         for child in token.children:
             if child.dep_ in ("prt", "prep") and child.i > token.i:
                 found = events.phrases([word, child.text.lower()])
                 if found and found[0][:2] == (0, 2):
                     return found[0][2]
+    if token.tag_.startswith("VB"):
         return events.lookup(word, "verb")
     if token.tag_.startswith("NN"):
         return events.lookup(word, "noun")
@@ -164,6 +166,8 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
                 if paired and event.term in RELATIONSHIP_NOUNS:  # "normalising Armenian-Turkish relations"
                     verb = parent.head
                     return Role(verb.i, PATIENT, "joined-topic") if parent.dep_ in _OBJECTS else None
+                if paired and parent.dep_ == "pobj" and parent.head.text.lower() in _BACKGROUND_PREPOSITIONS:
+                    return None  # "protests amid the Israel-Hamas war": the war is background, not news
                 if paired:
                     return Role(parent.i, PARTICIPANT, "joined-pair")  # "the Israel-Hamas war", "Egypt-Hamas talks"
                 if dep != "poss" and any(c.dep_ == "poss" for c in parent.children):
