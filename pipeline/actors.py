@@ -2,14 +2,17 @@
 
 One Aho-Corasick automaton holds every surface string of the actor dictionary (names, aliases,
 demonyms, capitals, institutions, people's names, variants and unlisted surnames, role titles and
-look-alikes). Each
-sentence is scanned once; hits are kept when word-bounded, dropped when they overlap a look-alike,
-and the longest wins. Small context rules then reject person-like uses of ambiguous country names
-("Chad Smith", "Michael Jordan", Georgia the US state), persons absorb the titles in front of them
-("Ukrainian President Volodymyr Zelensky"), titles next to an actor become role phrases ("the
-Russian president", "a spokesman for the Russian government") and, per article, bare surnames and
-he/she pronouns are resolved to people named earlier. People resolve to the actor they represented
-on the article's date.
+look-alikes) and a few sports words. Each sentence is scanned once; hits are kept when
+word-bounded, dropped when they overlap a look-alike, and the longest wins. Small context rules
+then reject person-like uses of ambiguous country names ("Chad Smith", "Michael Jordan", Georgia
+the US state) and actor words that name no actor there (a past office: "a former US ambassador";
+a company's seat: "US-based"; a capital that is only a venue: "the summit in Madrid"; a demonym
+of a company, outlet or school: "Russian state TV"; a national team: "Germany 2-0 Austria").
+Persons absorb the titles in front of them ("Ukrainian President Volodymyr Zelensky"), titles
+next to an actor become role phrases ("the Russian president", "a spokesman for the Russian
+government"), national titles name their country alone ("the Senate majority leader") and, per
+article, bare surnames and he/she pronouns are resolved to people named earlier. People resolve
+to the actor they represented on the article's date; a past office's holder speaks for nobody.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pipeline.schema import MENTIONS
 DEFAULT_DICTIONARY = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
 
 _REQUIRED_TOP_KEYS = {"version", "countries"}
-_OPTIONAL_TOP_KEYS = {"blocs", "people", "titles", "not_actors"}  # absent = empty
+_OPTIONAL_TOP_KEYS = {"blocs", "people", "titles", "national_titles", "not_actors"}  # absent = empty
 _ACTOR_LISTS = ("aliases", "demonyms", "capitals", "institutions")
 _COUNTRY_ID = re.compile(r"[A-Z]{3}")
 _BLOC_ID = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -47,14 +50,22 @@ _TITLE_SYNONYMS = (
     frozenset({"defence minister", "defense minister", "minister of defence", "minister of defense",
                "defence secretary", "defense secretary", "secretary of defense"}),
     frozenset({"spokesman", "spokeswoman", "spokesperson", "press secretary"}),
-    frozenset({"prime minister", "premier"}),
+    frozenset({"prime minister", "premier", "taoiseach"}),
+    frozenset({"speaker of the house", "house speaker"}),
 )
+# Upper-case abbreviations of listed titles (title forms are derived from lower case): surface ->
+# (title, kind).
+_TITLE_ABBREVIATIONS = {
+    "PM": ("prime minister", "title"), "FM": ("foreign minister", "title"),
+    "MP": ("member of parliament", "title"), "MPs": ("member of parliament", "titles"),
+}
 _SMALL_WORDS = {"of", "for", "the", "and", "on", "to", "in"}
 _NAME_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III"}
 
-# Country names that are also first names or surnames, and the words that make them US states.
+# Country names that are also first names or surnames, and the words that make them a US state or
+# a US politician (Rep. Jim Jordan).
 _PERSON_LIKE_PLACES = frozenset({"Jordan", "Chad", "Georgia", "Turkey", "Washington"})
-_US_STATE_CONTEXT = {
+_LOOK_ALIKE_CONTEXT = {
     "Georgia": re.compile(
         r"\b(?:Atlanta|Savannah|Augusta|Macon|Athens, Georgia|Fulton|Peach State|Bulldogs|[Gg]overnor"
         r"|Gov\.|[Cc]ount(?:y|ies)|Senate (?:race|seat|runoff)|runoff|state legislature|battleground"
@@ -62,6 +73,8 @@ _US_STATE_CONTEXT = {
         r"|Georgia (?:Secretary of State|Attorney General|Lt\. Gov)"
         r"|Georgia['’]s (?:Republican|Democrat)|Georgia (?:Republican|Democrat)s?)"),
     "Washington": re.compile(r"\b(?:Washington [Ss]tate|Seattle|Spokane|Tacoma|Olympia|Puget Sound)"),
+    "Jordan": re.compile(r"\b(?:Jim Jordan|Rep\. Jordan|Chairman Jordan|Judiciary|R-Ohio|[Ss]peakership"
+                         r"|[Ss]ubpoena|[Ii]mpeach|Garland)"),
 }
 # Capitalised words that are no first name when they stand before a place name or a surname.
 _NOT_FIRST_NAMES = frozenset("""
@@ -89,15 +102,68 @@ _TITLE_CASE_SMALL_WORDS = frozenset(
 # Washington's", "Noting Turkey's") a capital says nothing.
 _FIRST_NAME = re.compile(r"(?<=[\w,.])[ \t]+([A-Z][a-z]+)[ \t]$")
 _SURNAME = re.compile(r"\s([A-Z][a-z]+)")
+_HEADLINE_BREAK = re.compile(r"[!?\n]")  # not ".": the sentence holds abbreviations ("U.S.")
 
-_ROLE_MODIFIERS = r"(?:senior|top|chief|deputy|first deputy|vice|former|ex-|acting|high-ranking|outgoing)"
-_ROLE_PREFIX = re.compile(rf"(?:\b(?:[Tt]he|[Aa]n?)\s+)?(?:\b{_ROLE_MODIFIERS}\s+)*$")
-_NOT_THE_HOLDER = re.compile(r"\b(?:deputy|vice|former|ex-|outgoing)\b")
-_ACTOR_THEN_TITLE = re.compile(rf"(?:['’]s)?\s+(?:{_ROLE_MODIFIERS}\s+)*")
+# Words that make an office, or an actor word, a past one ("former", "ex-", "Ret."); an ordinal
+# does so for an office only ("the 43rd President", but "the 28th UN summit").
+_FORMER_WORDS = frozenset({"former", "Former", "retired", "Retired", "Ret.", "onetime", "Onetime", "one-time",
+                           "One-time"})
+_FORMER = "(?:" + "|".join(map(re.escape, sorted(_FORMER_WORDS))) + "|[Ee]x-)"
+_PAST_MARKS = ("ormer", "etired", "Ret.", "x-", "netime", "ne-time")  # in every _FORMER word
+_PAST_OFFICE = rf"(?:{_FORMER}|\d+(?:st|nd|rd|th))"
+_AFTER_MODIFIER = r"(?:\s+|(?<=-))"  # "ex-" joins the next word without a space
+_ROLE_MODIFIERS = rf"(?:senior|top|chief|deputy|first deputy|vice|acting|high-ranking|outgoing|{_PAST_OFFICE})"
+_ROLE_PREFIX = re.compile(rf"(?:\b(?:[Tt]he|[Aa]n?)\s+)?(?:\b{_ROLE_MODIFIERS}{_AFTER_MODIFIER})*$")
+_NOT_THE_HOLDER = re.compile(r"\b(?:deputy|vice|outgoing)\b")
+_PAST = re.compile(rf"\b{_PAST_OFFICE}")
+_ACTOR_THEN_TITLE = re.compile(rf"(?:['’]s)?\s+(?:{_ROLE_MODIFIERS}{_AFTER_MODIFIER})*")
 _TITLE_THEN_ACTOR = re.compile(r"\s+(?:for|of|from|at|in)\s+(?:the\s+)?")
+_PLACE_AFTER_TITLE = re.compile(r"\s+(?:at|in)\s+(?:the\s+)?")
 _TITLE_THEN_PERSON = re.compile(r"[ \t]+")
 _ACTOR_THEN_PERSON_TITLE = re.compile(r"(?:['’]s)?[ \t]+")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?[ \t]+$")
+_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr"})
+
+# Actor words in a context that makes them no actor (LABEL_RULES of dyads_dev): a place that only
+# locates a company or group ("a London-based fund", "a US-based NGO"), a capital that is only a
+# venue ("talks in Madrid", "a Washington event"), a demonym naming a company, outlet, team or
+# school ("German corporate giant", "Russian state TV", "Israeli universities") and a country
+# name that is a national team in a sports sentence ("Germany 2-0 Austria", "Great Britain
+# women", "US beats Canada", "victory over Austria").
+_VENUE_BEFORE = re.compile(  # an event or a location before "in" ("the summit in Madrid"), not "power in Kiev"
+    r"\b(?:talks|summit|meetings?|negotiations|conference|event|session|forum|rall(?:y|ies)|protests?"
+    r"|demonstrations?|vigils?|ceremony|parade|exhibition|concert|festival|Games|Olympics|Cup|championships?"
+    r"|tournament|hearing|trial|court|hospital|museum|office|embassy|consulate|headquarters|HQ|airport|hotel"
+    r"|streets|strikes?|attacks?|blast|explosions?|fire|shelling|crash|shooting|stabbing|held|took place"
+    r"|takes? place|taking place|signed|meet|met|gathered|died|passed away|born|lives?|living|based|located"
+    r"|stationed|arrested|detained|killed|stabbed)\s+(?:in|near|outside)\s+$", re.IGNORECASE)
+_VENUE_AFTER = re.compile(
+    r"\s+(?:event|conference|forum|summit|hotel|venue|airport|suburb|district|street|metro|subway"
+    r"|marathon|stadium|residents?|restaurant|concert|exhibition|hospital|museum|zoo)s?\b")
+_PRIVATE_AFTER = re.compile(
+    r"\s+(?:(?:state[- ])?(?:TV|television|media|broadcaster|news agency|newspaper|tabloid|outlet)"
+    r"|(?:corporate|tech|energy|oil|steel|chip|car|mining|media)\s+giants?"
+    r"|giants?|compan(?:y|ies)|firms?|conglomerates?|carmakers?|automakers?|airlines?|start-?ups?"
+    r"|clubs?|teams?|squads?|(?:educational|academic)\s+institutions?|universit(?:y|ies))\b")
+# Words that make a sentence a sports one; they join the automaton (as "sport" hits) so that the
+# test costs nothing. None holds an actor surface.
+_SPORT_WORDS = tuple(
+    form
+    for word in ("World Cup", "Olympics", "Olympic", "Paralympics", "championship", "championships", "semi-final",
+                 "semi-finals", "quarter-final", "quarter-finals", "tournament", "football", "soccer", "rugby",
+                 "cricket", "hockey", "tennis", "basketball", "volleyball", "medal", "medals", "Grand Prix",
+                 "Six Nations", "Euro 2020", "Euro 2022", "Euro 2024", "Euro 2028")
+    for form in dict.fromkeys((word, word[:1].upper() + word[1:]))
+)
+_TEAM_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:women|men)(?:['’]s)?|(?:national\s+)?(?:team|squad|side)|(?:under|U)-?\d\d|\d+\s*[-–]\s*\d+"
+    r"|vs?|beats?|thrash(?:es)?"
+    r"|edges?|crash(?:es)? out|celebrate|book(?:ed)? their|reach(?:es)? the (?:semi|quarter|final)"
+    r"|win the|draw with|lose to)\b")
+_TEAM_VERBS_BEFORE = frozenset(
+    "beat beats beating thrash thrashes thrashed edge edged stun stuns stunned v v. vs vs.".split())
+_RESULTS = frozenset("victory win defeat loss draw triumph".split())  # "victory over Austria"
+_SCORE = re.compile(r"\d+[-–]\d+")
 _WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]$")
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][a-z]+")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]is|[Hh]er)\b")
@@ -166,8 +232,12 @@ class Holding(NamedTuple):
 class Surface(NamedTuple):
     """What a surface string stands for: ``kind`` and the actor id, person names or title."""
 
-    kind: str  # an actor kind, "person", "surname", "unlisted_surname", "title", "titles" (plural), "not_actor"
+    kind: str  # an actor kind, "person", "surname", "unlisted_surname", "title", "titles" (plural),
+    #            "not_actor" or "sport"
     key: str | tuple[str, ...]
+
+
+_SPORT = Surface("sport", "sport")  # what the automaton holds for _SPORT_WORDS
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,6 +249,7 @@ class ActorDictionary:
     actors: dict[str, Actor]
     people: dict[str, Person]
     titles: tuple[str, ...]
+    national_titles: dict[str, str]  # title of an office only one actor has -> that actor
     not_actors: tuple[str, ...]
     surfaces: dict[str, Surface]
     automaton: ahocorasick.Automaton
@@ -224,7 +295,7 @@ def resolve_person(dictionary: ActorDictionary, surface_or_name: str, when) -> t
     text = surface_or_name.strip()
     found = {
         (m.person, m.actor)
-        for m in _sentence_mentions(dictionary, text, _day(when), [])
+        for m in _sentence_mentions(dictionary, text, _day(when), [], set())
         if m.kind in ("person", "surname")
     }
     return found.pop() if len(found) == 1 else None
@@ -314,6 +385,7 @@ class _Parser:
             if person.name in people:
                 self.fail(node, f"people[{index}].name '{person.name}' is not unique")
             people[person.name] = person
+        national_titles = self.national_titles(top["national_titles"], titles, actors)
         not_actors = self.strings(top["not_actors"], "not_actors", Surface("not_actor", "not_actor"))
         surfaces = {surface: meaning for surface, (meaning, _) in self.surfaces.items()}
         surfaces.update(_office_heads(titles, surfaces))
@@ -322,7 +394,7 @@ class _Parser:
         for person in people.values():
             for role in person.roles:
                 tenures.setdefault((role.actor, role.title), []).append(Holding(person, role))
-        return ActorDictionary(version, path, actors, people, titles, not_actors, surfaces,
+        return ActorDictionary(version, path, actors, people, titles, national_titles, not_actors, surfaces,
                                _compile(surfaces), {key: tuple(value) for key, value in tenures.items()})
 
     def mapping(self, node, what: str, required: set[str], optional: set[str]) -> dict[str, yaml.Node]:
@@ -394,7 +466,30 @@ class _Parser:
                 self.fail(item, f"titles[{index}] '{title}' is not unique")
             for form, kind in _title_forms(title):
                 self.register(item, f"titles[{index}]", form, Surface(kind, title))
+            for abbreviation, (full, kind) in _TITLE_ABBREVIATIONS.items():
+                if full == title:
+                    self.register(item, f"titles[{index}]", abbreviation, Surface(kind, title))
         return titles
+
+    def national_titles(self, node, titles: tuple[str, ...], actors: dict[str, Actor]) -> dict[str, str]:
+        """``title: actor`` pairs: offices that name their actor without a country word ("the
+        Senate majority leader" is the US's)."""
+        if isinstance(node, yaml.SequenceNode) and not node.value:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, "national_titles must be a mapping of title: actor")
+        out = {}
+        for key_node, value_node in node.value:
+            title = self.string(key_node, "national_titles key")
+            if title not in titles:
+                self.fail(key_node, f"national_titles '{title}' is not listed in titles")
+            if title in out:
+                self.fail(key_node, f"national_titles: duplicate key '{title}'")
+            actor = self.string(value_node, f"national_titles.{title}")
+            if actor not in actors:
+                self.fail(value_node, f"national_titles.{title} '{actor}' is not a known country or bloc")
+            out[title] = actor
+        return out
 
     def actor(self, node, what: str, kind: str) -> Actor:
         fields = self.mapping(node, what, required={"id", "name"}, optional=set(_ACTOR_LISTS))
@@ -513,6 +608,8 @@ def _unlisted_surnames(people: dict[str, Person], surfaces: dict[str, Surface]) 
 
 def _compile(surfaces: dict[str, Surface]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
+    for word in _SPORT_WORDS:
+        automaton.add_word(word, (len(word), _SPORT))
     for surface, meaning in surfaces.items():
         automaton.add_word(surface, (len(surface), meaning))
     automaton.make_automaton()
@@ -576,29 +673,118 @@ def _is_person_like_place(hit: _Hit, text: str, starts: set[int], ends: set[int]
     name = text[hit.start:hit.end]
     if name not in _PERSON_LIKE_PLACES:
         return False
-    state_context = _US_STATE_CONTEXT.get(name)
-    if state_context and state_context.search(text):
+    context = _LOOK_ALIKE_CONTEXT.get(name)
+    if context and context.search(text):
         return True
-    if _is_title_case(text):
-        return False
     following = _SURNAME.match(text, hit.end)
-    if following and following.start(1) not in starts and following.group(1) not in _NOT_SURNAMES:
-        return True
     preceding = _FIRST_NAME.search(text, max(0, hit.start - 30), hit.start)
-    return bool(preceding and preceding.end(1) not in ends and preceding.group(1) not in _NOT_FIRST_NAMES)
+    return bool(following and following.start(1) not in starts and following.group(1) not in _NOT_SURNAMES
+                or preceding and preceding.end(1) not in ends and preceding.group(1) not in _NOT_FIRST_NAMES) \
+        and not _in_headline(text, hit.start)
 
 
-def _is_title_case(text: str) -> bool:
-    """A headline in Title Case ("Turkey Hosts Talks to Extend Grain Deal"): at least four content
-    words, none of them lower case; there capitalised neighbours say nothing about names."""
-    words = [w for w in _WORD.findall(text) if w.lower() not in _TITLE_CASE_SMALL_WORDS]
-    return len(words) >= 4 and all(w[0].isupper() or w[0].isdigit() for w in words)
+def _in_headline(text: str, start: int) -> bool:
+    """Whether the word at ``start`` stands in a Title Case headline: a sentence all in capitalised
+    words (small words aside) with at least four of them ("Turkey Hosts Talks to Extend Grain
+    Deal"), or such a run of at least five that opens the sentence and runs on into its lead
+    ("Turkey Agrees to Back Sweden's Bid in Boost to the Alliance Turkey agreed ..."). There
+    capitalised neighbours say nothing about names."""
+    content, previous_end, reached = 0, None, False
+    for word in _WORD.finditer(text):
+        if previous_end is not None and _HEADLINE_BREAK.search(text, previous_end, word.start()):
+            return False
+        token = word.group()
+        if token.lower() not in _TITLE_CASE_SMALL_WORDS:
+            if not (token[0].isupper() or token[0].isdigit()):
+                return False
+            content += 1
+        reached = reached or word.end() > start
+        if reached and content >= 5:
+            return True
+        previous_end = word.end()
+    return reached and content >= 4
 
 
-def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date, named: list[str]) -> list[_Mention]:
+def _without_non_actors(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """``hits`` less the sports words and the actor words whose context makes them no actor: past
+    ones ("former US official", "Ret. US Army Major"), places that locate a company ("US-based"),
+    capitals that are only venues, demonyms of companies, outlets, teams or schools, and in a sports
+    sentence national teams."""
+    past = _has_past_mark(text)  # cheap tests first: most sentences have neither
+    based = "-based" in text
+    sport = False
+    kept = []
+    for hit in hits:
+        kind = hit.meaning.kind
+        if kind in _ACTOR_KINDS:
+            if past and (_word_before(text, hit.start) in _FORMER_WORDS
+                         or hit.start >= 3 and text.startswith(("ex-", "Ex-"), hit.start - 3)) \
+                    or based and text.startswith("-based", hit.end):
+                continue
+            if kind == "capital" and _is_venue(text, hit):
+                continue
+            if kind == "demonym" and _PRIVATE_AFTER.match(text, hit.end):
+                continue
+        elif kind == "sport":
+            sport = True
+            continue
+        kept.append(hit)
+    return _without_national_teams(text, kept) if sport else kept
+
+
+def _has_past_mark(text: str) -> bool:
+    """Whether ``text`` may hold a _FORMER word (a plain loop: cheaper than a regex here)."""
+    for mark in _PAST_MARKS:
+        if mark in text:
+            return True
+    return False
+
+
+def _without_national_teams(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """``hits`` of a sports sentence less the country names that are teams ("Germany 2-0 Austria",
+    "Great Britain women", "US beats Canada", "victory over Austria"), all over the sentence
+    ("Sweden 1-0 Belgium: Sweden left it late")."""
+    teams = {hit.meaning.key for hit in hits if hit.meaning.kind == "country"
+             and (_TEAM_AFTER.match(text, hit.end) or _team_before(text, hit.start))}
+    return [hit for hit in hits if not (hit.meaning.kind == "country" and hit.meaning.key in teams)]
+
+
+def _is_venue(text: str, hit: _Hit) -> bool:
+    """Whether capital ``hit`` only says where something happens ("talks in Madrid", "a Washington
+    event"); not before "'s", nor where no event or place is named ("power in Kiev", "arrived in
+    Riyadh", "officials in Moscow")."""
+    if _VENUE_AFTER.match(text, hit.end):
+        return True
+    return _word_before(text, hit.start) in ("in", "near", "outside") and not text.startswith(("'s", "’s"), hit.end) \
+        and bool(_VENUE_BEFORE.search(text, max(0, hit.start - 30), hit.start))
+
+
+def _team_before(text: str, start: int) -> bool:
+    """Whether a sports result stands before ``start``: "2-0 Austria", "beat Canada", "victory over
+    the US"."""
+    word = _word_before(text, start)
+    if word == "the":
+        start -= 4
+        word = _word_before(text, start)
+    if word in _TEAM_VERBS_BEFORE or _SCORE.fullmatch(word):
+        return True
+    return word in ("over", "against", "to", "with") and _word_before(text, start - len(word) - 1) in _RESULTS
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word that ends one space before ``start`` ("" when none)."""
+    end = start - 1
+    if end < 1 or text[end] != " ":
+        return ""
+    return text[text.rfind(" ", 0, end) + 1:end]
+
+
+def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date, named: list[str],
+                       namesakes: set[str]) -> list[_Mention]:
     """Dictionary mentions of one sentence: actors, people (with titles) and role phrases. Unlisted
     surnames count for people in ``named`` (named in full earlier in the article); people named in
-    full here are appended to it."""
+    full here are appended to it. Listed surnames in ``namesakes`` (seen as someone else's earlier in
+    the article: "Gareth McConnell") name a listed person only after that person's full name."""
     hits = _hits(dictionary.automaton, text)
     if not hits:
         return []
@@ -606,11 +792,12 @@ def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date, named:
         starts, ends = {h.start for h in hits}, {h.end for h in hits}
         hits = [h for h in hits
                 if not (h.meaning.kind in ("country", "capital") and _is_person_like_place(h, text, starts, ends))]
+    hits = _without_non_actors(text, hits)
     used: set[int] = set()
     mentions = []
     for index, hit in enumerate(hits):
         if hit.meaning.kind in ("person", "surname", "unlisted_surname"):
-            mention = _person_mention(dictionary, text, hits, index, used, day, named)
+            mention = _person_mention(dictionary, text, hits, index, used, day, named, namesakes)
             if mention:
                 mentions.append(mention)
                 if mention.kind == "person":
@@ -625,7 +812,8 @@ def _sentence_mentions(dictionary: ActorDictionary, text: str, day: date, named:
         for index, hit in enumerate(hits)
         if hit.meaning.kind in _ACTOR_KINDS and index not in used
     )
-    return _join_roles_to_names(text, sorted(mentions, key=_by_start))
+    joined = _join_roles_to_names(text, sorted(mentions, key=_by_start))
+    return [m for m in joined if m.actor or m.person]  # a past office's role phrase speaks for nobody
 
 
 def _join_roles_to_names(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -667,7 +855,7 @@ def _actor_on(person: Person, day: date) -> str | None:
     return role.actor if role else None
 
 
-def _person_mention(dictionary, text, hits, index, used, day, named) -> _Mention | None:
+def _person_mention(dictionary, text, hits, index, used, day, named, namesakes) -> _Mention | None:
     """A person hit with the title (and the actor before the title) directly in front of it."""
     hit = hits[index]
     if hit.meaning.kind == "unlisted_surname":
@@ -684,7 +872,11 @@ def _person_mention(dictionary, text, hits, index, used, day, named) -> _Mention
         start, kind, actor_index = title.start, "person", index - 2
     elif _starts_with_title(dictionary, text, hit):
         actor_index = index - 1
-    elif kind == "surname" and _someone_else(text, start, hit.end, hits):
+    elif kind == "surname" and _after_first_name(text, start, hits):
+        namesakes.add(text[start:hit.end])  # "Gareth McConnell": later bare "McConnell"s are his too
+        return None
+    elif kind == "surname" and (_before_surname(text, start, hit.end, hits)
+                                or text[start:hit.end] in namesakes and person.name not in named):
         return None
     else:
         honorific = _HONORIFIC.search(text, max(0, start - 6), start)
@@ -704,41 +896,66 @@ def _starts_with_title(dictionary: ActorDictionary, text: str, hit: _Hit) -> boo
     return meaning is not None and meaning.kind == "title"
 
 
-def _someone_else(text: str, start: int, end: int, others: list) -> bool:
-    """Whether the bare surname ``text[start:end]`` belongs to another person's name: after a first
-    name ("Hunter Biden", "Melania Trump") or, outside Title Case headlines, before a surname
-    ("Petro Beshta"); words that start or end one of the ``others`` (hits, mentions) do not count."""
+def _after_first_name(text: str, start: int, others: list) -> bool:
+    """Whether the bare surname at ``start`` follows a first name ("Gareth McConnell"), outside
+    Title Case headlines ("Xi Meets Putin"); words that end one of the ``others`` (hits, mentions)
+    do not count."""
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-    if before and before.group(1) not in _NOT_FIRST_NAMES and all(o.end != before.end(1) for o in others):
-        return True
+    return bool(before and before.group(1) not in _NOT_FIRST_NAMES and before.group(1) not in _HONORIFICS
+                and all(o.end != before.end(1) for o in others) and not _in_headline(text, start))
+
+
+def _before_surname(text: str, start: int, end: int, others: list) -> bool:
+    """Whether the bare surname ``text[start:end]`` is a first name before a surname ("Petro
+    Beshta", not "the Biden Administration"), outside Title Case headlines; words that start one of
+    the ``others`` do not count."""
     after = _SURNAME.match(text, end)
     return bool(after and after.group(1) not in _NOT_SURNAMES and after.group(1) not in _NOT_NAME_AFTER_SURNAME
-                and all(o.start != after.start(1) for o in others) and not _is_title_case(text))
+                and all(o.start != after.start(1) for o in others) and not _in_headline(text, start))
 
 
 def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
     """A role phrase around title hit ``index``: "the Russian president", "Russia's foreign
-    minister", "a spokesman for the Russian government"; None when no actor is attached."""
+    minister", "a spokesman for the Russian government", "the Senate majority leader" (a national
+    title); None when no actor is attached. A past office ("the former Russian president", "the
+    43rd President of the United States") gets no actor: its holder speaks for nobody."""
     title = hits[index]
     before = hits[index - 1] if index else None
     after = hits[index + 1] if index + 1 < len(hits) else None
     if before and before.meaning.kind in _ACTOR_KINDS and index - 1 not in used \
             and _ACTOR_THEN_TITLE.fullmatch(text, before.end, title.start):
         actor_hit, first, last = before, before, title
+        used.add(index - 1)
     elif after and after.meaning.kind in _ACTOR_KINDS and index + 1 not in used \
             and _TITLE_THEN_ACTOR.fullmatch(text, title.end, after.start):
         actor_hit, first, last = after, title, after
+        used.add(index + 1)
+    elif title.meaning.key in dictionary.national_titles and _unqualified(text, title):
+        actor_hit, first, last = None, title, title
     else:
         return None
-    used.update({hits.index(actor_hit), index})
+    used.add(index)
     prefix = _ROLE_PREFIX.search(text, max(0, first.start - 40), first.start)
     start = prefix.start() if prefix else first.start
-    actor = actor_hit.meaning.key
+    if _PAST.search(text, start, title.start):
+        if actor_hit is not None and actor_hit is after and _PLACE_AFTER_TITLE.fullmatch(text, title.end, after.start):
+            used.discard(index + 1)  # "an ex-MP in Russia": Russia is where, not whose office
+        return _Mention(start, last.end, None, None, "role")
+    actor = actor_hit.meaning.key if actor_hit else dictionary.national_titles[title.meaning.key]
     person = None
     if title.meaning.kind == "title" and not _NOT_THE_HOLDER.search(text, start, title.start) \
-            and _names_the_body(text, title, actor_hit):
+            and (actor_hit is None or _names_the_body(text, title, actor_hit)):
         person = dictionary.holder(actor, title.meaning.key, day)
     return _Mention(start, last.end, actor, person, "role")
+
+
+def _unqualified(text: str, title: _Hit) -> bool:
+    """Whether a national title stands on its own: no capitalised qualifier before it ("Texas
+    Senate Majority Leader"), no "of" ("Speaker of the House of Commons") and no unlisted name
+    ("Pope Karius", "Pope Emeritus") after it."""
+    before = _WORD_BEFORE.search(text, max(0, title.start - 30), title.start)
+    return not (before and before.group(1) not in _NOT_FIRST_NAMES) and not text.startswith(" of ", title.end) \
+        and not _SURNAME.match(text, title.end)
 
 
 def _names_the_body(text: str, title: _Hit, actor_hit: _Hit) -> bool:
@@ -752,16 +969,18 @@ def _names_the_body(text: str, title: _Hit, actor_hit: _Hit) -> bool:
 
 class _ArticleContext:
     """What earlier sentences of an article say about people: who was named in full (their bare
-    surnames count from then on) and the pronoun antecedents of the previous sentence."""
+    surnames count from then on), which listed surnames belong to someone else here, and the
+    pronoun antecedents of the previous sentence."""
 
     def __init__(self, dictionary: ActorDictionary, day: date):
         self.dictionary, self.day = dictionary, day
         self.named: list[str] = []  # people named in full so far, oldest first
+        self.namesakes: set[str] = set()  # listed surnames seen as someone else's
         self.previous: list[_Mention] = []
 
     def mentions(self, text: str) -> list[_Mention]:
         """All mentions of the next sentence of the article, with surnames and pronouns resolved."""
-        mentions = _sentence_mentions(self.dictionary, text, self.day, self.named)
+        mentions = _sentence_mentions(self.dictionary, text, self.day, self.named, self.namesakes)
         pronouns = self._pronoun_mentions(text, mentions)
         if pronouns:
             mentions = sorted(mentions + pronouns, key=_by_start)

@@ -49,7 +49,8 @@ SINGLE_HOLDER_TITLES = {
     "supreme leader", "foreign minister", "foreign secretary", "secretary of state", "defence minister",
     "secretary of defense", "armed forces minister", "defence secretary", "press secretary",
     "national security adviser", "commission president", "council president", "high representative",
-    "secretary-general", "chief cabinet secretary", "speaker of the house", "crown prince",
+    "secretary-general", "chief cabinet secretary", "speaker of the house", "crown prince", "first lady",
+    "senate majority leader", "senate minority leader", "chairman of the joint chiefs of staff", "attorney general",
 }
 
 
@@ -95,7 +96,7 @@ def holders(people: dict[str, dict], actor: str, title: str, day: date) -> list[
 
 
 def test_top_level_keys_and_version(data):
-    assert set(data) == {"version", "countries", "blocs", "people", "titles", "not_actors"}
+    assert set(data) == {"version", "countries", "blocs", "people", "titles", "national_titles", "not_actors"}
     assert isinstance(data["version"], str) and re.fullmatch(r"\d{4}\.\d{2}\.\d{2}(\.\d+)?", data["version"])
 
 
@@ -147,6 +148,8 @@ def test_no_surface_names_two_actors(surface_owners):
     ("Taiwan", "TWN"), ("Eswatini", "SWZ"), ("Timor-Leste", "TLS"), ("Myanmar", "MMR"), ("DRC", "COD"),
     ("Republic of the Congo", "COG"), ("Montenegro", "MNE"), ("Moldova", "MDA"), ("Madagascar", "MDG"),
     ("Chad", "TCD"), ("Guinea-Bissau", "GNB"), ("Equatorial Guinea", "GNQ"), ("Niger", "NER"), ("Nigeria", "NGA"),
+    ("Hamas", "PSE"), ("Gaza", "PSE"), ("Gazans", "PSE"), ("West Bank", "PSE"), ("Hezbollah", "LBN"),
+    ("Houthis", "YEM"), ("Taliban", "AFG"), ("Northern Ireland", "GBR"), ("MI6", "GBR"), ("CIA", "USA"),
 ])
 def test_common_surfaces_name_the_right_actor(surface_owners, surface, actor_id):
     assert surface_owners[surface] == {actor_id}
@@ -155,6 +158,13 @@ def test_common_surfaces_name_the_right_actor(surface_owners, surface, actor_id)
 def test_countries_the_brief_names_have_institutions(actors):
     bare = [country_id for country_id in COUNTRIES_WITH_INSTITUTIONS.split() if not actors[country_id]["institutions"]]
     assert bare == []
+
+
+def test_national_titles_are_listed_titles_of_known_actors(data, actors):
+    national = data["national_titles"]
+    assert set(national) <= set(data["titles"])
+    assert set(national.values()) <= set(actors)
+    assert national["senate majority leader"] == "USA" and national["taoiseach"] == "IRL"
 
 
 def test_titles_are_unique_lower_case_and_cover_the_required_ones(data):
@@ -226,10 +236,13 @@ def test_person_variants_do_not_shadow_actors_or_other_people(data, surface_owne
 
 
 def test_no_bare_surname_variant_is_another_listed_persons_surname(data):
-    """Two listed Kims: "Kim" alone stays out and the matcher resolves it per article instead."""
+    """Two listed Kims: "Kim" alone stays out and the matcher resolves it per article instead. A
+    head of state's spouse does not count: "Biden" alone is the president, not the first lady."""
     suffixes = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "VI", "XIV"}
     bearers = defaultdict(set)
     for person in data["people"]:
+        if all(role["title"] == "first lady" for role in person["roles"]):
+            continue
         bearers[[word for word in person["name"].split() if word not in suffixes][-1]].add(person["name"])
     clashes = [(person["name"], variant) for person in data["people"] for variant in person.get("variants", [])
                if " " not in variant and bearers.get(variant, set()) - {person["name"]}]
@@ -252,6 +265,17 @@ def test_no_bare_surname_variant_is_another_listed_persons_surname(data):
     ("JPN", "prime minister", date(2025, 11, 1), "Sanae Takaichi"),
     ("DEU", "chancellor", date(2025, 6, 1), "Friedrich Merz"),
     ("CHN", "foreign minister", date(2023, 3, 1), "Qin Gang"),
+    ("USA", "attorney general", date(2023, 6, 1), "Merrick Garland"),
+    ("USA", "senate majority leader", date(2022, 6, 1), "Chuck Schumer"),
+    ("USA", "first lady", date(2023, 6, 1), "Jill Biden"),
+    ("UKR", "first lady", date(2023, 6, 1), "Olena Zelenska"),
+    ("CHL", "foreign minister", date(2022, 6, 1), "Antonia Urrejola"),
+    ("BLR", "foreign minister", date(2022, 6, 1), "Vladimir Makei"),
+    ("UKR", "secretary of the security council", date(2022, 6, 1), "Oleksiy Danilov"),
+    ("IRN", "secretary of the security council", date(2023, 1, 1), "Ali Shamkhani"),
+    ("ISR", "army chief", date(2023, 11, 1), "Herzi Halevi"),
+    ("LBN", "leader", date(2023, 11, 3), "Hassan Nasrallah"),
+    ("EST", "foreign minister", date(2023, 1, 1), "Urmas Reinsalu"),
 ])
 def test_office_holders_on_known_dates(people, actor, title, day, expected):
     assert holders(people, actor, title, day) == [expected]
