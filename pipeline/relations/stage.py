@@ -17,6 +17,7 @@ it); co-mentions are only made for pairs that nothing related either way. The ou
 
 import math
 import re
+import time
 from collections import defaultdict
 from itertools import combinations
 from typing import NamedTuple
@@ -186,8 +187,11 @@ def _model_rows(job: _Parsed, doc, spans, open_pairs, resources: Resources, deci
 
 
 def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame,
-                   resources: Resources) -> pd.DataFrame:
-    """The relations table (``RELATIONS`` columns) from the articles, sentences, mentions and quotes."""
+                   resources: Resources, timings: dict[str, float] | None = None) -> pd.DataFrame:
+    """The relations table (``RELATIONS`` columns) from the articles, sentences, mentions and quotes.
+
+    When ``timings`` is given, the seconds spent parsing are added to its "parse" entry.
+    """
     texts = dict(zip(articles["article_id"].tolist(), articles["text"].tolist()))
     by_sentence = _mentions_by_sentence(mentions)
     by_article: dict[str, list[Mention]] = defaultdict(list)
@@ -218,9 +222,12 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
             offset, window = _window(sentence, outside)
             jobs.append(_Parsed(sentence, outside, {tuple(row[2:4]) for row in quote_rows}, offset, window))
     parsed = [job for job in jobs if _worth_parsing(job, resources)]
-    texts = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions])
-             for job in parsed]
-    docs = dict(zip(map(id, parsed), parse_texts(texts)))
+    prepared = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions])
+                for job in parsed]
+    began = time.perf_counter()
+    docs = dict(zip(map(id, parsed), parse_texts(prepared)))
+    if timings is not None:
+        timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - began
     for job in jobs:
         rows += _statement_rows(job, docs.get(id(job)), resources)
     frame = pd.DataFrame(rows, columns=RELATIONS)
