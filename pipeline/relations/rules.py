@@ -67,6 +67,7 @@ _EXCLUSION_WORDS = frozenset({"bar", "ban", "exclude", "expel", "suspend", "kick
 _GENERIC_TARGET_PREPS = frozenset({"on", "against", "to", "toward", "towards", "at", "with", "over", "into"})
 _MAX_CLIMB = 6
 _COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
+_SIGNED = 0.15  # an event polarity at least this far from 0 carries a sign
 _BACKGROUND_PREPOSITIONS = frozenset({"amid", "in", "over", "during", "since", "despite", "throughout"})
 _CONFLICT_POLARITY = -0.5
 """An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
@@ -249,7 +250,7 @@ class SentenceRelations:
         for _ in range(_MAX_CLIMB):
             if token.dep_ not in _CLIMB_TO_VERB or token.head is token:
                 return {}
-            if token.dep_ == "ccomp" and token.head.text.lower() in SPEECH_VERBS:
+            if token.head.text.lower() in SPEECH_VERBS:  # a speaker is not the agent of what is reported
                 return {}
             token = token.head
             heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
@@ -313,6 +314,9 @@ class SentenceRelations:
             return polarity, f"{governor.text} {token.text}"
         if any(child.dep_ == "neg" for child in token.children):
             return (-0.5 * polarity if polarity > 0 else 0.0), f"not {token.text}"
+        governing = _event(governor, self.events) if token.dep_ in _OBJECTS else None
+        if abs(polarity) < _SIGNED and governing is not None and abs(governing.polarity) >= _SIGNED:
+            return governing.polarity, f"{governor.text} {token.text}"  # "restore relations", "cut ties"
         return polarity, token.text
 
     def relations(self) -> list[Relation]:

@@ -31,6 +31,7 @@ from pipeline.resources import Resources
 from pipeline.schema import RELATIONS
 
 WORDS_BEFORE = 4
+WHOLE_OPENING = 8
 WORDS_AFTER = 6
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _WORD_START = re.compile(r"(?<!\S)\S")
@@ -101,11 +102,13 @@ class _Parsed(NamedTuple):
 
 def _window(sentence: _Sentence, mentions: list[Mention]) -> tuple[int, str]:
     """The part of the sentence worth parsing: from ``WORDS_BEFORE`` words before its first actor
-    mention to ``WORDS_AFTER`` words after its last (a parse costs time in proportion to its words)."""
+    mention (from the sentence's start when that is at most ``WHOLE_OPENING`` words away, so that an
+    opening phrase is not cut in two) to ``WORDS_AFTER`` words after its last mention (a parse costs
+    time in proportion to its words)."""
     text, base = sentence.text, sentence.start
     first, last = mentions[0].start - base, max(m.end for m in mentions) - base
     before = [m.start() for m in _WORD_START.finditer(text, 0, first)]
-    start = before[-WORDS_BEFORE] if len(before) >= WORDS_BEFORE else 0
+    start = before[-WORDS_BEFORE] if len(before) > WHOLE_OPENING else 0
     after = [m.end() for m in _WORD_END.finditer(text, last)]
     end = after[WORDS_AFTER - 1] if len(after) >= WORDS_AFTER else len(text)
     return base + start, text[start:end]
