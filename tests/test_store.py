@@ -28,7 +28,7 @@ def _tables(n_dyads: int) -> dict[str, pd.DataFrame]:
         "speaker": ["an invented minister"] * n_dyads, "evidence": ["We welcome this."] * n_dyads,
         "start": range(n_dyads), "end": range(1, n_dyads + 1), "score": [0.5] * n_dyads,
         "contributions": ['[["welcome", 0.5]]'] * n_dyads, "source": ["Invented Wire"] * n_dyads,
-        "url": [""] * n_dyads,
+        "url": [""] * n_dyads, "method": ["rule:quote-names-target"] * n_dyads, "confidence": [0.9] * n_dyads,
     })[DYADS]
     articles = pd.DataFrame({"article_id": ["a0", "a1", "a2"],
                              "text": ["One.", "Two.", "Three."]})
