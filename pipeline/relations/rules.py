@@ -56,6 +56,10 @@ STATE_BODIES = frozenset(
 LOCATIVE_CONFLICTS = frozenset(
     "war wars invasion conflict crisis offensive counteroffensive counter-offensive front fighting battle".split())
 """Conflict nouns whose compounded country is where they happen ("the Ukraine war"), not who wages them."""
+NON_STATE_TARGETS = frozenset(
+    "businesses business companies company firms firm individuals entities banks bank oligarchs oligarch "
+    "billionaire billionaires executives exporters property properties assets apartment vessel tanker".split())
+"""Objects that make a hostile act aimed at someone other than a state (no implied state target)."""
 RELATIONSHIP_NOUNS = frozenset({"relations", "ties", "relationship"})
 """A standing relationship is a topic: "thaw China-US relations" states no act between the two."""
 _SUBJECTS = {"nsubj": "subject", "csubj": "subject"}
@@ -272,9 +276,22 @@ class SentenceRelations:
             if slot.agents:
                 continue
             if not owners:
-                slot.agents.update(self._governing_agents(self.doc[index]))
+                if not self._borrowed_war(self.doc[index]):
+                    slot.agents.update(self._governing_agents(self.doc[index]))
             elif owners[0].text.lower() in _COLLECTIVE_POSSESSIVES:  # "Ukraine … its war with Russia"
                 slot.agents.update(self._antecedent(owners[0]))
+
+    def _hostile(self, index: int) -> bool:
+        event = _event(self.doc[index], self.events)
+        return event is not None and event.polarity <= _CONFLICT_POLARITY
+
+    def _borrowed_war(self, token: Token) -> bool:
+        """A hostile event noun only mentioned by another verb ("a strategy for the war in Ukraine", "mark
+        a year of the invasion") is not waged by that verb's subject; one it takes as its object
+        ("launched strikes on …") is."""
+        event = _event(token, self.events)
+        return (token.tag_.startswith("NN") and event is not None and event.polarity <= _CONFLICT_POLARITY
+                and token.dep_ not in _OBJECTS)
 
     def _antecedent(self, pronoun: Token) -> dict[int, str]:
         """The actor mentioned last before ``pronoun`` ("its", "their"), outside its own predicate."""
@@ -343,7 +360,7 @@ class SentenceRelations:
                 confidence = 0.85 if event else 0.55
                 found += self._pairs([(a, b, _decisive(sources[a], targets[b])) for a in sources for b in targets],
                                      shown, polarity, None, confidence)
-            elif event is not None and event.polarity <= _CONFLICT_POLARITY and sources:
+            elif self._hostile(index) and sources and not _aims_at_non_state(token):
                 found += self._implied_targets(sources, shown, polarity)
             elif token.text.lower() in SPEECH_VERBS or (event is not None and token.tag_.startswith("VB")):
                 found += self._speech(index, slot, shown, polarity)
@@ -377,19 +394,28 @@ class SentenceRelations:
         return []
 
     def _implied_targets(self, agents: dict[int, str], shown: str, polarity) -> list[Relation]:
-        """A hostile act with no stated target ("Russian strikes killed 25 …, Kyiv says") is aimed at
-        the sentence's other actors."""
+        """A hostile act with no stated actor target ("Russian strikes killed 25 …, Kyiv says") is aimed at
+        the sentence's other actors, unless it is aimed at a firm, a person or property."""
         agent_actors = {self.actors[a] for a in agents}
         others = [i for i, h in enumerate(self.heads) if h is not None and self.actors[i] not in agent_actors]
         return self._pairs([(a, b, "implied-target") for a in agents for b in others], shown, polarity, None, 0.45)
 
     def _speech(self, index: int, slot: _Predicate, shown: str, polarity) -> list[Relation]:
-        """X said / warned …: the subject toward the actors of the clause it governs."""
+        """X said / warned …: the subject toward the actors that act or are acted on in the clause it
+        governs; not toward those named only as a place or a modifier there, nor toward the victims of
+        a hostile act it reports ("… killed in the invasion of Ukraine, the White House said")."""
         clause = {t.i for child in self.doc[index].children if child.dep_ in ("ccomp", "xcomp", "advcl", "prep")
                   for t in child.subtree}
-        targets = [i for i, h in enumerate(self.heads) if h is not None and h.i in clause]
+        in_roles = {m for p, slot in self.predicates.items() if p in clause
+                    for m in (*slot.agents, *slot.participants, *([] if self._hostile(p) else slot.patients))}
+        targets = [i for i, h in enumerate(self.heads) if h is not None and h.i in clause and i in in_roles]
         return self._pairs([(a, b, "reported-clause") for a in slot.agents for b in targets], shown,
                            polarity, None, 0.6)
+
+
+def _aims_at_non_state(token: Token) -> bool:
+    """True when the predicate's object is a firm, a person or property ("sanctioned three businesses")."""
+    return any(child.dep_ in _OBJECTS and child.text.lower() in NON_STATE_TARGETS for child in token.children)
 
 
 def _decisive(agent_rule: str, patient_rule: str) -> str:
