@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from pipeline.evaluation import face_validity
+from pipeline.evaluation.directed_sentiment import evaluate_dse
 from pipeline.evaluation.dyads_dev import evaluate_dyads_dev
 from pipeline.evaluation.quote_speakers import evaluate_polnear
 from pipeline.evaluation.seed import evaluate_seed
@@ -80,10 +81,19 @@ def _rss(shared: Path) -> None:
               f" ({int(table[('count', pair)].sum())} rows): {shown}")
 
 
+def _dse(shared: Path) -> None:
+    for split in ("valid", "test"):
+        result = evaluate_dse(shared / "data" / "dse", split)
+        per_class = "  ".join(f"{label} {f1:.3f}" for label, f1 in result["f1"].items())
+        print(f"DSE {split:5} macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}  (n={result['n']})"
+              f"  F1: {per_class}")
+
+
 SECTIONS = {"seed": (_seed, "seed/gold.json"), "newsmtsc": (_newsmtsc, "data/newsmtsc/original/devtest_rw.jsonl"),
             "polnear": (_polnear, "data/polnear/polnear_attributions.jsonl.gz"),
             "dev": (_dev, "data/dyads_dev/dev.jsonl"),
-            "rss": (_rss, "data/rss_news_headlines/rss_news_2023_international.csv.gz")}
+            "rss": (_rss, "data/rss_news_headlines/rss_news_2023_international.csv.gz"),
+            "dse": (_dse, "data/dse/original/test.tsv")}
 
 
 def main(argv=None) -> int:

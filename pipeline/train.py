@@ -1,0 +1,122 @@
+"""Training command: ``python -m pipeline.train relations [--shared DIR] [--out PATH]``.
+
+``relations`` fits the relation model (:mod:`pipeline.relations.model`) on DSE's train split under
+``DIR/data/dse`` (default ``../shared``): a multinomial logistic regression with balanced class
+weights over hashed features. The regularisation C (from :data:`C_GRID`) and per-class bias offsets
+(coordinate ascent over :data:`BIAS_GRID`) are those with the best macro-F1 on valid; the test
+split is only reported. Weights are centred per feature, stored as float16, and written with fixed
+zip timestamps, so two runs write the same bytes.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from pipeline.evaluation.directed_sentiment import SPLITS, metrics, parse_examples, read_dse
+from pipeline.relations.model import (
+    CLASSES,
+    DEFAULT_MODEL,
+    Example,
+    feature_index,
+    load_model,
+    pair_features,
+    write_model,
+)
+from pipeline.score import default_lexicon
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
+HASH_BUCKETS = 2 ** 18
+C_GRID = (0.5, 1.0)
+BIAS_GRID = np.round(np.arange(-2.0, 2.01, 0.1), 1)
+BIAS_ROUNDS = 3
+MAX_ITERATIONS = 5000
+
+
+def feature_matrix(examples: Sequence[Example], buckets: int = HASH_BUCKETS) -> sparse.csr_matrix:
+    """Examples × hashed features (values of colliding features add up, as at inference)."""
+    rows, columns, values = [], [], []
+    for row, example in enumerate(examples):
+        for name, value in pair_features(example).items():
+            rows.append(row)
+            columns.append(feature_index(name, buckets))
+            values.append(value)
+    return sparse.csr_matrix((values, (rows, columns)), shape=(len(examples), buckets), dtype=np.float64)
+
+
+def fit(features: sparse.csr_matrix, labels: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Centred weights (features × classes) and intercepts of a balanced multinomial logistic regression."""
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=MAX_ITERATIONS)
+    model.fit(features, labels)
+    weights = np.zeros((features.shape[1], len(CLASSES)))
+    weights[:, model.classes_] = model.coef_.T
+    intercept = np.full(len(CLASSES), -np.inf)
+    intercept[model.classes_] = model.intercept_
+    weights -= weights.mean(axis=1, keepdims=True)
+    return weights, intercept - intercept[np.isfinite(intercept)].mean()
+
+
+def tune_bias(logits: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, float]:
+    """Per-class offsets (none fixed at 0) maximising macro-F1, by coordinate ascent over BIAS_GRID."""
+    bias = np.zeros(len(CLASSES))
+    best = metrics(gold, logits.argmax(axis=1))["macro_f1"]
+    for _ in range(BIAS_ROUNDS):
+        for label in range(1, len(CLASSES)):
+            for offset in BIAS_GRID:
+                trial = bias.copy()
+                trial[label] = offset
+                macro_f1 = metrics(gold, (logits + trial).argmax(axis=1))["macro_f1"]
+                if macro_f1 > best:
+                    best, bias = macro_f1, trial
+    return bias, best
+
+
+def train_relation_weights(train: tuple[Sequence[Example], np.ndarray], valid: tuple[Sequence[Example], np.ndarray],
+                           c_grid: Sequence[float] = C_GRID, buckets: int = HASH_BUCKETS) -> dict:
+    """Fit on ``train`` for every C, choose C and the bias offsets on ``valid``: the weights, the
+    bias and the valid macro-F1 of the choice."""
+    train_features, valid_features = feature_matrix(train[0], buckets), feature_matrix(valid[0], buckets)
+    best: dict = {"valid_macro_f1": -1.0}
+    for c in c_grid:
+        weights, intercept = fit(train_features, train[1], c)
+        offsets, macro_f1 = tune_bias(valid_features @ weights + intercept, valid[1])
+        print(f"C={c}: valid macro-F1 {macro_f1:.4f} with class offsets {offsets.tolist()}", flush=True)
+        if macro_f1 > best["valid_macro_f1"]:
+            best = {"c": c, "weights": weights, "bias": intercept + offsets, "valid_macro_f1": macro_f1}
+    return best
+
+
+def train_relations(dse_directory: Path, out: Path) -> dict:
+    """Train on DSE, write the model to ``out``, and return its metrics on valid and test."""
+    frames = {split: read_dse(dse_directory, split) for split in SPLITS}
+    print(f"parsing {sum(map(len, frames.values()))} DSE sentences", flush=True)
+    examples = {split: parse_examples(frame) for split, frame in frames.items()}
+    labels = {split: frame["label"].to_numpy() for split, frame in frames.items()}
+    best = train_relation_weights((examples["train"], labels["train"]), (examples["valid"], labels["valid"]))
+    version = write_model(out, best["weights"], best["bias"], default_lexicon().version)
+    model = load_model(out)
+    results = {split: metrics(labels[split], model.predict(examples[split])) for split in ("valid", "test")}
+    print(f"chose C={best['c']}; wrote {out} ({out.stat().st_size / 1e6:.2f} MB, {version})")
+    for split, result in results.items():
+        per_class = "  ".join(f"{label} {f1:.3f}" for label, f1 in result["f1"].items())
+        print(f"DSE {split:5} macro-F1 {result['macro_f1']:.4f}  accuracy {result['accuracy']:.4f}  "
+              f"(n={result['n']})  F1: {per_class}")
+    return {"version": version, "c": best["c"], **results}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.train", description=__doc__.splitlines()[0])
+    parser.add_argument("model", choices=["relations"], help="what to train")
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder holding data/dse")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="where to write the weights")
+    args = parser.parse_args(argv)
+    train_relations(args.shared / "data" / "dse", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
