@@ -131,3 +131,21 @@ def test_joined_actors_of_a_standing_relationship_are_a_topic_not_a_relation():
 def test_joined_actors_of_a_war_are_its_parties():
     found = _directed("Aid agencies warned that the Israel-Hamas war is spreading.")
     assert ("ISR", "PSE") in found and ("PSE", "ISR") in found, found
+
+
+def test_the_shipped_model_decides_open_pairs_end_to_end_on_the_demo_corpus():
+    """The trained weights load and the stage uses them: on a slice of the shipped demo corpus some
+    pairs the rules leave open are decided by the model, whose version is part of the analysis version."""
+    from pipeline.demo import DEMO_CORPUS
+    from pipeline.load import load_input
+    from pipeline.resources import default_resources
+
+    resources = default_resources()
+    assert resources.model is not None and resources.model.version.startswith("sha256:")
+    articles = load_input(DEMO_CORPUS).iloc[::6].reset_index(drop=True)
+    relations = analyse(articles.drop(columns=["synthetic"], errors="ignore"))["relations"]
+    by_model = relations[relations["method"] == f"model:{resources.model.version}"]
+    assert len(by_model) > 0
+    assert by_model["confidence"].between(0.5, 1).all()
+    assert by_model["directed"].all()
+    assert resources.versions()["model"] == resources.model.version

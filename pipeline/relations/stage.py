@@ -37,6 +37,8 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
 MODEL_MIN_CONFIDENCE = 0.5
+MODEL_MAX_GAP = 80
+"""Characters between two actors beyond which the model is not asked (it was trained on close pairs)."""
 """The model's probability of its best directed class needed to keep a pair the rules left open."""
 
 
@@ -175,6 +177,9 @@ def _model_rows(job: _Parsed, doc, spans, open_pairs, resources: Resources, deci
     if model is None or not open_pairs:
         return []
     sentence, mentions = job.sentence, job.mentions
+    open_pairs = [(a, b) for a, b in open_pairs if mentions[b].start - mentions[a].end <= MODEL_MAX_GAP]
+    if not open_pairs:
+        return []
     probabilities = model.predict_proba([(doc, spans[a], spans[b]) for a, b in open_pairs])
     rows = []
     for (a, b), probs in zip(open_pairs, probabilities):
