@@ -7,6 +7,7 @@ on train with every choice made on valid (``python -m pipeline.train relations``
 
     python -m pipeline.evaluation.directed_sentiment ../shared/data/dse              # test
     python -m pipeline.evaluation.directed_sentiment ../shared/data/dse --split valid
+    python -m pipeline.evaluation.directed_sentiment ../shared/data/dse --speed   # pairs/s, parse excluded
 """
 
 import argparse
@@ -14,6 +15,7 @@ import csv
 import json
 import re
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -99,15 +101,29 @@ def evaluate_dse(directory: Path | str, split: str = "test", model: RelationMode
     return {"split": split, "model": model.version, **metrics(frame["label"].to_numpy(), predicted)}
 
 
+def speed(directory: Path | str, split: str = "test", repeats: int = 3) -> dict:
+    """Pairs per CPU second of ``predict_proba`` on already parsed examples (best of ``repeats``)."""
+    model = load_model()
+    examples = parse_examples(read_dse(directory, split))
+    seconds = []
+    for _ in range(repeats):
+        began = time.process_time()
+        model.predict_proba(examples)
+        seconds.append(time.process_time() - began)
+    return {"split": split, "pairs": len(examples), "pairs_per_second": round(len(examples) / min(seconds))}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the metrics of one split as JSON."""
+    """Print the metrics of one split (or the inference speed) as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, nargs="?", default=Path(__file__).resolve().parents[3]
                         / "shared" / "data" / "dse", help="DSE folder holding original/<split>.tsv")
     parser.add_argument("--split", choices=SPLITS, default="test")
+    parser.add_argument("--speed", action="store_true", help="pairs per second of inference, parse excluded")
     args = parser.parse_args(argv)
     try:
-        print(json.dumps(evaluate_dse(args.directory, args.split), indent=2, ensure_ascii=False))
+        result = speed(args.directory, args.split) if args.speed else evaluate_dse(args.directory, args.split)
+        print(json.dumps(result, indent=2, ensure_ascii=False))
     except DSEError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

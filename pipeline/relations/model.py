@@ -3,8 +3,10 @@
 An example is a spaCy parse from :mod:`pipeline.relations.parse` and two character spans, ``p``
 (the earlier entity) and ``q``. It is described by sparse named features: the entities' roles in
 the parse, the dependency path between them, words before / between / after them, masked n-grams
-(entities as PTOK / QTOK), lexicon scores and punctuation. A multinomial logistic regression over
-those features gives probabilities of the five :data:`CLASSES` (DSE's labels).
+(entities as PTOK / QTOK), lexicon scores (VADER's word valences with ``data/lexicon.csv``, summed
+over the sentence, each entity's clause and the words between) and punctuation. A multinomial
+logistic regression over those features gives probabilities of the five :data:`CLASSES` (DSE's
+labels).
 
 Feature names are hashed (CRC-32) into a fixed number of weight rows, so no vocabulary is
 stored; :meth:`RelationModel.explain` names the features of the example it explains. Weights are
@@ -25,9 +27,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
+from spacy.attrs import ORTH
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
+from vaderSentiment.vaderSentiment import N_SCALAR
 
-from pipeline.score import VADER_ALPHA, default_lexicon, score_target, score_text
+from pipeline.score import VADER_ALPHA, default_lexicon
 
 CLASSES = ("none", "p→q positive", "q→p positive", "p→q negative", "q→p negative")
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "data" / "relation_model.npz"
@@ -45,12 +50,25 @@ _SEGMENT_NGRAM_SIZES = (1, 2)
 _WINDOW = 3
 _QUOTES = frozenset("\"“”«»")
 _DIGIT = re.compile(r"\d")
+_NEGATORS = frozenset({"not", "n't", "never", "no", "without", "nor"})
+_NEGATION_REACH = 3
 
 
 @lru_cache(maxsize=65536)
 def normal_word(text: str) -> str:
-    """Lower case, typographic apostrophes made plain, digits as 0."""
-    return _DIGIT.sub("0", text.lower().replace("’", "'").replace("‘", "'"))
+    """Lower case, typographic apostrophes made plain, digits as 0; blanks as '_'."""
+    return _DIGIT.sub("0", text.lower().replace("’", "'").replace("‘", "'")).strip() or "_"
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """:func:`normal_word` of every token (read through the token hashes: faster than Token objects)."""
+    strings = doc.vocab.strings
+    return [_normal_orth(orth, strings) for orth in doc.to_array(ORTH).tolist()]
+
+
+@lru_cache(maxsize=65536)
+def _normal_orth(orth: int, strings: StringStore) -> str:
+    return normal_word(strings[orth])
 
 
 @cache
@@ -115,28 +133,15 @@ def dependency_path(p: Token, q: Token) -> tuple[list[Token], Token, list[Token]
     return p_chain, p_chain[-1], q_chain[::-1]  # separate sentences of one doc: join at p's root
 
 
-def _masked_tokens(doc: Doc, p: Span, q: Span) -> tuple[list[str], int, int]:
-    """Normalised words with each entity collapsed to its marker, and the markers' positions."""
-    words: list[str] = []
-    p_at = q_at = -1
-    for token in doc:
-        if p.start <= token.i < p.end:
-            if p_at < 0:
-                p_at = len(words)
-                words.append(P_MARK)
-        elif q.start <= token.i < q.end:
-            if q_at < 0:
-                q_at = len(words)
-                words.append(Q_MARK)
-        elif not token.is_space:
-            words.append(normal_word(token.text))
-    return words, p_at, q_at
+def _masked(words: list[str], p: Span, q: Span) -> tuple[list[str], int, int]:
+    """The doc's words with each entity collapsed to its marker, and the markers' positions."""
+    masked = words[:p.start] + [P_MARK] + words[p.end:q.start] + [Q_MARK] + words[q.end:]
+    return masked, p.start, p.start + 1 + q.start - p.end
 
 
-def _ngrams(words: Sequence[str], sizes: Iterable[int]) -> Iterable[str]:
-    for n in sizes:
-        for i in range(len(words) - n + 1):
-            yield " ".join(words[i:i + n])
+def _ngrams(words: Sequence[str], sizes: Iterable[int]) -> list[str]:
+    """The space-joined n-grams of each size."""
+    return [" ".join(gram) for n in sizes for gram in zip(*(words[i:] for i in range(n)))]
 
 
 def _distance_bucket(tokens: int) -> str:
@@ -156,11 +161,12 @@ def pair_features(example: Example) -> Features:
     p, q = entity_span(doc, p_chars), entity_span(doc, q_chars)
     if q.start < p.end:  # overlapping entities: q keeps what p does not cover
         q = doc[p.end:max(q.end, p.end + 1)] if p.end < len(doc) else doc[q.start:q.end]
-    words, p_at, q_at = _masked_tokens(doc, p, q)
-    segments = {"before": words[:p_at], "between": words[p_at + 1:q_at], "after": words[q_at + 1:]}
-    scores = _scores(doc.text, p_chars, q_chars, segments["between"])
+    words = doc_words(doc)
+    masked, p_at, q_at = _masked(words, p, q)
+    segments = {"before": masked[:p_at], "between": masked[p_at + 1:q_at], "after": masked[q_at + 1:]}
+    scores = _scores(words, p, q)
     features: Features = {}
-    _add_word_features(features, words, p_at, q_at, segments)
+    _add_word_features(features, masked, p_at, q_at, segments)
     _add_parse_features(features, p, q, {name: _sign(score) for name, score in scores.items()})
     for name, score in scores.items():
         features[f"score|{name}"] = score
@@ -257,24 +263,53 @@ def _add_path_features(features: Features, p_head: Token, q_head: Token) -> None
             features["onpath|" + word_polarity] = 1.0
 
 
-def _scores(text: str, p_chars: tuple[int, int], q_chars: tuple[int, int], between: list[str]) -> dict[str, float]:
-    """Lexicon scores in [-1, 1] (VADER's rules with the project lexicon) of the sentence and toward
-    each entity, and the squashed sum of the valences of the words between the entities."""
-    scores = {"sentence": score_text(text).score}
-    for mark, (start, end) in (("p", p_chars), ("q", q_chars)):
-        try:
-            scores[mark] = score_target(text, start, end).score
-        except ValueError:  # a span of blanks
-            scores[mark] = 0.0
-    valences = _valences()
-    total = sum(valences.get(word, 0.0) for word in between)
-    scores["between"] = total / math.sqrt(total * total + VADER_ALPHA)
+def _scores(words: list[str], p: Span, q: Span) -> dict[str, float]:
+    """Lexicon scores in [-1, 1]: the squashed sum of word valences (VADER's lexicon with ours,
+    negated after "not", "never" …) of the sentence, of each entity's clause and between the entities;
+    the entities' own words do not count."""
+    valences = _word_valences(words)
+    for i in (*range(p.start, p.end), *range(q.start, q.end)):
+        valences[i] = 0.0
+    scores = {"sentence": _squash(sum(valences)), "between": _squash(sum(valences[p.end:q.start]))}
+    for mark, span in (("p", p), ("q", q)):
+        clause = _clause_head(span.root)
+        scores[mark] = _squash(sum(valences[clause.left_edge.i:clause.right_edge.i + 1]))
     return scores
+
+
+def _word_valences(words: list[str]) -> list[float]:
+    """Each word's lexicon valence, scaled by VADER's N_SCALAR within three words after a negator."""
+    table = _valences()
+    valences = [table.get(word, 0.0) for word in words]
+    for i, word in enumerate(words):
+        if word in _NEGATORS:
+            for j in range(i + 1, min(i + 1 + _NEGATION_REACH, len(words))):
+                valences[j] *= N_SCALAR
+    return valences
+
+
+def _clause_head(token: Token) -> Token:
+    """The nearest verb at or above a token, or the root."""
+    while not token.tag_.startswith("VB") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _squash(total: float) -> float:
+    """VADER's normalisation of a valence sum into [-1, 1]."""
+    return total / math.sqrt(total * total + VADER_ALPHA)
 
 
 def feature_index(name: str, buckets: int) -> int:
     """The weight row of a feature: CRC-32 of its UTF-8 name modulo the (power of two) bucket count."""
     return zlib.crc32(name.encode("utf-8")) & (buckets - 1)
+
+
+def hashed_features(example: Example, buckets: int) -> tuple[list[int], list[float]]:
+    """The weight rows (see :func:`feature_index`) and values of an example's features."""
+    features = pair_features(example)
+    mask = buckets - 1
+    return [zlib.crc32(name.encode("utf-8")) & mask for name in features], list(features.values())
 
 
 class RelationModel:
@@ -288,16 +323,16 @@ class RelationModel:
 
     def logits(self, examples: Sequence[Example]) -> np.ndarray:
         """Unnormalised class scores, one row per example."""
-        buckets = len(self.weights)
-        rows, columns, values = [], [], []
-        for row, example in enumerate(examples):
-            for name, value in pair_features(example).items():
-                rows.append(row)
-                columns.append(feature_index(name, buckets))
-                values.append(value)
+        starts, columns, values = [], [], []
+        for example in examples:
+            indices, example_values = hashed_features(example, len(self.weights))
+            starts.append(len(columns))
+            columns.extend(indices)
+            values.extend(example_values)
+        if not examples:
+            return np.zeros((0, len(CLASSES)), dtype=np.float32)
         contributions = self.weights[columns] * np.asarray(values, dtype=np.float32)[:, None]
-        sums = [np.bincount(rows, weights=contributions[:, c], minlength=len(examples)) for c in range(len(CLASSES))]
-        return np.stack(sums, axis=1) + self.bias
+        return np.add.reduceat(contributions, starts, axis=0) + self.bias
 
     def predict_proba(self, examples: Sequence[Example]) -> np.ndarray:
         """Class probabilities (n × 5, columns in CLASSES order)."""
