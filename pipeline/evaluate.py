@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from pipeline.evaluation import face_validity
+from pipeline.evaluation.directed_dyads import evaluate_dyads_dev
 from pipeline.evaluation.directed_sentiment import evaluate_dse
-from pipeline.evaluation.dyads_dev import evaluate_dyads_dev
 from pipeline.evaluation.quote_speakers import evaluate_polnear
 from pipeline.evaluation.seed import evaluate_seed
 from pipeline.evaluation.target_sentiment import evaluate_newsmtsc

@@ -10,7 +10,7 @@ Metrics follow the set's SOURCE.md, which is also how the held-out set is scored
 * quote speakers — gold quotes with a ``speaker_actor``, right when a found quote whose normalised
   text contains (or is contained in) the gold text has that speaker actor.
 
-``python -m pipeline.evaluation.dyads_dev [DIR] [--errors]`` prints the figures (and, with
+``python -m pipeline.evaluation.directed_dyads [DIR] [--errors]`` prints the figures (and, with
 ``--errors``, every item whose pairs, signs or speakers differ from the gold).
 """
 
@@ -137,7 +137,7 @@ def evaluate_dyads_dev(directory: Path | str = DEFAULT_DIR) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluation.dyads_dev",
+    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluation.directed_dyads",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--errors", action="store_true", help="also list the items that differ from the gold")

@@ -1,6 +1,6 @@
 """The dyads_dev metrics on hand-made gold and predictions (no shared data needed)."""
 
-from pipeline.evaluation.dyads_dev import score_items, sign_of
+from pipeline.evaluation.directed_dyads import score_items, sign_of
 
 GOLD = {
     "i1": {"actors": ["FRA", "DEU"], "dyads": [{"source": "FRA", "target": "DEU", "sign": "+"}],
