@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.evaluation.classification import class_metrics
 from pipeline.relations.model import CLASSES, Example, RelationModel, load_model
 from pipeline.relations.parse import for_parsing, parse_texts
 
@@ -79,18 +80,7 @@ def parse_examples(frame: pd.DataFrame) -> list[Example]:
 
 def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
     """Macro-F1 over CLASSES, accuracy, per-class F1 and the gold × predicted confusion matrix."""
-    size = len(CLASSES)
-    confusion = np.bincount(np.asarray(gold) * size + np.asarray(predicted), minlength=size * size).reshape(size, size)
-    true_positives = np.diag(confusion)
-    denominators = confusion.sum(axis=0) + confusion.sum(axis=1)
-    f1 = np.divide(2 * true_positives, denominators, out=np.zeros(size), where=denominators > 0)
-    return {
-        "n": int(confusion.sum()),
-        "macro_f1": round(float(f1.mean()), 4),
-        "accuracy": round(float(true_positives.sum() / max(confusion.sum(), 1)), 4),
-        "f1": {label: round(float(value), 4) for label, value in zip(CLASSES, f1)},
-        "confusion": {label: dict(zip(CLASSES, map(int, row))) for label, row in zip(CLASSES, confusion)},
-    }
+    return class_metrics(gold, predicted, CLASSES)
 
 
 def evaluate_dse(directory: Path | str, split: str = "test", model: RelationModel | None = None) -> dict:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from pipeline.evaluation.classification import class_metrics
 from pipeline.score import (
     DEFAULT_SCOPE,
     NEGATIVE_THRESHOLD,
@@ -79,20 +80,9 @@ def classify(scores: np.ndarray, negative_threshold: float, positive_threshold: 
 
 
 def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
-    """Macro-F1 over CLASSES, accuracy, per-class F1 and the gold × predicted confusion matrix
-    of two arrays of class indices."""
-    size = len(CLASSES)
-    confusion = np.bincount(gold * size + predicted, minlength=size * size).reshape(size, size)
-    true_positives = np.diag(confusion)
-    denominators = confusion.sum(axis=0) + confusion.sum(axis=1)
-    f1 = np.divide(2 * true_positives, denominators, out=np.zeros(size), where=denominators > 0)
-    return {
-        "targets": int(confusion.sum()),
-        "macro_f1": round(float(f1.mean()), 4),
-        "accuracy": round(float(true_positives.sum() / max(confusion.sum(), 1)), 4),
-        "f1": {label: round(float(value), 4) for label, value in zip(CLASSES, f1)},
-        "confusion": {label: dict(zip(CLASSES, map(int, row))) for label, row in zip(CLASSES, confusion)},
-    }
+    """Macro-F1 over CLASSES, accuracy, per-class F1 and the gold × predicted confusion matrix."""
+    figures = class_metrics(gold, predicted, CLASSES)
+    return {"targets": figures.pop("n"), **figures}
 
 
 def gold_classes(targets: pd.DataFrame) -> np.ndarray:
