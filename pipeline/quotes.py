@@ -65,8 +65,8 @@ _LINK = re.compile(r"\s*(?:https?://|www\.)\S*\s*")
 _CONTINUATION = re.compile(r"\s*(?:``|''|[“\"])")
 _OPENER_BEFORE = set("([{—–-/" + MASK + "“\"")
 
-_TRANSCRIPT_LABEL = re.compile(
-    r"[ \t]*((?:[A-Z][\w.'’-]*[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(?=\S)"
+_TRANSCRIPT_LABEL = re.compile(  # "PESKOV:", "Vladimir Putin:", "President of Russia Vladimir Putin:"
+    r"[ \t]*((?:[A-Z][\w.'’-]*[ \t]+(?:(?:of|the)[ \t]+){0,2}){0,5}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(?=\S)"
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _TRANSCRIPT_MIN_WORDS = 2  # "Hillary Clinton: 1,769." is a tally, not speech

@@ -577,6 +577,14 @@ def test_a_first_line_label_is_a_transcript_only_when_it_names_a_person():
     assert tuple(found.iloc[0][["speaker", "speaker_actor", "rule"]]) == ("Vladimir Putin", "RUS", "transcript-label")
 
 
+
+def test_a_transcript_label_may_carry_the_speakers_title():
+    text = "Prime Minister of Norway Erna Solberg: Friends, we will keep our word to our neighbours."
+    mentions = mentions_in(text, ("Prime Minister of Norway Erna Solberg", "NOR", "Erna Solberg", "person"))
+    found = quotes_of(text, mentions)
+    assert tuple(found.iloc[0][["speaker_actor", "rule"]]) == ("NOR", "transcript-label")
+    assert found.iloc[0]["text"].startswith("Friends, we will")
+
 def test_a_kicker_label_does_not_swallow_the_quote_of_the_lead():
     text = "Disinformation: Moscow revives an old claim The State Department accused it of \"plain lies\" on Monday."
     quote = only(quotes_of(text), "plain lies")
