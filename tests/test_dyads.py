@@ -78,6 +78,13 @@ def test_quote_without_named_target_takes_the_nearest_actor_of_the_previous_sent
     assert row.score < 0 and row.evidence.startswith("This is a reckless")
 
 
+
+def test_an_actor_named_only_as_a_place_is_not_what_a_quote_is_about():
+    text = "“The storage sites are nearly full,” Vladimir Putin said of the facilities in Europe."
+    dyads = dyads_for(text, [("Vladimir Putin", "RUS"), ("Europe", "EUR")],
+                      [("The storage sites are nearly full,", "Vladimir Putin", "RUS")])
+    assert dyads.empty or "quote" not in set(dyads.kind)
+
 def test_partial_quote_is_scored_in_its_sentence_and_shown_with_it():
     text = "The envoy of Brazil called the proposal of Argentina “a fair and welcome step” on Friday."
     dyads = dyads_for(text, [("Brazil", "BRA"), ("Argentina", "ARG")],

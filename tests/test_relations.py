@@ -60,6 +60,13 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Ukraine asked for more shells in its war with Russia.", {("UKR", "RUS"): "-", ("RUS", "UKR"): "-"}, []),
     # state assets and nationals stand for their country; private persons do not
     ("Israeli jets struck Syrian army positions.", {("ISR", "SYR"): "-"}, [("SYR", "ISR")]),
+    # an organisation reporting a strike is not its implied target
+    ("Russian drones hit Ukrainian ports on the Danube, the UN said.", {("RUS", "UKR"): "-"}, [("RUS", "UN")]),
+    # a headline's bare past form after places hit is passive: the speaker struck them
+    ("Hamas bases struck overnight, says Israel.", {("ISR", "PSE"): "-"}, [("PSE", "ISR")]),
+    # partners of the agent of a symmetric event are not partners of each other
+    ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
+     [("NOR", "DNK"), ("DNK", "NOR")]),
 ])
 def test_direction_and_sign(text, expected, absent):
     found = _directed(text)

@@ -14,9 +14,12 @@ from typing import NamedTuple
 from pipeline.relations.events import EventLexicon
 
 QUOTE_CONFIDENCE = {"quote-names-target": 0.9, "quote-nearest-actor": 0.6, "quote-symmetric": 0.8}
-_PLACE_BEFORE = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
-"""An actor named as a place inside a quote ("storage facilities in Europe") is not what it is about."""
-_WITH_BEFORE = re.compile(r"((?:[\w'’-]+\s+){1,4})with\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(r"\b(?:in|across|throughout|inside|within)\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
+"""An actor named as a place ("storage facilities in Europe", "hospitals in besieged Gaza") is not what a
+quote is about."""
+_NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
+_WITH_BEFORE = re.compile(  # "agreed with the United States and the United Kingdom"
+    r"((?:[\w'’-]+\s+){1,4})(?i:with)\s+(?:(?i:the)\s+)?(?:(?:[A-Z][\w.'’-]*,?\s+){1,4}(?:and\s+|,\s*)(?:the\s+)?)?$")
 
 
 class Mention(NamedTuple):
@@ -25,6 +28,7 @@ class Mention(NamedTuple):
     actor: str
     surface: str
     person: str | None
+    first_person: bool = False  # "we", "my Government": the speaker or author (pipeline.relations.first_person)
 
 
 class QuoteTarget(NamedTuple):
@@ -50,12 +54,21 @@ def quote_targets(quote, article_mentions: list[Mention], in_sentence: list[Ment
     def eligible(m: Mention) -> bool:
         return m.actor != source and not quote.speaker_start <= m.start < quote.speaker_end
 
+    def a_place(m: Mention) -> bool:  # "in Gaza" is a place, "in the Gaza invasion" is not
+        after = _NEXT_WORD.match(text, m.end)
+        return (_PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is not None
+                and not (after and events.lookup(after.group(1).lower())))
+
     inside = [m for m in article_mentions if quote.start <= m.start and m.end <= quote.end and eligible(m)
-              and not _PLACE_BEFORE.search(text, max(0, m.start - 12), m.start)]
+              and not a_place(m)]
     if inside:
         return [QuoteTarget(m.actor, m, "quote-symmetric" if is_symmetric_partner(text, m, events)
                             else "quote-names-target") for m in inside]
-    outside = [m for m in in_sentence if eligible(m)] or [m for m in previous_sentence if eligible(m)]
+
+    def nearby(m: Mention) -> bool:
+        return eligible(m) and not quote.start <= m.start < quote.end and not a_place(m)
+
+    outside = [m for m in in_sentence if nearby(m)] or [m for m in previous_sentence if nearby(m)]
     if not outside:
         return []
     nearest = min(outside, key=lambda m: min(abs(m.start - quote.end), abs(quote.start - m.end)))

@@ -52,7 +52,12 @@ STATE_BODIES = frozenset(
     "coast spokesman spokeswoman spokesperson foreign defence defense counterpart counterparts "
     "negotiators side senate congress court courts prosecutors state targets positions bases facilities "
     "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies "
-    "cities city towns villages territory territories land lands border borders infrastructure ports".split())
+    "cities city towns villages territory territories land lands border borders infrastructure ports tunnels "
+    "depots depot airfield airfields refinery refineries".split())
+TARGET_NOUNS = frozenset(
+    "targets positions bases facilities cities city towns villages territory infrastructure ports tunnels "
+    "depots depot airfield airfields refinery refineries".split())
+"""Places and things hit in an attack: "Hamas bases struck overnight" is a headline's passive."""
 LOCATIVE_CONFLICTS = frozenset(
     "war wars invasion conflict crisis offensive counteroffensive counter-offensive front fighting battle".split())
 """Conflict nouns whose compounded country is where they happen ("the Ukraine war"), not who wages them."""
@@ -185,6 +190,8 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
                 continue
             return None
         if dep in _SUBJECTS:
+            if token.text.lower() in TARGET_NOUNS and _hit_in_headline(parent, events):
+                return Role(parent.i, PATIENT, "passive-subject")
             return Role(parent.i, AGENT, "subject")
         if dep == "nsubjpass":
             return Role(parent.i, PATIENT, "passive-subject")
@@ -199,6 +206,13 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
                 continue
             return _prep_role(parent, events)
         return None
+
+
+def _hit_in_headline(verb: Token, events: EventLexicon) -> bool:
+    """"Gaza tunnels and Hamas bases struck overnight": a hostile past form without an object."""
+    event = _event(verb, events)
+    return (verb.tag_ in ("VBD", "VBN") and event is not None and event.polarity <= _CONFLICT_POLARITY
+            and not any(child.dep_ in _OBJECTS for child in verb.children))
 
 
 def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
@@ -233,8 +247,10 @@ def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
 class SentenceRelations:
     """Relations between the actor mentions of one parsed sentence."""
 
-    def __init__(self, doc: Doc, spans: list[tuple[int, int]], actors: list[str], events: EventLexicon):
-        self.doc, self.actors, self.events = doc, actors, events
+    def __init__(self, doc: Doc, spans: list[tuple[int, int]], actors: list[str], events: EventLexicon,
+                 organisations: frozenset[str] = frozenset()):
+        """``organisations``: the actors that are organisations (no hostile act is implied to aim at them)."""
+        self.doc, self.actors, self.events, self.organisations = doc, actors, events, organisations
         self.heads = mention_heads(doc, spans)
         self.predicates: dict[int, _Predicate] = {}
         actor_heads = {head.i for head in self.heads if head is not None}
@@ -346,9 +362,12 @@ class SentenceRelations:
             symmetric = event is not None and event.direction == "symmetric"
             if slot.participants or symmetric:
                 members = {**slot.agents, **slot.participants}
+                # "we agreed with the US and the UK": partners of the agent, not of each other; "the meeting
+                # with Trudeau and Xi" has no agent: they meet each other
                 if symmetric:  # "X met Y", "Y was met by X": the object takes part like the subject
                     members.update({m: why for m, why in slot.patients.items() if why in _DIRECT_PATIENTS})
-                pairs = [(a, b, _decisive(members[a], members[b])) for a in members for b in members if a != b]
+                pairs = [(a, b, _decisive(members[a], members[b])) for a in members for b in members
+                         if a != b and not (slot.agents and members[a] == members[b] == "with-partner")]
                 found += self._pairs(pairs, shown, polarity, None, 0.8 if event else 0.6)
                 found += self._pairs([(a, b, slot.patients[b]) for a in slot.agents for b in slot.patients
                                       if b not in members], shown, polarity, None, 0.7)
@@ -395,19 +414,23 @@ class SentenceRelations:
 
     def _implied_targets(self, agents: dict[int, str], shown: str, polarity) -> list[Relation]:
         """A hostile act with no stated actor target ("Russian strikes killed 25 …, Kyiv says") is aimed at
-        the sentence's other actors, unless it is aimed at a firm, a person or property."""
+        the sentence's other actors, unless it is aimed at a firm, a person or property; organisations are
+        not implied targets."""
         agent_actors = {self.actors[a] for a in agents}
-        others = [i for i, h in enumerate(self.heads) if h is not None and self.actors[i] not in agent_actors]
+        others = [i for i, h in enumerate(self.heads) if h is not None and self.actors[i] not in agent_actors
+                  and self.actors[i] not in self.organisations]
         return self._pairs([(a, b, "implied-target") for a in agents for b in others], shown, polarity, None, 0.45)
 
     def _speech(self, index: int, slot: _Predicate, shown: str, polarity) -> list[Relation]:
         """X said / warned …: the subject toward the actors that act or are acted on in the clause it
         governs; not toward those named only as a place or a modifier there, nor toward the victims of
-        a hostile act it reports ("… killed in the invasion of Ukraine, the White House said")."""
+        a hostile act it reports ("… killed in the invasion of Ukraine, the White House said") unless the
+        act has no agent ("Hamas bases struck overnight, says Israel")."""
         clause = {t.i for child in self.doc[index].children if child.dep_ in ("ccomp", "xcomp", "advcl", "prep")
-                  for t in child.subtree}
+                  and child.text.lower() not in ("amid", "despite") for t in child.subtree}  # not the backdrop
         in_roles = {m for p, slot in self.predicates.items() if p in clause
-                    for m in (*slot.agents, *slot.participants, *([] if self._hostile(p) else slot.patients))}
+                    for m in (*slot.agents, *slot.participants,
+                              *([] if self._hostile(p) and slot.agents else slot.patients))}
         targets = [i for i, h in enumerate(self.heads) if h is not None and h.i in clause and i in in_roles]
         return self._pairs([(a, b, "reported-clause") for a in slot.agents for b in targets], shown,
                            polarity, None, 0.6)

@@ -5,7 +5,10 @@ For every sentence:
 1. each attributed quote relates its speaker's actor to the actors it is about
    (``pipeline.relations.quoted``);
 2. a sentence with two or more actors outside its quotes is parsed (``pipeline.relations.parse``)
-   and the structural rules decide (``pipeline.relations.rules``);
+   and the structural rules decide (``pipeline.relations.rules``); so is the part of an attributed
+   quote inside the sentence, whose first person is the speaker ("we have agreed with Britain"), and
+   in an authored text the first person outside quotes is the author
+   (``pipeline.relations.first_person``: kind ``author``);
 3. pairs the rules leave open go to the learned direction model (``pipeline.relations.model``),
    which keeps a pair only when it is confident enough that a directed relation holds;
 4. what is still open stays an undirected co-mention.
@@ -24,6 +27,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from pipeline.relations.first_person import self_mentions
 from pipeline.relations.parse import for_parsing, parse_texts
 from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, quote_targets
 from pipeline.relations.rules import SPEECH_VERBS, SentenceRelations
@@ -36,6 +40,8 @@ WORDS_AFTER = 6
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
+COLLECTIVES = frozenset({"EUR"})
+"""Blocs that stand for peoples ("Europe"), not for an organisation."""
 MODEL_MIN_CONFIDENCE = 0.5
 MODEL_MAX_GAP = 80
 """Characters between two actors beyond which the model is not asked (it was trained on close pairs)."""
@@ -100,6 +106,16 @@ class _Parsed(NamedTuple):
     covered: set[tuple[str, str]]  # (source, target) directions the sentence's quotes already give
     offset: int  # where ``text`` starts in the article
     text: str  # the part of the sentence that is parsed
+    quote: object = None  # the attributed quote whose words are parsed (None: the narrative)
+
+    def voice(self, source: Mention) -> tuple[str, object, tuple[int, int]]:
+        """(kind, speaker, evidence span) of a relation from ``source``."""
+        if self.quote is not None:
+            kind = "quote" if source.first_person else "statement"
+            return kind, self.quote.speaker if source.first_person else _speaker_of(source), (
+                self.quote.start, self.quote.end)
+        return ("author" if source.first_person else "statement", _speaker_of(source),
+                (self.sentence.start, self.sentence.end))
 
 
 def _window(sentence: _Sentence, mentions: list[Mention]) -> tuple[int, str]:
@@ -122,31 +138,35 @@ def _worth_parsing(job: _Parsed, resources: Resources) -> bool:
                for word in _WORD.findall(job.text))
 
 
-def _statement_rows(job: _Parsed, doc, resources: Resources) -> list[tuple]:
+def _statement_rows(job: _Parsed, doc, resources: Resources, organisations: frozenset[str]) -> list[tuple]:
     """Rule relations, then model relations for the pairs left open, of one sentence (None: not parsed)."""
     sentence, mentions = job.sentence, job.mentions
     if doc is None:
-        return _comention_rows(job, {frozenset(pair) for pair in job.covered})
+        return [] if job.quote is not None else _comention_rows(job, {frozenset(pair) for pair in job.covered})
     spans = [(m.start - job.offset, m.end - job.offset) for m in mentions]
     actors = [m.actor for m in mentions]
     rows, decided = [], {frozenset(pair) for pair in job.covered}
-    found = [r for r in SentenceRelations(doc, spans, actors, resources.events).relations()
+    found = [r for r in SentenceRelations(doc, spans, actors, resources.events, organisations).relations()
              if (actors[r.source], actors[r.target]) not in job.covered]
     for relation in sorted(found, key=lambda r: (r.source, r.target)):
         source, target = mentions[relation.source], mentions[relation.target]
-        rows.append(_row(sentence, source.actor, target.actor, "statement", _speaker_of(source),
-                         (sentence.start, sentence.end), (target.start, target.end), relation.event,
-                         relation.polarity, relation.confidence, f"rule:{relation.rule}"))
+        kind, speaker, evidence = job.voice(source)
+        rows.append(_row(sentence, source.actor, target.actor, kind, speaker, evidence,
+                         (target.start, target.end), relation.event, relation.polarity, relation.confidence,
+                         f"rule:{relation.rule}"))
+    if job.quote is not None:  # the quote's own rows speak for the pairs the rules leave open
+        return rows
     decided |= {frozenset((mentions[r.source].actor, mentions[r.target].actor)) for r in found}
     rows += _model_rows(job, doc, spans, _first_mention_pairs(job, decided), resources, decided)
     return rows + _comention_rows(job, decided)
 
 
 def _first_mention_pairs(job: _Parsed, decided: set[frozenset]) -> list[tuple[int, int]]:
-    """Index pairs of each actor's first mention, for the actor pairs not yet ``decided``."""
+    """Index pairs of each actor's first named mention, for the actor pairs not yet ``decided``."""
     first: dict[str, int] = {}
     for index, mention in enumerate(job.mentions):
-        first.setdefault(mention.actor, index)
+        if not mention.first_person:
+            first.setdefault(mention.actor, index)
     return [(a, b) for a, b in combinations(sorted(first.values()), 2)
             if frozenset((job.mentions[a].actor, job.mentions[b].actor)) not in decided]
 
@@ -194,6 +214,39 @@ def _model_rows(job: _Parsed, doc, spans, open_pairs, resources: Resources, deci
     return rows
 
 
+def _authors(articles: pd.DataFrame) -> dict[str, str]:
+    """The author actor of each authored article (``author_actor``; articles without one are left out)."""
+    if "author_actor" not in articles:
+        return {}
+    return {article_id: author for article_id, author in _columns(articles, ["article_id", "author_actor"])
+            if isinstance(author, str) and author}
+
+
+def _outside_quotes(mentions: list[Mention], quotes: list) -> list[Mention]:
+    return [m for m in mentions if not any(q.start <= m.start < q.end for q in quotes)]
+
+
+def _quote_jobs(sentence: _Sentence, quotes: list, in_sentence: list[Mention], article_text: str,
+                covered: set[tuple[str, str]]) -> list[_Parsed]:
+    """The part of each attributed quote inside ``sentence`` that names an actor besides its speaker, with
+    the speaker's first person as mentions of the speaker's actor."""
+    jobs = []
+    taken = [(m.start, m.end) for m in in_sentence]
+    for quote in quotes:
+        start, end = max(quote.start, sentence.start), min(quote.end, sentence.end)
+        named = [m for m in in_sentence if start <= m.start < end]
+        if start >= end or not named or not isinstance(quote.speaker_actor, str):
+            continue
+        speaker = quote.speaker if isinstance(quote.speaker, str) else None
+        mentions = sorted(named + self_mentions(article_text, start, end, quote.speaker_actor, speaker, False, taken),
+                          key=lambda m: m.start)
+        if len({m.actor for m in mentions}) >= 2:
+            clip = _Sentence(sentence.article_id, sentence.sent_idx, start, end, article_text[start:end])
+            offset, window = _window(clip, mentions)
+            jobs.append(_Parsed(sentence, mentions, covered, offset, window, quote))
+    return jobs
+
+
 def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame,
                    resources: Resources, timings: dict[str, float] | None = None) -> pd.DataFrame:
     """The relations table (``RELATIONS`` columns) from the articles, sentences, mentions and quotes.
@@ -201,15 +254,16 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     When ``timings`` is given, the seconds spent parsing are added to its "parse" entry.
     """
     texts = dict(zip(articles["article_id"].tolist(), articles["text"].tolist()))
+    authors = _authors(articles)
     by_sentence = _mentions_by_sentence(mentions)
     by_article: dict[str, list[Mention]] = defaultdict(list)
     for (article_id, _), found in by_sentence.items():
         by_article[article_id].extend(found)
     quotes_by_sentence: dict[tuple[str, int], list] = defaultdict(list)
-    quote_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    quotes_by_article: dict[str, list] = defaultdict(list)
     for quote in quotes.itertuples(index=False):
         quotes_by_sentence[(quote.article_id, quote.sent_idx)].append(quote)
-        quote_spans[quote.article_id].append((quote.start, quote.end))
+        quotes_by_article[quote.article_id].append(quote)
     wanted = by_sentence.keys() | quotes_by_sentence.keys()
 
     rows, jobs = [], []
@@ -218,17 +272,26 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
         key = (article_id, sent_idx)
         if key not in wanted:
             continue
-        sentence = _Sentence(article_id, sent_idx, start, end, text)
+        sentence, article_text = _Sentence(article_id, sent_idx, start, end, text), texts.get(article_id, "")
         in_sentence = by_sentence.get(key, [])
         quote_rows = _quote_rows(sentence, quotes_by_sentence.get(key, []), by_article.get(article_id, []),
-                                 in_sentence, by_sentence.get((article_id, sent_idx - 1), []),
-                                 texts.get(article_id, ""), resources)
+                                 in_sentence, by_sentence.get((article_id, sent_idx - 1), []), article_text,
+                                 resources)
         rows += quote_rows
-        spans = quote_spans.get(article_id, [])
-        outside = [m for m in in_sentence if not any(s <= m.start < e for s, e in spans)]
+        covered = {tuple(row[2:4]) for row in quote_rows}
+        article_quotes = quotes_by_article.get(article_id, [])
+        outside = _outside_quotes(in_sentence, article_quotes)
+        if article_id in authors and outside:
+            taken = [(m.start, m.end) for m in in_sentence]
+            outside = sorted(outside + _outside_quotes(
+                self_mentions(article_text, start, end, authors[article_id], None, True, taken), article_quotes),
+                key=lambda m: m.start)
         if len({m.actor for m in outside}) >= 2:
             offset, window = _window(sentence, outside)
-            jobs.append(_Parsed(sentence, outside, {tuple(row[2:4]) for row in quote_rows}, offset, window))
+            jobs.append(_Parsed(sentence, outside, covered, offset, window))
+        jobs += _quote_jobs(sentence, article_quotes, in_sentence, article_text, covered)
+    organisations = frozenset(code for code, actor in resources.dictionary.actors.items()
+                              if actor.kind == "bloc" and code not in COLLECTIVES)
     parsed = [job for job in jobs if _worth_parsing(job, resources)]
     prepared = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions])
                 for job in parsed]
@@ -237,7 +300,7 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     if timings is not None:
         timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - began
     for job in jobs:
-        rows += _statement_rows(job, docs.get(id(job)), resources)
+        rows += _statement_rows(job, docs.get(id(job)), resources, organisations)
     frame = pd.DataFrame(rows, columns=RELATIONS)
     return frame.astype({"sent_idx": "int64", "evidence_start": "int64", "evidence_end": "int64",
                          "target_start": "int64", "target_end": "int64", "polarity": "float64",
