@@ -64,6 +64,17 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Russian drones hit Ukrainian ports on the Danube, the UN said.", {("RUS", "UKR"): "-"}, [("RUS", "UN")]),
     # a headline's bare past form after places hit is passive: the speaker struck them
     ("Hamas bases struck overnight, says Israel.", {("ISR", "PSE"): "-"}, [("PSE", "ISR")]),
+    # a state's machines stand for it, singular or plural
+    ("A U.S. fighter jet shot down a Chinese spy balloon over the Atlantic.", {("USA", "CHN"): "-"},
+     [("CHN", "USA")]),
+    # a hostile act's place is its target when the verb carries the act as its object
+    ("The Israeli army intensified airstrikes in Gaza on Friday.", {("ISR", "PSE"): "-"}, [("PSE", "ISR")]),
+    # hyphen-joined actors of a non-war act act together; of a war, fight each other
+    ("The US-UK ban on Russian oil imports took effect.", {("USA", "RUS"): "-", ("GBR", "RUS"): "-"},
+     [("USA", "GBR"), ("GBR", "USA")]),
+    # a ceasefire somebody calls for is not yet held by its parties; a host is not a party to talks
+    ("China calls for a Russia-Ukraine ceasefire.", {}, [("RUS", "UKR"), ("UKR", "RUS")]),
+    ("Qatar hosted talks between Ethiopia and Eritrea.", {("ETH", "ERI"): "0"}, [("ERI", "QAT"), ("ETH", "QAT")]),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),

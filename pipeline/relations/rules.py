@@ -44,7 +44,9 @@ INVERTERS = frozenset(
     "withhold withheld withholds oppose opposed opposes opposing quit quits abandon abandoned abandons "
     "freeze froze frozen freezes pause paused pauses deny denied denies fail failed fails".split())
 STATE_BODIES = frozenset(
-    "troops forces force army armies military militaries navy jets warplanes warships ships vessels drones "
+    "troops troop forces force army armies military militaries navy jet jets fighter fighters warplane warplanes "
+    "warship warships ship ships vessels drone drones bomber bombers aircraft plane planes helicopter helicopters "
+    "submarine submarines tank tanks artillery unit units soldier "
     "missiles missile rockets balloon spy spies diplomats diplomat embassy embassies ambassador envoy envoys "
     "officials official leaders leader government governments regime authorities ministry ministries "
     "parliament lawmakers legislators mps president minister ministers delegation delegations soldiers "
@@ -58,6 +60,9 @@ TARGET_NOUNS = frozenset(
     "targets positions bases facilities cities city towns villages territory infrastructure ports tunnels "
     "depots depot airfield airfields refinery refineries".split())
 """Places and things hit in an attack: "Hamas bases struck overnight" is a headline's passive."""
+WARS = frozenset("war wars invasion conflict fighting battle clashes hostilities".split())
+"""Hostile events whose hyphen-joined actors fight each other ("the Israel-Hamas war"); a joined pair of
+any other forward event acts together ("the US-UK oil ban")."""
 LOCATIVE_CONFLICTS = frozenset(
     "war wars invasion conflict crisis offensive counteroffensive counter-offensive front fighting battle".split())
 """Conflict nouns whose compounded country is where they happen ("the Ukraine war"), not who wages them."""
@@ -65,6 +70,10 @@ NON_STATE_TARGETS = frozenset(
     "businesses business companies company firms firm individuals entities banks bank oligarchs oligarch "
     "billionaire billionaires executives exporters property properties assets apartment vessel tanker".split())
 """Objects that make a hostile act aimed at someone other than a state (no implied state target)."""
+APPEALS = frozenset(
+    "call calls called calling urge urges urged urging push pushes pushed pushing demand demands demanded "
+    "demanding seek seeks sought seeking propose proposes proposed proposing want wants wanted hope hopes "
+    "hoped appeal appeals appealed plea".split())
 RELATIONSHIP_NOUNS = frozenset({"relations", "ties", "relationship"})
 """A standing relationship is a topic: "thaw China-US relations" states no act between the two."""
 _SUBJECTS = {"nsubj": "subject", "csubj": "subject"}
@@ -171,7 +180,7 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
         if dep == "poss" or (dep in _DESCRIPTORS and parent.tag_.startswith("NN")):
             event = _event(parent, events)
             if event is not None:
-                if paired and event.direction == "forward" and event.polarity > _CONFLICT_POLARITY:
+                if paired and event.direction == "forward" and event.term not in WARS:
                     return Role(parent.i, AGENT, "joined-agents")  # "the US-UK oil ban": a joint act
                 if paired and event.term in RELATIONSHIP_NOUNS:  # "normalising Armenian-Turkish relations"
                     verb = parent.head
@@ -237,6 +246,11 @@ def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
         return Role(governor.i, PARTICIPANT, "with-partner")  # "talks with Seoul", "its war with Russia"
     if event is not None and word == "in" and event.polarity <= _CONFLICT_POLARITY:
         return Role(governor.i, PATIENT, "conflict-in")
+    if word == "in" and governor.tag_.startswith("VB"):  # "intensified airstrikes in Gaza"
+        hostile = [c for c in governor.children if c.dep_ in _OBJECTS and (e := _event(c, events)) is not None
+                   and e.polarity <= _CONFLICT_POLARITY]
+        if hostile:
+            return Role(hostile[0].i, PATIENT, "conflict-in")
     if event is not None and (word in event.target_preps or word in _GENERIC_TARGET_PREPS):
         return Role(governor.i, PATIENT, "prep-object")
     if governor.tag_.startswith("VB") and word in _GENERIC_TARGET_PREPS:
@@ -289,8 +303,8 @@ class SentenceRelations:
         for index in sorted(self.predicates, key=lambda i: sum(1 for _ in self.doc[i].ancestors)):
             slot = self.predicates[index]
             owners = [child for child in self.doc[index].children if child.dep_ == "poss"]
-            if slot.agents:
-                continue
+            if slot.agents or {"between", "joined-pair"} & set(slot.participants.values()):
+                continue  # "the US hosts talks between X and Y", "China calls for a Russia-Ukraine ceasefire"
             if not owners:
                 if not self._borrowed_war(self.doc[index]):
                     slot.agents.update(self._governing_agents(self.doc[index]))
@@ -362,10 +376,12 @@ class SentenceRelations:
             symmetric = event is not None and event.direction == "symmetric"
             if slot.participants or symmetric:
                 members = {**slot.agents, **slot.participants}
-                # "we agreed with the US and the UK": partners of the agent, not of each other; "the meeting
-                # with Trudeau and Xi" has no agent: they meet each other
                 if symmetric:  # "X met Y", "Y was met by X": the object takes part like the subject
                     members.update({m: why for m, why in slot.patients.items() if why in _DIRECT_PATIENTS})
+                if self._proposed(token, polarity):
+                    members = dict(slot.agents)
+                # "we agreed with the US and the UK": partners of the agent, not of each other; "the meeting
+                # with Trudeau and Xi" has no agent: they meet each other
                 pairs = [(a, b, _decisive(members[a], members[b])) for a in members for b in members
                          if a != b and not (slot.agents and members[a] == members[b] == "with-partner")]
                 found += self._pairs(pairs, shown, polarity, None, 0.8 if event else 0.6)
@@ -384,6 +400,13 @@ class SentenceRelations:
             elif token.text.lower() in SPEECH_VERBS or (event is not None and token.tag_.startswith("VB")):
                 found += self._speech(index, slot, shown, polarity)
         return _unique(found)
+
+    @staticmethod
+    def _proposed(token: Token, polarity) -> bool:
+        """"China calls for a Russia-Ukraine ceasefire": a cooperative event somebody appeals for is not yet
+        one its parties hold."""
+        governor = token.head.head if token.dep_ == "pobj" else token.head
+        return (polarity or 0) > 0 and token.dep_ in _OBJECTS | {"pobj"} and governor.text.lower() in APPEALS
 
     def _pairs(self, pairs, shown: str, polarity, rule: str | None, confidence: float) -> list[Relation]:
         return [Relation(a, b, shown, polarity, rule or why, confidence)
