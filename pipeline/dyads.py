@@ -25,7 +25,7 @@ from pipeline.schema import DYADS
 from pipeline.score import Lexicon, TargetScore, score_target, score_text
 
 EVENT_WEIGHT = 0.75
-NEUTRAL_EVENT_DAMPING = 0.15
+NEUTRAL_EVENT_DAMPING = 0.05
 SIGNED_EVENT = 0.15
 """An event polarity at least this far from 0 counts as signed."""
 _QUOTE_SHARE_FOR_OWN_EVIDENCE = 0.5

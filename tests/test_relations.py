@@ -75,6 +75,10 @@ def test_relations_and_dyads_follow_their_contracts():
     # a ceasefire somebody calls for is not yet held by its parties; a host is not a party to talks
     ("China calls for a Russia-Ukraine ceasefire.", {}, [("RUS", "UKR"), ("UKR", "RUS")]),
     ("Qatar hosted talks between Ethiopia and Eritrea.", {("ETH", "ERI"): "0"}, [("ERI", "QAT"), ("ETH", "QAT")]),
+    # a meeting is neutral whatever the words around it; a signed attribution verb signs its quote
+    ("Biden met Xi in Bali despite the bitter and dangerous trade war.", {("USA", "CHN"): "0", ("CHN", "USA"): "0"},
+     []),
+    ('Macron denounced the plan of Iran, calling it "a step we have seen before".', {("FRA", "IRN"): "-"}, []),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),

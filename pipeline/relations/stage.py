@@ -31,6 +31,7 @@ from pipeline.relations.first_person import self_mentions
 from pipeline.relations.parse import for_parsing, parse_texts
 from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, quote_targets
 from pipeline.relations.rules import SPEECH_VERBS, SentenceRelations
+from pipeline.dyads import SIGNED_EVENT
 from pipeline.resources import Resources
 from pipeline.schema import RELATIONS
 
@@ -89,15 +90,25 @@ def _quote_rows(sentence: _Sentence, quotes: list, article_mentions: list[Mentio
     for quote in quotes:
         if not isinstance(quote.speaker_actor, str):
             continue
+        event, polarity = _signed_cue(quote.cue, resources)
         for target in quote_targets(quote, article_mentions, in_sentence, previous, text, resources.events):
             span = (target.mention.start, target.mention.end) if target.mention else (-1, -1)
             confidence, method = QUOTE_CONFIDENCE[target.rule], f"rule:{target.rule}"
             rows.append(_row(sentence, quote.speaker_actor, target.actor, "quote", quote.speaker,
-                             (quote.start, quote.end), span, "", None, confidence, method))
+                             (quote.start, quote.end), span, event, polarity, confidence, method))
             if target.rule == "quote-symmetric":  # the partner takes part too; the speaker is not named inside
                 rows.append(_row(sentence, target.actor, quote.speaker_actor, "quote", quote.speaker,
                                  (quote.start, quote.end), (-1, -1), "", None, confidence, method))
     return rows
+
+
+def _signed_cue(cue, resources: Resources) -> tuple[str, float | None]:
+    """The attribution verb as the quote's event when it carries a sign ("blames", "praises"); ("", None) for
+    "said" and other plain cues, whose quote speaks for itself."""
+    event = resources.events.lookup(cue, "verb") if isinstance(cue, str) and cue.isalpha() else None
+    if event is None or abs(event.polarity) < SIGNED_EVENT:
+        return "", None
+    return cue, event.polarity
 
 
 class _Parsed(NamedTuple):
