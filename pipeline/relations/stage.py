@@ -27,11 +27,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from pipeline.dyads import SIGNED_EVENT
 from pipeline.relations.first_person import self_mentions
 from pipeline.relations.parse import for_parsing, parse_texts
 from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, quote_targets
 from pipeline.relations.rules import SPEECH_VERBS, SentenceRelations
-from pipeline.dyads import SIGNED_EVENT
 from pipeline.resources import Resources
 from pipeline.schema import RELATIONS
 
