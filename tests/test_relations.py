@@ -79,6 +79,10 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Biden met Xi in Bali despite the bitter and dangerous trade war.", {("USA", "CHN"): "0", ("CHN", "USA"): "0"},
      []),
     ('Macron denounced the plan of Iran, calling it "a step we have seen before".', {("FRA", "IRN"): "-"}, []),
+    # the owner of the noun an act hangs on acts; a hostile act "from" a state comes from it
+    ("Iran's plan to attack Israel was foiled, officials said.", {("IRN", "ISR"): "-"}, [("ISR", "IRN")]),
+    ("An incursion into Russia's Kursk region from Ukraine caught Moscow off guard.", {("UKR", "RUS"): "-"},
+     [("RUS", "UKR")]),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),

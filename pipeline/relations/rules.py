@@ -233,11 +233,17 @@ def _prep_role(prep: Token, events: EventLexicon) -> Role | None:
     event = _event(governor, events)
     if word == "of" and event is not None and governor.tag_.startswith("NN") and "of" not in event.target_preps:
         return Role(governor.i, AGENT, "genitive-agent")  # "the support of the United Kingdom"
+    if word == "from" and event is None and governor.dep_ == "pobj":  # "an incursion into Belgorod from X"
+        outer = governor.head.head
+        outer_event = _event(outer, events)
+        if outer_event is not None and outer_event.polarity <= _CONFLICT_POLARITY and outer.tag_.startswith("NN"):
+            return Role(outer.i, AGENT, "launched-from")
     if word == "from":
         if event is not None and event.term.split()[0] in _EXCLUSION_WORDS and _is_passive(governor):
             return Role(governor.i, AGENT, "excluded-from")
-        if event is not None and event.polarity <= _CONFLICT_POLARITY and _is_passive(governor):
-            return Role(governor.i, AGENT, "launched-from")  # "rockets fired from Syria"
+        if event is not None and event.polarity <= _CONFLICT_POLARITY and (
+                _is_passive(governor) or governor.tag_.startswith("NN")):
+            return Role(governor.i, AGENT, "launched-from")  # "rockets fired from Syria", "an incursion from X"
         if event is not None and event.direction == "reverse" or governor.text.lower() in ("aid", "support",
                                                                                              "help", "assistance"):
             return Role(governor.i, AGENT, "given-from")
@@ -290,6 +296,9 @@ class SentenceRelations:
             heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
             if token.i in heads and token.dep_ in ("ROOT", "nsubj"):
                 return {heads[token.i]: "headline-actor"}
+            owners = [heads[c.i] for c in token.children if c.dep_ == "poss" and c.i in heads]
+            if owners and token.tag_.startswith("NN"):  # "Russia's ability to spy in Europe", "Iran's plan to …"
+                return {owners[0]: "possessive-agent"}
             slot = self.predicates.get(token.i)
             if slot is not None and (slot.agents or slot.participants):  # "talks with Seoul on deterring …"
                 return {m: "inherited-agent" for m in {**slot.agents, **slot.participants}}
