@@ -83,6 +83,12 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Iran's plan to attack Israel was foiled, officials said.", {("IRN", "ISR"): "-"}, [("ISR", "IRN")]),
     ("An incursion into Russia's Kursk region from Ukraine caught Moscow off guard.", {("UKR", "RUS"): "-"},
      [("RUS", "UKR")]),
+    # a yes/no question asserts nothing; a wh-question presupposes its act
+    ("Will China invade Taiwan?", {}, [("CHN", "TWN")]),
+    ("How is Russia imposing its rule in occupied Ukraine?", {("RUS", "UKR"): "-"}, []),
+    # a meeting somebody urges is not yet held
+    ("Spain urged China to speak with Ukraine about the peace plan.", {("ESP", "CHN"): "0"},
+     [("CHN", "UKR"), ("UKR", "CHN")]),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),

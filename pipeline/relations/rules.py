@@ -412,10 +412,11 @@ class SentenceRelations:
 
     @staticmethod
     def _proposed(token: Token, polarity) -> bool:
-        """"China calls for a Russia-Ukraine ceasefire": a cooperative event somebody appeals for is not yet
-        one its parties hold."""
+        """"China calls for a Russia-Ukraine ceasefire", "Spain urged China to speak with Ukraine": a
+        cooperative event or a meeting somebody appeals for is not yet one its parties hold."""
         governor = token.head.head if token.dep_ == "pobj" else token.head
-        return (polarity or 0) > 0 and token.dep_ in _OBJECTS | {"pobj"} and governor.text.lower() in APPEALS
+        return ((polarity or 0) > 0 or token.dep_ == "xcomp") and token.dep_ in _OBJECTS | {"pobj", "xcomp"} \
+            and governor.text.lower() in APPEALS
 
     def _pairs(self, pairs, shown: str, polarity, rule: str | None, confidence: float) -> list[Relation]:
         return [Relation(a, b, shown, polarity, rule or why, confidence)

@@ -41,6 +41,8 @@ WORDS_AFTER = 6
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
+_YES_NO_OPENERS = frozenset(
+    "is are was were has have had will would can could should shall does do did may might must".split())
 COLLECTIVES = frozenset({"EUR"})
 """Blocs that stand for peoples ("Europe"), not for an organisation."""
 MODEL_MIN_CONFIDENCE = 0.5
@@ -144,7 +146,12 @@ def _window(sentence: _Sentence, mentions: list[Mention]) -> tuple[int, str]:
 
 
 def _worth_parsing(job: _Parsed, resources: Resources) -> bool:
-    """Only a window holding an event word or a verb of speech can yield a rule relation."""
+    """Only a window holding an event word or a verb of speech can yield a rule relation; a yes/no question
+    in the narrative ("Has the US lost the UAE to China?") asserts none ("How is Russia imposing its rule in
+    Ukraine?" does)."""
+    text = job.sentence.text.strip(" \"'‘’“”")
+    if job.quote is None and text.endswith("?") and text.split(maxsplit=1)[0].lower() in _YES_NO_OPENERS:
+        return False
     return any(word.lower() in SPEECH_VERBS or resources.events.lookup(word.lower()) is not None
                for word in _WORD.findall(job.text))
 
