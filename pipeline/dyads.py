@@ -4,15 +4,16 @@ One dyad row per (article, source, target, kind, evidence span). Its score is th
 group's relations of:
 
 * the target-scoped sentiment of the evidence (``pipeline.score.score_target``; the whole quote
-  when a quote does not name its target), and
+  when a quote does not name its target; a quote shorter than half its sentence, such as a headline's
+  scare quote, is scored within its sentence), and
 * when an event word decided the relation, that word's polarity in context: a signed event
   ("invaded", "lifted sanctions") weighs ``EVENT_WEIGHT`` against the words' ``1 - EVENT_WEIGHT``;
   a neutral one ("met", "talks") damps the words to ``NEUTRAL_EVENT_DAMPING`` of their weight,
   since analysts code meetings and calls as neutral.
 
 ``contributions`` lists the words (and the event, marked "(event)") with their shares of the
-score; ``method`` and ``confidence`` say what decided the direction. A quote shorter than half its
-sentence is shown within its sentence.
+score; ``method`` and ``confidence`` say what decided the direction. A short quote is shown within its
+sentence too.
 """
 
 import json
@@ -74,9 +75,11 @@ def build_dyads(articles: pd.DataFrame, sentences: pd.DataFrame, relations: pd.D
                "speaker", "target_start", "target_end", "event", "polarity", "confidence", "method"]
     for (article_id, sent_idx, source, target, kind, ev_start, ev_end, speaker, t_start, t_end, event, polarity,
          confidence, method) in zip(*(relations[name].tolist() for name in columns)):
-        evidence = texts[article_id][ev_start:ev_end]
-        span = (t_start - ev_start, t_end - ev_start) if t_start >= 0 else None
         shown = _shown_span(kind, (ev_start, ev_end), sentence_spans.get((article_id, sent_idx), (ev_start, ev_end)))
+        if kind == "quote":  # a short quote ("Albanese vows to 'work constructively'") is scored in its sentence
+            ev_start, ev_end = shown if t_start < 0 or shown[0] <= t_start < shown[1] else (ev_start, ev_end)
+        evidence = texts[article_id][ev_start:ev_end]
+        span = (t_start - ev_start, t_end - ev_start) if ev_start <= t_start < ev_end else None
         groups[(article_id, source, target, kind, *shown)].append(
             (relation_score(evidence, span, event, polarity, lexicon), speaker, confidence, method))
 

@@ -93,6 +93,13 @@ def test_partial_quote_is_scored_in_its_sentence_and_shown_with_it():
     assert row.kind == "quote" and row.evidence == text and row.score > 0
 
 
+
+def test_a_short_quote_is_scored_with_the_words_of_its_sentence():
+    text = "Canberra vows to 'work with Beijing' as the two nations seek a warm and friendly thaw."
+    dyads = dyads_for(text, [("Canberra", "AUS"), ("Beijing", "CHN")], [("work with Beijing", "Canberra", "AUS")])
+    row = pair(dyads[dyads.kind == "quote"], "AUS", "CHN")
+    assert row.score > 0.05 and row.evidence == text
+
 def test_talks_between_two_actors_hold_both_ways_and_self_pairs_are_dropped():
     text = "Talks between Japan and Korea resumed, and Japan said little."
     dyads = dyads_for(text, [("Japan", "JPN"), ("Korea", "KOR"), ("Japan", "JPN", None, 1)])
