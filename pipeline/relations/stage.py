@@ -314,7 +314,9 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     prepared = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions])
                 for job in parsed]
     began = time.perf_counter()
-    docs = dict(zip(map(id, parsed), parse_texts(prepared)))
+    unique = list(dict.fromkeys(prepared))  # feeds repeat leads: each distinct window is parsed once
+    by_text = dict(zip(unique, parse_texts(unique)))
+    docs = {id(job): by_text[text] for job, text in zip(parsed, prepared)}
     if timings is not None:
         timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - began
     for job in jobs:
