@@ -77,3 +77,14 @@ def test_a_transcript_speakers_first_person_relates_to_the_actors_named():
     text = "Prime Minister of Norway Erna Solberg: We have signed a new fisheries agreement with Iceland."
     found = _pairs(_dyads(text, date="2016-06-01"))
     assert found.get(("NOR", "ISL"), 0) > 0.05 and found.get(("ISL", "NOR"), 0) > 0.05
+
+
+def test_a_first_person_sentence_of_an_authored_text_is_the_authors_voice_toward_the_actors_it_names():
+    dyads = _dyads("We remain deeply grateful for the generous and steadfast friendship of Norway.", author="ISL")
+    row = dyads[(dyads["source_actor"] == "ISL") & (dyads["target_actor"] == "NOR")]
+    assert set(row["kind"]) == {"author"} and row["score"].mean() > 0.05
+
+
+def test_an_actor_named_only_as_a_place_is_not_what_the_author_speaks_of():
+    dyads = _dyads("We are worried about the long drought in Kenya.", author="ISL")
+    assert dyads.empty or "KEN" not in set(dyads["target_actor"])

@@ -18,6 +18,7 @@ RULE_EXPLANATIONS = {
     "launched-from": "hostile act launched from the source (rockets fired from X)",
     "nominal-agent": "possessive/adjectival actor of an event noun",
     "genitive-agent": "actor after 'of' an event noun (the support of X)",
+    "author-names-target": "authored text in the first person names the actor",
     "possessive-agent": "actor owning the noun the act hangs on (X's plan to …)",
     "possessive-pronoun": "actor that 'its' or 'their' refers to (X … its war with Y)",
     "nominal-patient": "actor an event noun is aimed at (X's Y bid)",

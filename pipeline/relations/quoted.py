@@ -37,6 +37,13 @@ class QuoteTarget(NamedTuple):
     rule: str
 
 
+def named_as_place(text: str, mention: Mention, events: EventLexicon) -> bool:
+    """True for "facilities in Europe", "hospitals in besieged Gaza"; not for "in the Gaza invasion"."""
+    after = _NEXT_WORD.match(text, mention.end)
+    return (_PLACE_BEFORE.search(text, max(0, mention.start - 24), mention.start) is not None
+            and not (after and events.lookup(after.group(1).lower())))
+
+
 def is_symmetric_partner(text: str, mention: Mention, events: EventLexicon) -> bool:
     """True when ``mention`` is the "with" partner of a symmetric event word just before it."""
     before = _WITH_BEFORE.search(text[max(0, mention.start - 60):mention.start])
@@ -54,10 +61,8 @@ def quote_targets(quote, article_mentions: list[Mention], in_sentence: list[Ment
     def eligible(m: Mention) -> bool:
         return m.actor != source and not quote.speaker_start <= m.start < quote.speaker_end
 
-    def a_place(m: Mention) -> bool:  # "in Gaza" is a place, "in the Gaza invasion" is not
-        after = _NEXT_WORD.match(text, m.end)
-        return (_PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is not None
-                and not (after and events.lookup(after.group(1).lower())))
+    def a_place(m: Mention) -> bool:
+        return named_as_place(text, m, events)
 
     inside = [m for m in article_mentions if quote.start <= m.start and m.end <= quote.end and eligible(m)
               and not a_place(m)]

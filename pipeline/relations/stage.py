@@ -30,7 +30,7 @@ import pandas as pd
 from pipeline.dyads import SIGNED_EVENT
 from pipeline.relations.first_person import self_mentions
 from pipeline.relations.parse import for_parsing, parse_texts
-from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, quote_targets
+from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, named_as_place, quote_targets
 from pipeline.relations.rules import SPEECH_VERBS, SentenceRelations
 from pipeline.resources import Resources
 from pipeline.schema import RELATIONS
@@ -43,6 +43,7 @@ _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
 _YES_NO_OPENERS = frozenset(
     "is are was were has have had will would can could should shall does do did may might must".split())
+AUTHOR_VOICE_CONFIDENCE = 0.7
 COLLECTIVES = frozenset({"EUR"})
 """Blocs that stand for peoples ("Europe"), not for an organisation."""
 MODEL_MIN_CONFIDENCE = 0.5
@@ -265,6 +266,26 @@ def _quote_jobs(sentence: _Sentence, quotes: list, in_sentence: list[Mention], a
     return jobs
 
 
+def _author_voice_rows(jobs: list[_Parsed], rows: list[tuple], texts: dict[str, str],
+                       resources: Resources) -> list[tuple]:
+    """In an authored text, a sentence in the first person is the author's voice, like a quote: the author
+    toward each actor it names (not as a mere place) that no rule already relates it to."""
+    related = {(row[0], row[1], row[2], row[3]) for row in rows if row[4] == "author"}
+    voiced = []
+    for job in jobs:
+        speaking = [m for m in job.mentions if m.first_person]
+        if job.quote is not None or not speaking:
+            continue
+        sentence, author, text = job.sentence, speaking[0].actor, texts[job.sentence.article_id]
+        for target in {m.actor: m for m in reversed(job.mentions) if not m.first_person and m.actor != author
+                       and not named_as_place(text, m, resources.events)}.values():
+            if (sentence.article_id, sentence.sent_idx, author, target.actor) not in related:
+                voiced.append(_row(sentence, author, target.actor, "author", speaking[0].surface,
+                                   (sentence.start, sentence.end), (target.start, target.end), "", None,
+                                   AUTHOR_VOICE_CONFIDENCE, "rule:author-names-target"))
+    return voiced
+
+
 def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame,
                    resources: Resources, timings: dict[str, float] | None = None) -> pd.DataFrame:
     """The relations table (``RELATIONS`` columns) from the articles, sentences, mentions and quotes.
@@ -321,7 +342,11 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
         timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - began
     for job in jobs:
         rows += _statement_rows(job, docs.get(id(job)), resources, organisations)
-    frame = pd.DataFrame(rows, columns=RELATIONS)
+    voiced = _author_voice_rows(jobs, rows, texts, resources)
+    if voiced:  # a pair the author's voice relates is no co-mention
+        pairs = {(row[0], row[1], frozenset(row[2:4])) for row in voiced}
+        rows = [row for row in rows if row[4] != "comention" or (row[0], row[1], frozenset(row[2:4])) not in pairs]
+    frame = pd.DataFrame(rows + voiced, columns=RELATIONS)
     return frame.astype({"sent_idx": "int64", "evidence_start": "int64", "evidence_end": "int64",
                          "target_start": "int64", "target_end": "int64", "polarity": "float64",
                          "confidence": "float64", "directed": "bool"})
