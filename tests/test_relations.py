@@ -89,6 +89,9 @@ def test_relations_and_dyads_follow_their_contracts():
     # a meeting somebody urges is not yet held
     ("Spain urged China to speak with Ukraine about the peace plan.", {("ESP", "CHN"): "0"},
      [("CHN", "UKR"), ("UKR", "CHN")]),
+    # the parts of a headline split by a dash or a semicolon are separate statements
+    ("Russian strikes hit Kharkiv overnight — Germany pledges more air defence systems", {},
+     [("RUS", "DEU"), ("DEU", "RUS")]),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),

@@ -43,6 +43,7 @@ _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
 _YES_NO_OPENERS = frozenset(
     "is are was were has have had will would can could should shall does do did may might must".split())
+_SEGMENT_BREAK = re.compile(r"\s*(?:;|\s[–—]\s)\s*")
 AUTHOR_VOICE_CONFIDENCE = 0.7
 COLLECTIVES = frozenset({"EUR"})
 """Blocs that stand for peoples ("Europe"), not for an organisation."""
@@ -245,6 +246,22 @@ def _outside_quotes(mentions: list[Mention], quotes: list) -> list[Mention]:
     return [m for m in mentions if not any(q.start <= m.start < q.end for q in quotes)]
 
 
+def _narrative_jobs(sentence: _Sentence, mentions: list[Mention], covered: set[tuple[str, str]]) -> list[_Parsed]:
+    """One job per segment of the sentence (split at ";", ":" and dashes: a headline's parts, a live blog's
+    items) that names two or more actors."""
+    jobs = []
+    bounds = [sentence.start] + [sentence.start + m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)] + [
+        sentence.end]
+    for start, end in zip(bounds, bounds[1:]):
+        inside = [m for m in mentions if start <= m.start < end]
+        if len({m.actor for m in inside}) >= 2:
+            clip = _Sentence(sentence.article_id, sentence.sent_idx, start, end,
+                             sentence.text[start - sentence.start:end - sentence.start])
+            offset, window = _window(clip, inside)
+            jobs.append(_Parsed(sentence, inside, covered, offset, window))
+    return jobs
+
+
 def _quote_jobs(sentence: _Sentence, quotes: list, in_sentence: list[Mention], article_text: str,
                 covered: set[tuple[str, str]]) -> list[_Parsed]:
     """The part of each attributed quote inside ``sentence`` that names an actor besides its speaker, with
@@ -325,9 +342,7 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
             outside = sorted(outside + _outside_quotes(
                 self_mentions(article_text, start, end, authors[article_id], None, True, taken), article_quotes),
                 key=lambda m: m.start)
-        if len({m.actor for m in outside}) >= 2:
-            offset, window = _window(sentence, outside)
-            jobs.append(_Parsed(sentence, outside, covered, offset, window))
+        jobs += _narrative_jobs(sentence, outside, covered)
         jobs += _quote_jobs(sentence, article_quotes, in_sentence, article_text, covered)
     organisations = frozenset(code for code, actor in resources.dictionary.actors.items()
                               if actor.kind == "bloc" and code not in COLLECTIVES)
