@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.analyse import analyse
 from pipeline.relations.parse import for_parsing, is_title_case
+from pipeline.relations.stage import headline_end
 from pipeline.schema import DYADS, RELATIONS
 
 
@@ -92,6 +93,9 @@ def test_relations_and_dyads_follow_their_contracts():
     # the parts of a headline split by a dash or a semicolon are separate statements
     ("Russian strikes hit Kharkiv overnight — Germany pledges more air defence systems", {},
      [("RUS", "DEU"), ("DEU", "RUS")]),
+    # a title-case headline run into its lead without a stop is a statement of its own
+    ("Poland Slams Plan to Expand Gas Pipeline to Germany Russia agreed on Monday to send more gas to Hungary.",
+     {("RUS", "HUN"): "+"}, [("POL", "RUS"), ("POL", "HUN")]),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),
@@ -184,3 +188,15 @@ def test_the_shipped_model_decides_open_pairs_end_to_end_on_the_demo_corpus():
     assert by_model["confidence"].between(0.5, 1).all()
     assert by_model["directed"].all()
     assert resources.versions()["model"] == resources.model.version
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Turkey Agrees to Back Sweden's Bid in Boost to the Alliance Turkey agreed to stop blocking it.", "Turkey agreed"),
+    ("Italy Readies Restrictions on a Chinese Investor Italy is preparing limits on the firm.", "Italy is"),
+    ("According to the President, Olaf Scholz confirmed the plan.", None),
+    ("The Head of the Office of the President noted that talks went well.", None),
+    ("Scholz Faces Renewed Heat in Germany over tanks.", None),
+])
+def test_headline_end(text, lead):
+    end = headline_end(text)
+    assert (text[end:].startswith(lead) if lead else end is None), text[end:] if end is not None else None

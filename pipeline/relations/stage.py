@@ -43,6 +43,9 @@ _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
 _YES_NO_OPENERS = frozenset(
     "is are was were has have had will would can could should shall does do did may might must".split())
+_HEADLINE_WORD = re.compile(r"[A-Za-z][\w'’.-]*")
+_SMALL_WORDS = frozenset("a an the to of in on for at by as and or but with from over after into vs".split())
+_HONORIFICS = frozenset("Mr Mrs Ms Dr Mr. Mrs. Ms. Dr. Sir".split())
 _SEGMENT_BREAK = re.compile(r"\s*(?:;|\s[–—]\s)\s*")
 AUTHOR_VOICE_CONFIDENCE = 0.7
 COLLECTIVES = frozenset({"EUR"})
@@ -246,12 +249,37 @@ def _outside_quotes(mentions: list[Mention], quotes: list) -> list[Mention]:
     return [m for m in mentions if not any(q.start <= m.start < q.end for q in quotes)]
 
 
+def headline_end(text: str) -> int | None:
+    """Where a title-case headline run into its lead without a stop ends ("… Sweden's NATO Bid in Boost to
+    the Alliance Turkey agreed to stop …" ends before "Turkey"), or None: the first capitalised word
+    followed by a lowercase content word, after a title-case run of five or more words with a small word."""
+    words = list(_HEADLINE_WORD.finditer(text))
+    for i in range(5, len(words) - 1):
+        following = words[i + 1].group()
+        if not words[i].group()[0].isupper() or not following[0].islower() or following in _SMALL_WORDS:
+            continue
+        head = [w.group() for w in words[:i]]
+        run = i  # the capitalised words just before the lead's verb: after a comma they are no headline's end
+        while run > 0 and words[run - 1].group()[0].isupper() and "," not in text[words[run - 1].end():words[run].start()]:
+            run -= 1
+        ended = head[-1] not in _SMALL_WORDS | _HONORIFICS and not text[:words[run].start()].rstrip().endswith(",")
+        if ended and any(w in _SMALL_WORDS for w in head) and all(w[0].isupper() for w in head
+                                                                   if w not in _SMALL_WORDS):
+            return words[i].start()
+        return None
+    return None
+
+
 def _narrative_jobs(sentence: _Sentence, mentions: list[Mention], covered: set[tuple[str, str]]) -> list[_Parsed]:
-    """One job per segment of the sentence (split at ";", ":" and dashes: a headline's parts, a live blog's
-    items) that names two or more actors."""
+    """One job per segment of the sentence that names two or more actors: its parts split at ";" and dashes
+    (a headline's items), and an opening headline run into its lead (never inside a mention)."""
     jobs = []
-    bounds = [sentence.start] + [sentence.start + m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)] + [
-        sentence.end]
+    cuts = [sentence.start + m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)]
+    headline = headline_end(sentence.text) if sentence.sent_idx == 0 else None
+    if headline is not None:
+        cut = sentence.start + headline
+        cuts.append(min([m.start for m in mentions if m.start < cut < m.end], default=cut))
+    bounds = [sentence.start, *sorted(cuts), sentence.end]
     for start, end in zip(bounds, bounds[1:]):
         inside = [m for m in mentions if start <= m.start < end]
         if len({m.actor for m in inside}) >= 2:
