@@ -260,7 +260,8 @@ def headline_end(text: str) -> int | None:
             continue
         head = [w.group() for w in words[:i]]
         run = i  # the capitalised words just before the lead's verb: after a comma they are no headline's end
-        while run > 0 and words[run - 1].group()[0].isupper() and "," not in text[words[run - 1].end():words[run].start()]:
+        while (run > 0 and words[run - 1].group()[0].isupper()
+               and "," not in text[words[run - 1].end():words[run].start()]):
             run -= 1
         ended = head[-1] not in _SMALL_WORDS | _HONORIFICS and not text[:words[run].start()].rstrip().endswith(",")
         if ended and any(w in _SMALL_WORDS for w in head) and all(w[0].isupper() for w in head
