@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import pandas as pd
 
 from pipeline.actors import find_mentions
+from pipeline.authors import with_author_titles
 from pipeline.dyads import build_dyads
 from pipeline.quotes import find_quotes
 from pipeline.relations.stage import find_relations
@@ -43,7 +44,8 @@ def analyse(articles: pd.DataFrame, timings: dict[str, float] | None = None,
         sentences = split_sentences(articles)
     with _timed(timings, "actors"):
         dates = articles.set_index("article_id")["date"]
-        mentions = find_mentions(sentences, dates, resources.dictionary)
+        mentions = with_author_titles(articles, sentences, find_mentions(sentences, dates, resources.dictionary),
+                                      resources.dictionary)
     with _timed(timings, "quotes"):
         quotes = find_quotes(articles, sentences, mentions)
     with _timed(timings, "relations"):

@@ -18,24 +18,22 @@ def _pairs(dyads: pd.DataFrame) -> dict[tuple[str, str], float]:
     return dyads.groupby(["source_actor", "target_actor"])["score"].mean().to_dict()
 
 
-@pytest.mark.parametrize("text, authored, expected", [
-    ("We condemn it and my Government will act.", False, ["We", "my"]),
-    ("Veterans of World War I met us.", False, ["us"]),
-    ("The US and our partners agree.", False, ["our"]),
-    ("The President met the President of Chile.", True, ["The President"]),
-    ("The President met the President of Chile.", False, []),
-    ("The Head of State spoke; this Assembly listened.", True, ["The Head of State"]),
+@pytest.mark.parametrize("text, expected", [
+    ("We condemn it and my Government will act.", ["We", "my"]),
+    ("Veterans of World War I met us.", ["us"]),
+    ("The US and our partners agree.", ["our"]),
+    ("The President met the President of Chile.", []),
 ])
-def test_first_person_words_become_mentions_of_the_speaker(text, authored, expected):
-    found = self_mentions(text, 0, len(text), "NOR", None, authored, [])
+def test_first_person_words_become_mentions_of_the_speaker(text, expected):
+    found = self_mentions(text, 0, len(text), "NOR", None, [])
     assert [m.surface for m in found] == expected
     assert all(m.actor == "NOR" and m.first_person for m in found)
 
 
 def test_a_span_already_taken_by_a_named_mention_is_skipped():
-    text = "We met the President of Chile."
-    taken = [(7, len(text) - 1)]
-    assert [m.surface for m in self_mentions(text, 0, len(text), "NOR", None, True, taken)] == ["We"]
+    text = "We met them and our friends."
+    taken = [(16, 19)]
+    assert [m.surface for m in self_mentions(text, 0, len(text), "NOR", None, taken)] == ["We"]
 
 
 def test_an_authored_text_makes_its_first_person_the_source_of_author_rows():
@@ -54,7 +52,6 @@ def test_without_an_author_the_first_person_is_nobody():
 def test_the_unqualified_president_of_a_release_is_its_author():
     dyads = _dyads("The President thanked Canada for the new air defence systems.", author="UKR")
     assert _pairs(dyads).get(("UKR", "CAN"), 0) > 0.05
-    assert set(dyads.loc[dyads["source_actor"] == "UKR", "kind"]) == {"author"}
 
 
 def test_a_quoted_third_party_keeps_its_own_first_person():

@@ -303,7 +303,7 @@ def _quote_jobs(sentence: _Sentence, quotes: list, in_sentence: list[Mention], a
         if start >= end or not named or not isinstance(quote.speaker_actor, str):
             continue
         speaker = quote.speaker if isinstance(quote.speaker, str) else None
-        mentions = sorted(named + self_mentions(article_text, start, end, quote.speaker_actor, speaker, False, taken),
+        mentions = sorted(named + self_mentions(article_text, start, end, quote.speaker_actor, speaker, taken),
                           key=lambda m: m.start)
         if len({m.actor for m in mentions}) >= 2:
             clip = _Sentence(sentence.article_id, sentence.sent_idx, start, end, article_text[start:end])
@@ -369,7 +369,7 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
         if article_id in authors and outside:
             taken = [(m.start, m.end) for m in in_sentence]
             outside = sorted(outside + _outside_quotes(
-                self_mentions(article_text, start, end, authors[article_id], None, True, taken), article_quotes),
+                self_mentions(article_text, start, end, authors[article_id], None, taken), article_quotes),
                 key=lambda m: m.start)
         jobs += _narrative_jobs(sentence, outside, covered)
         jobs += _quote_jobs(sentence, article_quotes, in_sentence, article_text, covered)
