@@ -96,6 +96,9 @@ def test_relations_and_dyads_follow_their_contracts():
     # a title-case headline run into its lead without a stop is a statement of its own
     ("Poland Slams Plan to Expand Gas Pipeline to Germany Russia agreed on Monday to send more gas to Hungary.",
      {("RUS", "HUN"): "+"}, [("POL", "RUS"), ("POL", "HUN")]),
+    # taking a city is capturing it; thanks for several acts of aid go to each of their agents
+    ("Russian forces are close to taking a Ukrainian city in the east.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),
+    ("Moldova thanked the Dutch for the aid and the generous support of Canada.", {("MDA", "CAN"): "+"}, []),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),

@@ -79,10 +79,15 @@ RELATIONSHIP_NOUNS = frozenset({"relations", "ties", "relationship"})
 _SUBJECTS = {"nsubj": "subject", "csubj": "subject"}
 _OBJECTS = {"dobj", "dative", "attr", "oprd", "obj"}
 _DESCRIPTORS = {"compound", "amod", "nmod", "nummod"}
-_CLIMB_TO_VERB = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "prep", "pobj", "dobj", "appos"}
+_CLIMB_TO_VERB = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "prep", "pobj", "dobj", "appos", "acomp"}
 _RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
 _EXCLUSION_WORDS = frozenset({"bar", "ban", "exclude", "expel", "suspend", "kick", "block", "oust", "remove"})
 _GENERIC_TARGET_PREPS = frozenset({"on", "against", "to", "toward", "towards", "at", "with", "over", "into"})
+_TAKE = frozenset("take takes took taken taking".split())
+_TAKEN_PLACES = frozenset(
+    "city cities town towns village villages territory territories region regions land capital port airport".split())
+TRIGGERS = SPEECH_VERBS | _TAKE
+"""Words outside the event lexicon that make a sentence worth parsing."""
 _MAX_CLIMB = 6
 _COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
 _SIGNED = 0.15  # an event polarity at least this far from 0 carries a sign
@@ -142,6 +147,8 @@ def _event(token: Token, events: EventLexicon) -> EventWord | None:
                 if found and found[0][:2] == (0, 2):
                     return found[0][2]
     if token.tag_.startswith("VB"):
+        if word in _TAKE and any(c.dep_ in _OBJECTS and c.text.lower() in _TAKEN_PLACES for c in token.children):
+            return events.lookup("capture", "verb")  # "taking a Ukrainian city"
         return events.lookup(word, "verb")
     if token.tag_.startswith("NN"):
         return events.lookup(word, "noun")
@@ -344,6 +351,8 @@ class SentenceRelations:
         of an event that is the object of a predicate become its patients."""
         for index, slot in list(self.predicates.items()):
             token = self.doc[index]
+            while token.dep_ == "conj" and token.head is not token:  # "thanked for the aid and the support of X"
+                token = token.head
             governor = token.head
             if token.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.tag_.startswith("VB"):
                 governor = governor.head

@@ -31,7 +31,7 @@ from pipeline.dyads import SIGNED_EVENT
 from pipeline.relations.first_person import self_mentions
 from pipeline.relations.parse import for_parsing, parse_texts
 from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, named_as_place, quote_targets
-from pipeline.relations.rules import SPEECH_VERBS, SentenceRelations
+from pipeline.relations.rules import TRIGGERS, SentenceRelations
 from pipeline.resources import Resources
 from pipeline.schema import RELATIONS
 
@@ -157,7 +157,7 @@ def _worth_parsing(job: _Parsed, resources: Resources) -> bool:
     text = job.sentence.text.strip(" \"'‘’“”")
     if job.quote is None and text.endswith("?") and text.split(maxsplit=1)[0].lower() in _YES_NO_OPENERS:
         return False
-    return any(word.lower() in SPEECH_VERBS or resources.events.lookup(word.lower()) is not None
+    return any(word.lower() in TRIGGERS or resources.events.lookup(word.lower()) is not None
                for word in _WORD.findall(job.text))
 
 
