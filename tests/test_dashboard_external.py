@@ -46,19 +46,19 @@ def test_an_unusable_file_is_one_line_naming_file_and_line(tmp_path, text, probl
     assert events.empty and found.startswith(problem) and "\n" not in found
 
 
-def test_external_series_means_per_year_for_both_directions_within_the_dates():
+def test_external_series_means_per_period_for_both_directions_over_whole_periods():
     events = pd.DataFrame({
         "date": pd.to_datetime(["2013-06-01", "2014-03-04", "2014-09-01", "2014-05-01", "2014-05-02"], utc=True),
         "source": ["RUS", "RUS", "RUS", "UKR", "USA"],
         "target": ["UKR", "UKR", "UKR", "RUS", "UKR"],
         "goldstein": [3.0, -7.0, -5.0, -2.0, 4.0],
     })
-    filters = Filters(dt.date(2014, 1, 1), dt.date(2014, 12, 31), granularity="year")
+    filters = Filters(dt.date(2014, 9, 15), dt.date(2014, 9, 15), granularity="year")  # whole years count
     series = queries.external_series(events, filters, Pair("RUS", "UKR"))
     assert series.values.tolist() == [["RUS>UKR", pd.Timestamp("2014-01-01"), -6.0, 2],
                                       ["UKR>RUS", pd.Timestamp("2014-01-01"), -2.0, 1]]
-    monthly = queries.external_series(events, Filters(dt.date(2014, 1, 1), dt.date(2014, 12, 31)), Pair("RUS", "UKR"))
-    assert monthly["period"].dt.strftime("%Y-%m").tolist() == ["2014-03", "2014-09", "2014-05"]
+    monthly = queries.external_series(events, Filters(dt.date(2014, 3, 10), dt.date(2014, 5, 1)), Pair("RUS", "UKR"))
+    assert monthly["period"].dt.strftime("%Y-%m").tolist() == ["2014-03", "2014-05"]
     assert queries.external_series(events, filters, Pair("CHN", "UKR")).empty
 
 

@@ -416,18 +416,20 @@ EXTERNAL_SERIES_COLUMNS = ["pair", "period", "mean", "n"]
 
 def external_series(events: pd.DataFrame, filters: Filters, pair: Pair) -> pd.DataFrame:
     """Mean Goldstein score and event count of each direction of ``pair`` per period of the filters'
-    granularity within their dates, from external events (``date, source, target, goldstein``, see
-    ``pipeline.dashboard.external``); periods are labelled by their first day, as in our series."""
+    granularity, from external events (``date, source, target, goldstein``, see
+    ``pipeline.dashboard.external``). Whole periods count: every period from the one holding the
+    filters' first day to the one holding their last (a year of events beside a speech of September),
+    labelled by its first day as in our series."""
     label = events["source"] + ">" + events["target"]
-    inside = (events["date"] >= pd.Timestamp(filters.start, tz="UTC")) & (
-        events["date"] < pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1)
-    )
-    chosen = events[inside & label.isin([str(pair), str(pair.reversed())])]
-    if chosen.empty:
+    chosen = events[label.isin([str(pair), str(pair.reversed())])]
+    frequency = _PERIOD_FREQ[filters.granularity]
+    period = chosen["date"].dt.tz_localize(None).dt.to_period(frequency).dt.start_time
+    first, last = (pd.Timestamp(period_start(day, filters.granularity)) for day in (filters.start, filters.end))
+    inside = period.between(first, last)
+    if not inside.any():
         return pd.DataFrame(columns=EXTERNAL_SERIES_COLUMNS)
-    period = chosen["date"].dt.tz_localize(None).dt.to_period(_PERIOD_FREQ[filters.granularity]).dt.start_time
-    grouped = chosen.assign(pair=label[chosen.index], period=period).groupby(["pair", "period"])["goldstein"]
-    return grouped.agg(mean="mean", n="size").reset_index()
+    grouped = chosen[inside].assign(pair=label[chosen.index][inside], period=period[inside])
+    return grouped.groupby(["pair", "period"])["goldstein"].agg(mean="mean", n="size").reset_index()
 
 
 def contribution_text(contributions: str | None) -> str:
