@@ -158,8 +158,7 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     reuse = stored is not None and all(
         str(stored["manifest"].get(name)) == value for name, value in analysis_versions.items())
     accepted, rejected = validate(articles, max_chars=max_chars,
-                                  stored=stored["articles"] if stored else None,
-                                  authors=author_ids(load_dictionary()))
+                                  stored=stored["articles"] if stored else None)
     run_at = datetime.now(UTC).isoformat(timespec="seconds")
     rejected = rejected.assign(run_at=run_at)
     new_articles = accepted[~accepted["unchanged"]].drop(columns="unchanged")

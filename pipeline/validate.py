@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.actors import author_ids, load_dictionary
 from pipeline.load import normalise_text
 
 MAX_CHARS = 1_000_000
@@ -24,12 +25,13 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
     Checks run in order and each rejected record gets the first reason that applies:
     undecodable bytes, no date, unparseable date, impossible date (before 1900 or more than a
     day ahead of `now`), empty text, text too long (over `max_chars`), an author that `authors`
-    (case-folded id, name or alias → actor id, see ``actors.author_ids``) does not know, then duplicates — of an
+    (case-folded id, name or alias → actor id; default: the shipped dictionary's ``actors.author_ids``)
+    does not know, then duplicates — of an
     earlier accepted record or of an article in `stored` (url, normalised text, article_id).
     A record stored before with the same `article_id` and `content_hash` is accepted with
     `unchanged=True`.
     `accepted` keeps the article columns (the author as an actor id) plus `input_file`, `input_row`
-    and `unchanged`. Without `authors` the author is kept as written.
+    and `unchanged`.
     """
     now = pd.Timestamp.now(tz="UTC") if now is None else now
     reason = pd.Series(None, index=articles.index, dtype=object)
@@ -50,11 +52,10 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
     length = text.str.len()
     reject(length > max_chars, "text too long: " + length.astype(str) + f" chars > {max_chars}")
     author = articles["author_actor"].fillna("").str.strip()
-    if authors is not None:
-        resolved = author.str.casefold().map(authors)
-        reject(author.ne("") & resolved.isna(), "unknown author: " + author.str.slice(0, 40).map(repr)
-               + " is not an actor id or name in the dictionary")
-        author = resolved.fillna("").astype("str")
+    resolved = author.str.casefold().map(author_ids(load_dictionary()) if authors is None else authors)
+    reject(author.ne("") & resolved.isna(), "unknown author: " + author.str.slice(0, 40).map(repr)
+           + " is not an actor id or name in the dictionary")
+    author = resolved.fillna("").astype("str")
 
     stored = stored if stored is not None else articles.iloc[:0]
     identity = articles["article_id"] + "|" + articles["content_hash"]
