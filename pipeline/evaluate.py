@@ -105,7 +105,9 @@ def _external(shared: Path, cache: Path) -> None:
     icews_years = external.icews_years(events)
     print(f"ICEWS country names mapped to no actor ({len(unmapped)} names, {unmapped.sum()} event ends): "
           + ", ".join(f"{name} {count}" for name, count in unmapped.items()))
-    print(f"dyad-years with ≥{external.MIN_ROWS} of our rows whose source is the speaker, "
+    print(f"ICEWS dyad-years with ≥{external.MIN_EVENTS} events: "
+          f"{int((icews_years['events'] >= external.MIN_EVENTS).sum())}")
+    print(f"dyad-years with ≥{external.MIN_ROWS} of our rows whose source is the speaker (how many we have), "
           f"and ≥{external.MIN_EVENTS} ICEWS events:")
     results = {}
     for kinds in (external.DIRECTED_KINDS, ("author",), ("quote", "statement")):
@@ -113,7 +115,7 @@ def _external(shared: Path, cache: Path) -> None:
         results[kinds] = external.compare(our_years, icews_years), rows
         comparison = results[kinds][0]
         print(f"    kinds {'+'.join(kinds):22} Spearman rho {comparison.rho:+.3f} over "
-              f"{len(comparison.dyad_years)} dyad-years")
+              f"{len(comparison.dyad_years)} dyad-years ({int((our_years['rows'] >= external.MIN_ROWS).sum())})")
     comparison, rows = results[external.DIRECTED_KINDS]
     print(f"ten largest disagreements (kinds {'+'.join(external.DIRECTED_KINDS)}; rank as a fraction, 1 = most "
           "positive):")
