@@ -86,3 +86,18 @@ def test_the_command_skips_when_the_data_is_absent(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipeline.evaluate", "--external", "--shared", str(tmp_path)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.startswith("external: skipped — ")
+
+
+def test_the_cache_key_follows_the_analysis_code_but_not_the_dashboard(monkeypatch, tmp_path):
+    import pipeline
+
+    package = tmp_path / "pipeline"
+    for name in ("analyse.py", "dashboard/queries.py", "relations/stage.py"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(f"# {name}\n", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "__file__", str(package / "__init__.py"))
+    key = external.analysis_key()
+    (package / "dashboard" / "queries.py").write_text("# changed\n", encoding="utf-8")
+    assert external.analysis_key() == key
+    (package / "relations" / "stage.py").write_text("# changed\n", encoding="utf-8")
+    assert external.analysis_key() != key

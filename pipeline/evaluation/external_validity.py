@@ -34,9 +34,8 @@ MIN_EVENTS = 10
 MIN_ROWS = 2
 DIRECTED_KINDS = ("quote", "statement", "author")
 CACHE_ENV = "ENTENTE_CACHE"
-ANALYSIS_CODE = ("analyse.py", "segment.py", "actors.py", "quotes.py", "quote_rules.py", "dyads.py", "score.py",
-                 "relations")
-"""The modules whose code decides the rows (their hash, with the resources' version, keys the cache)."""
+NOT_ANALYSIS = ("dashboard", "evaluation")
+"""Subpackages whose code cannot change the rows (every other module's hash keys the cache)."""
 
 
 def default_cache() -> Path:
@@ -47,12 +46,12 @@ def default_cache() -> Path:
 
 
 def analysis_key() -> str:
-    """12 hex digits over the analysis code and the resources' version: a changed chain, a new store."""
+    """12 hex digits over the package's code (but NOT_ANALYSIS) and the resources' version: a changed
+    chain, a new store."""
     package = Path(pipeline.__file__).parent
     digest = hashlib.sha256(default_resources().version.encode())
-    for name in ANALYSIS_CODE:
-        path = package / name
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+    for file in sorted(package.rglob("*.py")):
+        if file.relative_to(package).parts[0] not in NOT_ANALYSIS:
             digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
 
