@@ -138,6 +138,9 @@ with st.sidebar:
         format_func=url.KIND_LABELS.get,
         key=url.KINDS,
         bind="query-params",
+        help="quote: a speaker's quoted words; statement: what the text says an actor does or says; "
+        "author: what an authored text's author (a speech's country) says in the first person; "
+        "co-mention: two actors named together, no direction.",
     )
     outlets = st.multiselect("Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets")
     min_count = st.number_input(

@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages.components import download, evidence_table, no_data, period_text
 from pipeline.dashboard import figures, loaders
 from pipeline.dashboard import urlstate as url
+from pipeline.export import markdown_escape
 
 view: loaders.View = st.session_state["view"]
 filters = view.filters
@@ -52,6 +53,18 @@ if set(directions) <= set(means.index):
 names = {direction: url.label_name(direction, view.names) for direction in directions}
 st.plotly_chart(figures.trend_figure(series, names), key="pair_chart")
 download(series, f"entente_pair_{pair.source}-{pair.target}.csv", key="pair_series_csv")
+
+external_series, external_problem = loaders.external_series(both, pair)
+if external_problem:
+    st.warning(f"External events not shown: {markdown_escape(external_problem)}")
+elif external_series is None:
+    st.caption("No external events file in data/events_external/ (the README says how to add ICEWS).")
+elif external_series.empty:
+    st.caption(f"The external events hold nothing for {pair} or {pair.reversed()} {period_text(filters)}.")
+else:
+    st.markdown("**External events: mean Goldstein score per period** (−10 conflict … +10 cooperation)")
+    st.plotly_chart(figures.external_figure(external_series, names), key="pair_external")
+    download(external_series, f"entente_external_{pair.source}-{pair.target}.csv", key="pair_external_csv")
 
 left, right = st.columns(2)
 with left:

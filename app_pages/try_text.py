@@ -76,7 +76,7 @@ st.markdown("**Dyads with scores and word contributions**")
 if dyads.empty:
     st.info("No directed actor pairs found: the text needs at least two actors (or a speaker and an actor).")
 else:
-    shown = queries.evidence_display(dyads, names).drop(columns=["date", "outlet", "article"])
+    shown = queries.evidence_display(dyads, names).drop(columns=["date", "outlet", "author", "article"])
     st.dataframe(
         shown,
         hide_index=True,

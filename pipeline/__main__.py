@@ -1,8 +1,10 @@
-"""Command line: `python -m pipeline run|validate INPUT... [--store DIR] [--map field=column]`."""
+"""Command line: `python -m pipeline run|validate INPUT... [--store DIR] [--map field=column] [--author ACTOR]
+[--year-day MM-DD]`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from pipeline.load import FIELD_CANDIDATES
+from pipeline.load import FIELD_CANDIDATES, YEAR_DAY
 from pipeline.run import RunReport, run
 from pipeline.validate import MAX_CHARS
 
@@ -45,6 +47,15 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def month_day(text: str) -> str:
+    """Parse `--year-day MM-DD` (any day a leap year has)."""
+    try:
+        dt.date.fromisoformat(f"2000-{text}")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a month and day MM-DD, got {text!r}") from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pipeline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -60,11 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
                              help="take a field from this input column, e.g. text=body")
         command.add_argument("--max-chars", type=positive_int, default=MAX_CHARS,
                              help=f"reject texts longer than this (default {MAX_CHARS})")
+        command.add_argument("--author", metavar="ACTOR",
+                             help="the author of every record (actor id or name, e.g. RUS), for a file of one "
+                                  "author's statements; replaces any author column")
+        command.add_argument("--year-day", type=month_day, default=YEAR_DAY, metavar="MM-DD",
+                             help=f"the day a date given as a bare year falls on (default {YEAR_DAY})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    mapping = dict(args.mapping)
+    if args.author is not None and "author" in mapping:
+        parser.error("--author and --map author=... both name the author: give one")
     dry_run = args.command == "validate"
     bars: dict[str, tqdm] = {}
 
@@ -75,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         bars[stage].update(done - bars[stage].n)
 
     try:
-        report = run(args.inputs, args.store, mapping=dict(args.mapping),
-                     max_chars=args.max_chars, on_progress=on_progress, dry_run=dry_run)
+        report = run(args.inputs, args.store, mapping=mapping, max_chars=args.max_chars,
+                     on_progress=on_progress, dry_run=dry_run, author=args.author, year_day=args.year_day)
     except (ValueError, OSError) as error:  # InputError, FileNotFoundError, ... from loading
         _close(bars)
         print(_printable(f"error: {' '.join(str(error).split())}"), file=sys.stderr)

@@ -289,6 +289,17 @@ def actor_name(dictionary: ActorDictionary, actor_id: str) -> str:
     return actor.name if actor else actor_id
 
 
+def author_ids(dictionary: ActorDictionary) -> dict[str, str]:
+    """Case-folded ways to write an author → actor id: the id ("rus"), the name ("russia") and each
+    alias that names only one actor."""
+    names: dict[str, set[str]] = {}
+    for actor in dictionary.actors.values():
+        for name in (actor.name, *actor.aliases):
+            names.setdefault(name.casefold(), set()).add(actor.id)
+    unique = {name: ids.pop() for name, ids in names.items() if len(ids) == 1}
+    return unique | {actor_id.casefold(): actor_id for actor_id in dictionary.actors}
+
+
 def resolve_person(dictionary: ActorDictionary, surface_or_name: str, when) -> tuple[str, str | None] | None:
     """``(person, actor on that date)`` for a name or variant ("Peskov", "President Donald Trump",
     "Putin's"), or None when it names no single dictionary person."""

@@ -1,22 +1,28 @@
-"""Evaluation command: ``python -m pipeline.evaluate [--shared DIR] [--only PART] [--errors]``.
+"""Evaluation command: ``python -m pipeline.evaluate [--shared DIR] [--only PART] [--errors] [--external]``.
 
 Prints the seed-article checks, NewsMTSC macro-F1 (3 classes), PolNeAR speaker accuracy on direct
 quotes, the whole chain on the dyads_dev development set (actor, directed-pair and dyad-with-sign
 F1, quote speakers; ``--errors`` lists the items it gets wrong) and the face validity of a year of
 headlines (monthly means of USA→UKR, RUS→UKR, UKR→RUS; several minutes), each from the data
 under ``DIR`` (default ``../shared``); parts whose data is absent are skipped with the reason.
+``--external`` (not part of the default run) rank-correlates what UN General Debate speakers say
+about each other with ICEWS events; its first run analyses about 2,100 speeches into ``--cache``.
 """
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
+from pipeline.evaluation import external_validity as external
 from pipeline.evaluation import face_validity
 from pipeline.evaluation.directed_dyads import evaluate_dyads_dev
 from pipeline.evaluation.directed_sentiment import evaluate_dse
 from pipeline.evaluation.quote_speakers import evaluate_polnear
 from pipeline.evaluation.seed import evaluate_seed
 from pipeline.evaluation.target_sentiment import evaluate_newsmtsc
+from pipeline.icews import read_icews
+from pipeline.resources import default_resources
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -89,11 +95,50 @@ def _dse(shared: Path) -> None:
               f"  F1: {per_class}")
 
 
+def _external(shared: Path, cache: Path) -> None:
+    data = shared / "data"
+    began = time.perf_counter()
+    store, report = external.ungd_store(data / "un_general_debates", cache)
+    built = f"built in {time.perf_counter() - began:.0f}s: {report.accounting_line()}" if report else "cached"
+    print(f"UN General Debate {external.YEARS[0]}–{external.YEARS[1]}: store {store} ({built})")
+    events, unmapped = read_icews(data / "icews_tkg_sample" / external.ICEWS_FILE, default_resources().dictionary)
+    icews_years = external.icews_years(events)
+    print(f"ICEWS country names mapped to no actor ({len(unmapped)} names, {unmapped.sum()} event ends): "
+          + ", ".join(f"{name} {count}" for name, count in unmapped.items()))
+    print(f"ICEWS dyad-years with ≥{external.MIN_EVENTS} events: "
+          f"{int((icews_years['events'] >= external.MIN_EVENTS).sum())}")
+    print(f"dyad-years with ≥{external.MIN_ROWS} of our rows whose source is the speaker (how many we have), "
+          f"and ≥{external.MIN_EVENTS} ICEWS events:")
+    results = {}
+    for kinds in (external.DIRECTED_KINDS, ("author",), ("quote", "statement")):
+        our_years, rows = external.ours(store, kinds)
+        results[kinds] = external.compare(our_years, icews_years), rows
+        comparison = results[kinds][0]
+        print(f"    kinds {'+'.join(kinds):22} Spearman rho {comparison.rho:+.3f} over "
+              f"{len(comparison.dyad_years)} dyad-years ({int((our_years['rows'] >= external.MIN_ROWS).sum())})")
+    comparison, rows = results[external.DIRECTED_KINDS]
+    print(f"ten largest disagreements (kinds {'+'.join(external.DIRECTED_KINDS)}; rank as a fraction, 1 = most "
+          "positive):")
+    ranks_ours = comparison.dyad_years["ours"].rank(pct=True)
+    ranks_icews = comparison.dyad_years["icews"].rank(pct=True)
+    for index, dyad_year in enumerate(comparison.dyad_years.head(10).itertuples()):
+        print(f"  {dyad_year.source_actor}>{dyad_year.target_actor} {dyad_year.year}: ours {dyad_year.ours:+.2f} "
+              f"({dyad_year.rows} rows, rank {ranks_ours[index]:.2f})  ICEWS {dyad_year.icews:+.2f} "
+              f"({dyad_year.events} events, rank {ranks_icews[index]:.2f})")
+        for row in external.evidence(rows, dyad_year).itertuples():
+            shown = " ".join(row.evidence.split())
+            print(f"      {row.kind} {row.score:+.2f} “{shown[:180]}{'…' if len(shown) > 180 else ''}”")
+
+
 SECTIONS = {"seed": (_seed, "seed/gold.json"), "newsmtsc": (_newsmtsc, "data/newsmtsc/original/devtest_rw.jsonl"),
             "polnear": (_polnear, "data/polnear/polnear_attributions.jsonl.gz"),
             "dev": (_dev, "data/dyads_dev/dev.jsonl"),
             "rss": (_rss, "data/rss_news_headlines/rss_news_2023_international.csv.gz"),
-            "dse": (_dse, "data/dse/original/test.tsv")}
+            "dse": (_dse, "data/dse/original/test.tsv"),
+            "external": (_external, "data/un_general_debates/" + external.UNGD_FILES[0],
+                         "data/un_general_debates/" + external.UNGD_FILES[1],
+                         "data/icews_tkg_sample/" + external.ICEWS_FILE)}
+DEFAULT_PARTS = [name for name in SECTIONS if name != "external"]
 
 
 def main(argv=None) -> int:
@@ -101,13 +146,23 @@ def main(argv=None) -> int:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder holding seed/ and data/")
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="run only these parts")
     parser.add_argument("--errors", action="store_true", help="list the dev items the chain gets wrong")
+    parser.add_argument("--external", action="store_true",
+                        help="only the external validity (UN General Debate vs ICEWS; same as --only external)")
+    parser.add_argument("--cache", type=Path, default=external.default_cache(),
+                        help="where --external keeps the analysed speeches (default %(default)s)")
     args = parser.parse_args(argv)
-    for name in args.only or SECTIONS:
-        run, needed = SECTIONS[name]
-        if not (args.shared / needed).exists():
-            print(f"{name}: skipped — {args.shared / needed} is absent")
+    parts = (args.only or []) + (["external"] if args.external else [])
+    for name in parts or DEFAULT_PARTS:
+        run, *needed = SECTIONS[name]
+        if absent := [args.shared / path for path in needed if not (args.shared / path).exists()]:
+            print(f"{name}: skipped — {absent[0]} is absent")
             continue
-        run(args.shared, args.errors) if name == "dev" else run(args.shared)
+        if name == "dev":
+            run(args.shared, args.errors)
+        elif name == "external":
+            run(args.shared, args.cache)
+        else:
+            run(args.shared)
     return 0
 
 

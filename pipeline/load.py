@@ -39,8 +39,10 @@ FIELD_CANDIDATES = {
     "source": ["source", "outlet", "publisher", "domain", "site"],
     "url": ["url", "link"],
     "id": ["id", "article_id", "guid"],
+    "author": ["author_actor", "speaker_country", "country_iso3", "country"],
 }
-"""Input column names recognised per canonical field (case-insensitive), preferred first."""
+"""Input column names recognised per canonical field (case-insensitive), preferred first. `author`
+is the actor who wrote or spoke the text (a journalist's `author` column is not one)."""
 
 BOOKKEEPING = ["input_file", "input_row", "date_raw", "undecodable"]
 DERIVED = ["content_hash", "text_from_title"]
@@ -63,6 +65,10 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re
 DATE_IN_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 RFC_2822 = r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s"
 EPOCH = r"^\s*-?\d+(?:\.\d+)?\s*$"
+BARE_YEAR = r"^\s*\d{4}\s*$"
+"""A year alone ("2015"): placed on the run's `year_day` (epoch seconds that small would be 1970)."""
+YEAR_DAY = "01-01"
+"""Default month and day (MM-DD) of a bare year."""
 COMPACT_DATE = r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 """YYYYMMDD: read as a date, not as epoch seconds (which would fall in 1970-1973)."""
 UTC_STAMP = "datetime64[us, UTC]"
@@ -78,18 +84,19 @@ class InputError(ValueError):
         super().__init__(f"{source}: {one_line}")
 
 
-def load_input(source: str | Path, mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Read one file, folder or http(s) URL into the canonical article frame."""
+def load_input(source: str | Path, mapping: Mapping[str, str] | None = None, *, year_day: str = YEAR_DAY,
+               author: str | None = None) -> pd.DataFrame:
+    """Read one file, folder or http(s) URL into the canonical article frame (see ``canonicalise``)."""
     source_text = str(source)
     if re.match(r"^https?://", source_text, re.I):
-        return canonicalise(_read_url(source_text), source_text, mapping)
+        return canonicalise(_read_url(source_text), source_text, mapping, year_day, author)
     path = Path(source)
     if not path.exists():
         raise InputError(path, "no such file or directory")
     if path.is_dir():
-        frames = [canonicalise(raw, name, mapping) for name, raw in _read_text_folder(path)]
+        frames = [canonicalise(raw, name, mapping, year_day, author) for name, raw in _read_text_folder(path)]
         return pd.concat(frames, ignore_index=True)
-    return canonicalise(_read_file(path), str(path), mapping)
+    return canonicalise(_read_file(path), str(path), mapping, year_day, author)
 
 
 def empty_articles() -> pd.DataFrame:
@@ -327,8 +334,10 @@ def _scalar(value):
 # --- canonicalisation ---------------------------------------------------------------------------
 
 def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] | None = None,
-                 ) -> pd.DataFrame:
-    """Map input columns onto the canonical article columns (see the module docstring)."""
+                 year_day: str = YEAR_DAY, author: str | None = None) -> pd.DataFrame:
+    """Map input columns onto the canonical article columns (see the module docstring). A bare year
+    as a date falls on `year_day` (MM-DD); `author`, when given, is every record's author (else the
+    author column's). The author is kept as written: ``validate`` resolves it against the dictionary."""
     if raw.empty:
         return empty_articles()
     raw, undecodable = _replace_undecodable(raw)
@@ -343,6 +352,7 @@ def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] 
     source = _as_text(column.get("source", blank)).str.strip()
     source = source.where(source != "", _domain(url))
     source = source.where(source != "", Path(input_file).name.split(".")[0])
+    author = _as_text(column.get("author", blank) if author is None else blank + author).str.strip()
     date_raw = column.get("date", pd.Series(None, index=raw.index, dtype=object))
     folded_text = normalise_text(text)
     ids = _as_text(column.get("id", blank)).str.strip()
@@ -351,9 +361,10 @@ def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] 
     extras = {name: _tidy_extra(raw[name]) for name in raw.columns
               if name not in used and name not in ARTICLES + DERIVED + BOOKKEEPING}
     frame = pd.DataFrame({
-        "article_id": ids, "date": parse_dates(date_raw), "title": title, "text": text,
-        "source": source, "url": url,
-        "content_hash": _sha256(normalise_text(title) + "\n" + folded_text),
+        "article_id": ids, "date": parse_dates(date_raw, year_day), "title": title, "text": text,
+        "source": source, "url": url, "author_actor": author,
+        "content_hash": _sha256(normalise_text(title) + "\n" + folded_text
+                                + ("\n" + author.str.upper()).where(author != "", "")),
         "text_from_title": text_from_title, **extras,
         "input_file": input_file, "input_row": raw.index.to_numpy(),
         "date_raw": _as_text(date_raw),
@@ -476,21 +487,25 @@ def _stable_ids(url: pd.Series, folded_text: pd.Series) -> pd.Series:
 
 # --- dates --------------------------------------------------------------------------------------
 
-def parse_dates(values: pd.Series) -> pd.Series:
+def parse_dates(values: pd.Series, year_day: str = YEAR_DAY) -> pd.Series:
     """Dates as tz-aware UTC timestamps (microseconds); NaT where missing or unparseable.
 
-    Accepts datetimes, ISO 8601, RFC 2822 and epoch seconds/milliseconds (numbers or digit
-    strings); a date without a zone is taken as UTC.
+    Accepts datetimes, ISO 8601, RFC 2822, epoch seconds/milliseconds (numbers or digit strings)
+    and a bare four-digit year (placed on `year_day`, MM-DD); a date without a zone is taken as UTC.
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = values if values.dt.tz is not None else values.dt.tz_localize("UTC")
         return _microseconds(stamps.dt.tz_convert("UTC"))
     result = pd.Series(pd.NaT, index=values.index, dtype=UTC_STAMP)
     text = _as_text(values).str.strip()
-    epoch = text.str.match(EPOCH) & ~text.str.fullmatch(COMPACT_DATE)
+    year = text.str.match(BARE_YEAR)
+    if year.any():
+        result[year] = _microseconds(pd.to_datetime(text[year] + "-" + year_day, utc=True, format="%Y-%m-%d",
+                                                    errors="coerce"))
+    epoch = text.str.match(EPOCH) & ~text.str.fullmatch(COMPACT_DATE) & ~year
     if epoch.any():
         result[epoch] = _from_epoch(pd.to_numeric(text[epoch], errors="coerce").astype(float))
-    rest = ~epoch & (text != "")
+    rest = ~epoch & ~year & (text != "")
     result[rest] = _microseconds(pd.to_datetime(text[rest], utc=True, format="ISO8601",
                                                 errors="coerce"))
     rfc = rest & result.isna() & text.str.match(RFC_2822)

@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 import pipeline
+from pipeline.actors import author_ids, load_dictionary
 from pipeline.analyse import analyse, versions
-from pipeline.load import consistent_columns, empty_articles, load_input
+from pipeline.load import YEAR_DAY, consistent_columns, empty_articles, load_input
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
 from pipeline.store import (
     REJECTED_COLUMNS,
@@ -63,22 +64,37 @@ class RunReport:
                 f"accepted {self.accepted} = new {self.new} + unchanged {self.unchanged}")
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read: `mapping` (field → input column), one `author` for every record (an
+    actor id or name; it replaces any author column) and the MM-DD on which a bare year falls."""
+
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    author: str | None = None
+    year_day: str = YEAR_DAY
+
+
 def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
         mapping: Mapping[str, str] | None = None, max_chars: int = MAX_CHARS,
         on_progress: Progress | None = None, dry_run: bool = False,
-        labels: Mapping[Path, str] | None = None) -> RunReport:
+        labels: Mapping[Path, str] | None = None, author: str | None = None,
+        year_day: str = YEAR_DAY) -> RunReport:
     """Load `inputs`, validate, analyse what is new and write a new store version.
 
     `inputs` may also be a single path. With `dry_run` nothing is analysed or written
     (`version_dir` is None). `on_progress(done, total, stage)` is called per input ("load") and
     per chunk of articles ("analyse"). `labels` names inputs in the records' `input_file` (and so
-    in rejections) instead of their paths.
+    in rejections) instead of their paths. `author`, `year_day`: see ``ReadOptions``; an `author`
+    the dictionary does not know raises ValueError.
     """
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    if author is not None and author.strip().casefold() not in author_ids(load_dictionary()):
+        raise ValueError(f"--author {author}: not an actor id or name in the dictionary")
+    options = ReadOptions(mapping or {}, author, year_day)
     if dry_run:
-        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run, labels or {})
+        return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {})
     with _store_lock(store_dir):
-        return _run(inputs, Path(store_dir), mapping, max_chars, on_progress, dry_run, labels or {})
+        return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {})
 
 
 def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
@@ -108,7 +124,7 @@ def ensure_store(store_dir: str | Path, corpus_path: str | Path,
     with _store_lock(store_dir):
         if current_version_dir(store_dir) is not None:
             return None
-        return _run([corpus_path], Path(store_dir), None, MAX_CHARS, on_progress, False, {})
+        return _run([corpus_path], Path(store_dir), ReadOptions(), MAX_CHARS, on_progress, False, {})
 
 
 @contextmanager
@@ -124,13 +140,13 @@ def _store_lock(store_dir: str | Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _run(inputs: list, store: Path, mapping, max_chars: int, on_progress: Progress | None,
+def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_progress: Progress | None,
          dry_run: bool, labels: Mapping[Path, str]) -> RunReport:
     progress = on_progress or (lambda done, total, stage: None)
     clock = _Stopwatch()
     loaded = []
     for done, item in enumerate(inputs, 1):
-        frame = load_input(item, mapping)
+        frame = load_input(item, options.mapping, year_day=options.year_day, author=options.author)
         loaded.append(frame.assign(input_file=labels[item]) if item in labels else frame)
         progress(done, len(inputs), "load")
     articles = pd.concat(loaded, ignore_index=True) if loaded else empty_articles()
@@ -194,6 +210,8 @@ def _read_stored(store: Path, names) -> dict | None:
     if current_version_dir(store) is None:
         return None
     stored = {name: read_table(store, name) for name in names}
+    if "author_actor" not in stored["articles"]:  # a store written before authors were recorded
+        stored["articles"]["author_actor"] = ""
     stored["manifest"] = read_manifest(store)
     stored["rejected"] = read_rejected(store)
     return stored

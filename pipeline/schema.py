@@ -4,8 +4,10 @@ Character offsets (`start`, `end`) always index the article's `text` (end exclus
 `date` is a tz-aware UTC timestamp (``datetime64[..., UTC]``).
 """
 
-ARTICLES = ["article_id", "date", "title", "text", "source", "url"]
-"""Canonical article table (readers may keep extra columns after these)."""
+ARTICLES = ["article_id", "date", "title", "text", "source", "url", "author_actor"]
+"""Canonical article table (readers may keep extra columns after these). `author_actor` is the
+dictionary id of the actor who wrote or spoke the text (a UN speech's country, a presidency's press
+release), "" when the author is unknown or not an actor (news); stores written before it lack it."""
 
 SENTENCES = ["article_id", "sent_idx", "para_idx", "start", "end", "text"]
 """One row per sentence; `sent_idx` counts from 0 within the article."""
@@ -48,4 +50,6 @@ DYADS = [
 `kind` ∈ DYAD_KINDS; `contributions` is a JSON list of [word, delta] pairs explaining `score`;
 `method` and `confidence` come from the relation the row groups (see RELATIONS)."""
 
-DYAD_KINDS = ("quote", "statement", "comention")
+DYAD_KINDS = ("quote", "statement", "author", "comention")
+"""`author`: what an authored text's author says in the first person (source = `author_actor`),
+kept apart from `statement` (what a text says an actor does)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.actors import author_ids, load_dictionary
 from pipeline.load import normalise_text
 
 MAX_CHARS = 1_000_000
@@ -17,16 +19,19 @@ TITLE_CHARS = 120
 
 def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
              stored: pd.DataFrame | None = None, now: pd.Timestamp | None = None,
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+             authors: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split loaded `articles` into (accepted, rejected).
 
     Checks run in order and each rejected record gets the first reason that applies:
     undecodable bytes, no date, unparseable date, impossible date (before 1900 or more than a
-    day ahead of `now`), empty text, text too long (over `max_chars`), then duplicates — of an
+    day ahead of `now`), empty text, text too long (over `max_chars`), an author that `authors`
+    (case-folded id, name or alias → actor id; default: the shipped dictionary's ``actors.author_ids``)
+    does not know, then duplicates — of an
     earlier accepted record or of an article in `stored` (url, normalised text, article_id).
     A record stored before with the same `article_id` and `content_hash` is accepted with
     `unchanged=True`.
-    `accepted` keeps the article columns plus `input_file`, `input_row` and `unchanged`.
+    `accepted` keeps the article columns (the author as an actor id) plus `input_file`, `input_row`
+    and `unchanged`.
     """
     now = pd.Timestamp.now(tz="UTC") if now is None else now
     reason = pd.Series(None, index=articles.index, dtype=object)
@@ -46,6 +51,11 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
     reject(text.str.strip() == "", "empty text")
     length = text.str.len()
     reject(length > max_chars, "text too long: " + length.astype(str) + f" chars > {max_chars}")
+    author = articles["author_actor"].fillna("").str.strip()
+    resolved = author.str.casefold().map(author_ids(load_dictionary()) if authors is None else authors)
+    reject(author.ne("") & resolved.isna(), "unknown author: " + author.str.slice(0, 40).map(repr)
+           + " is not an actor id or name in the dictionary")
+    author = resolved.fillna("").astype("str")
 
     stored = stored if stored is not None else articles.iloc[:0]
     identity = articles["article_id"] + "|" + articles["content_hash"]
@@ -65,7 +75,7 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
         reject(in_store, f"duplicate {kind}: already in the store")
 
     rejected_mask = reason.notna()
-    accepted = articles[~rejected_mask].drop(columns=["date_raw", "undecodable"])
+    accepted = articles.assign(author_actor=author)[~rejected_mask].drop(columns=["date_raw", "undecodable"])
     accepted = accepted.assign(unchanged=unchanged[~rejected_mask])
     rejected = pd.DataFrame({
         "file": articles["input_file"], "row": articles["input_row"], "reason": reason,

@@ -290,3 +290,16 @@ def test_every_page_renders_without_errors_and_is_screenshotted(app, page, name)
     assert page.get_by_test_id("stTopNavLink").and_(page.locator("[aria-current='page']")).inner_text().strip()
     shot = b.screenshot(page, name)
     assert shot.stat().st_size > 10_000
+
+
+def test_the_author_kind_is_a_pill_of_its_own_and_an_old_link_keeps_its_kinds(app, page):
+    b.open_app(page, f"{app}/{query_string(kinds=['quote', 'statement'], gran=['year'])}")
+    assert b.params(page.url) == {url.KINDS: ["quote", "statement"], url.GRANULARITY: ["year"]}
+    assert not b.alerts(page, "Warning")
+    with b.rerun(page):
+        b.widget(page, url.KINDS).get_by_role("button", name="author", exact=True).click()
+    b.wait_for_params(page, lambda query: sorted(query.get(url.KINDS, [])) == ["author", "quote", "statement"])
+    with b.rerun(page):
+        b.widget(page, url.KINDS).get_by_role("button", name="statement", exact=True).click()
+    b.wait_for_params(page, lambda query: sorted(query.get(url.KINDS, [])) == ["author", "quote"])
+    assert b.params(page.url)[url.GRANULARITY] == ["year"]

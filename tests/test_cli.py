@@ -96,3 +96,29 @@ def test_validate_previews_accepted_articles_without_terminal_escapes(tmp_path):
     assert "accepted dates: 2025-03-04 09:00 … 2025-03-04 09:00 UTC" in result.stdout
     assert "2025-03-04 09:00  Wire One  Clear [2J screen" in result.stdout
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_authors_from_a_column_or_for_the_whole_file(tmp_path):
+    speeches = tmp_path / "speeches.csv"
+    speeches.write_text("year,country_iso3,text\n"
+                        "2015,CHL,We welcome the talks with Peru.\n"
+                        "2015,XYZ,My country condemns nobody.\n", encoding="utf-8")
+    result = _cli("validate", str(speeches), "--map", "date=year", "--year-day", "09-15",
+                  "--store", str(tmp_path / "store"))
+    assert "read 2 = accepted 1 + rejected 1" in result.stdout
+    assert "accepted dates: 2015-09-15 00:00 … 2015-09-15 00:00 UTC" in result.stdout
+    assert f"{speeches}:2: unknown author: 'XYZ' is not an actor id or name in the dictionary" in result.stdout
+    whole = _cli("validate", str(speeches), "--map", "date=year", "--author", "Chile", "--store", str(tmp_path / "s"))
+    assert "read 2 = accepted 2 + rejected 0" in whole.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--author", "XYZ"], "error: --author XYZ: not an actor id or name in the dictionary"),
+    (["--author", "CHL", "--map", "author=country"], "--author and --map author=... both name the author"),
+    (["--year-day", "13-01"], "expected a month and day MM-DD, got '13-01'"),
+])
+def test_author_and_year_day_errors_are_one_line(tmp_path, args, message):
+    speeches = tmp_path / "speeches.csv"
+    speeches.write_text("year,country,text\n2015,CHL,We welcome the talks with Peru.\n", encoding="utf-8")
+    result = _cli("validate", str(speeches), *args, "--store", str(tmp_path / "store"))
+    assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -497,3 +497,76 @@ def test_an_unreadable_store_is_one_line_not_a_traceback(demo_store, monkeypatch
     app = start(store, monkeypatch)
     [error] = texts(app.error)
     assert "cannot be read" in error and "\n" not in error
+
+
+@pytest.fixture(scope="module")
+def authored_store(tmp_path_factory) -> Path:
+    """A store of two invented speeches (author CHL, PER) and one news article without an author, in
+    which the relation rows sourced at a speech's author are turned into kind ``author`` (as the
+    relation stage makes them for first-person statements)."""
+    from pipeline.run import run
+
+    folder = tmp_path_factory.mktemp("authored")
+    pd.DataFrame({
+        "date": ["2015-09-15", "2015-09-16", "2015-10-01"],
+        "country_iso3": ["CHL", "PER", ""],
+        "title": ["Speech of Chile", "Speech of Peru", "News"],
+        "text": ["Chile warmly welcomes the fisheries agreement with Peru.",
+                 "Peru condemns the threats made by Chile.",
+                 "Chile praised Peru for the fisheries agreement, officials said."],
+        "url": ["", "", "https://news.invalid/1"],
+    }).to_csv(folder / "speeches.csv", index=False)
+    store = folder / "store"
+    assert run([folder / "speeches.csv"], store).rejected == 0
+    path = table_path(store, "dyads")
+    dyads = pd.read_parquet(path)
+    authors = read_table(store, "articles").set_index("article_id")["author_actor"]
+    dyads.loc[dyads["source_actor"] == dyads["article_id"].map(authors), "kind"] = "author"
+    dyads.to_parquet(path)
+    return store
+
+
+def test_author_rows_are_a_kind_of_their_own_and_show_their_author(authored_store, monkeypatch):
+    app = start(authored_store, monkeypatch, {url.KINDS: "author"}, page="quotes")
+    table = app.dataframe[0].value
+    assert len(table) >= 2 and set(table["kind"]) == {"author"}
+    assert set(zip(table["author"], table["source actor"])) == {("Chile (CHL)", "Chile (CHL)"),
+                                                               ("Peru (PER)", "Peru (PER)")}
+    news = start(authored_store, monkeypatch, {url.KINDS: ["quote", "statement"]}, page="quotes").dataframe[0].value
+    assert set(zip(news["kind"], news["author"], news["source actor"])) == {
+        ("statement", "", "Chile (CHL)"), ("statement", "Chile (CHL)", "Peru (PER)")}  # news; Peru named by Chile
+    assert "author" in app.session_state["view"].filters.kinds and not app.warning
+
+
+def test_a_store_whose_articles_lack_the_author_shows_none(authored_store, monkeypatch, tmp_path):
+    old = private_copy(authored_store, tmp_path)
+    articles = table_path(old, "articles")
+    pd.read_parquet(articles).drop(columns="author_actor").to_parquet(articles)
+    table = start(old, monkeypatch, page="quotes").dataframe[0].value
+    assert len(table) and set(table["author"]) == {""}
+
+
+def test_yearly_granularity_puts_each_year_on_its_first_day(authored_store, monkeypatch):
+    app = start(authored_store, monkeypatch, {url.GRANULARITY: "year", url.MIN_COUNT: "1"})
+    lines = [t for t in chart_spec(app, "trend_chart")["data"] if t.get("mode") == "lines+markers"]
+    assert lines and {str(x)[:10] for line in lines for x in line["x"]} == {"2015-01-01"}
+
+
+def test_pair_page_shows_external_events_beside_ours_or_says_there_are_none(authored_store, monkeypatch, tmp_path):
+    monkeypatch.setenv("ENTENTE_EVENTS_EXTERNAL", str(tmp_path / "none"))
+    app = start(authored_store, monkeypatch, {url.PAIRS: "CHL>PER"}, page="pair")
+    assert any(text.startswith("No external events file") for text in texts(app.caption))
+    assert not [chart for chart in app.get("plotly_chart") if chart.proto.id.endswith("-pair_external")]
+    folder = tmp_path / "events"
+    folder.mkdir()
+    (folder / "icews.csv").write_text("year,source,target,goldstein\n2015,CHL,PER,3\n2015,CHL,PER,1\n"
+                                      "2015,PER,CHL,-4\n", encoding="utf-8")
+    monkeypatch.setenv("ENTENTE_EVENTS_EXTERNAL", str(folder))
+    app = start(authored_store, monkeypatch, {url.PAIRS: "CHL>PER", url.GRANULARITY: "year"}, page="pair")
+    traces = chart_spec(app, "pair_external")["data"]
+    assert {(trace["name"], plotly_array(trace["y"]).tolist()[0]) for trace in traces} == {
+        ("CHL&gt;PER · Chile → Peru", 2.0), ("PER&gt;CHL · Peru → Chile", -4.0)}
+    (folder / "broken.csv").write_text("date,source,target,goldstein\nsoon,CHL,PER,1\n", encoding="utf-8")
+    app = start(authored_store, monkeypatch, {url.PAIRS: "CHL>PER"}, page="pair")
+    assert texts(app.warning) == [  # file names are untrusted text: markdown-escaped
+        "External events not shown: broken\\.csv\\: line 2\\: unusable date 'soon'"]

@@ -117,7 +117,7 @@ def test_filters_restrict_kinds_outlets_and_dates(con, dyads):
         & (dyads["date"] < pd.Timestamp("2025-04-01", tz="UTC"))
     ]
     assert sorted(rows["url"]) == sorted(expected["url"])
-    assert list(rows.columns) == DYADS
+    assert list(rows.columns) == queries.EVIDENCE_COLUMNS
     assert rows["date"].is_monotonic_decreasing
 
 
@@ -243,8 +243,9 @@ def test_a_store_written_before_methods_opens_and_shows_a_dash(dyads, tmp_path):
     dyads.drop(columns=["method", "confidence"]).to_parquet(path)
     old = queries.open_dyads(path)
     rows = queries.evidence(old, year(), label="RUS>USA")
-    assert list(rows.columns) == DYADS and len(rows) == ((dyads["source_actor"] == "RUS") & (
+    assert list(rows.columns) == queries.EVIDENCE_COLUMNS and len(rows) == ((dyads["source_actor"] == "RUS") & (
         dyads["target_actor"] == "USA")).sum()
+    assert set(rows["author_actor"]) == {""}
     assert rows["method"].isna().all() and rows["confidence"].isna().all()
     assert set(queries.evidence_display(rows, {})["why"]) == {"—"}
     positive, _ = queries.extreme_quotes(old, year(), Pair("RUS", "USA"), limit=2)

@@ -52,7 +52,7 @@ def test_valid_params_give_no_warning():
         (url.PAIRS, ["RUS>USA", "RUS>CHN"], "not a pair in the data"),
         (url.PAIRS, ["<script>"], "not a pair in the data"),
         (url.EITHER, ["maybe"], "expected true or false"),
-        (url.GRANULARITY, ["year"], "expected one of day, week, month, quarter"),
+        (url.GRANULARITY, ["decade"], "expected one of day, week, month, quarter, year"),
         (url.SMOOTHING, ["0"], "expected a whole number"),
         (url.SMOOTHING, ["2.5"], "expected a whole number"),
         (url.KINDS, ["quote", "rumour"], "expected quote"),
@@ -167,3 +167,27 @@ def test_label_names():
     names = {"RUS": "Russia", "USA": "United States"}
     assert url.label_name("RUS>USA", names) == "RUS>USA · Russia → United States"
     assert url.label_name("RUS<>UKR", names) == "RUS<>UKR · Russia ↔ UKR"
+
+
+def test_the_author_kind_is_kept_apart_from_statements_in_the_url():
+    assert url.check_params({url.KINDS: ["author"]}, DOMAIN) == []
+    only_author = url.Filters(DOMAIN.first, DOMAIN.last, kinds=("author",))
+    assert url.filters_to_params(only_author, DOMAIN) == {url.KINDS: ["author"]}
+    news = url.Filters(DOMAIN.first, DOMAIN.last, kinds=("quote", "statement", "comention"))
+    assert url.filters_to_params(news, DOMAIN) == {url.KINDS: ["quote", "statement", "comention"]}
+    assert url.filters_to_params(url.Filters(DOMAIN.first, DOMAIN.last), DOMAIN) == {}
+    assert url.KIND_LABELS["author"] != url.KIND_LABELS["statement"] and set(url.KIND_LABELS) == set(DYAD_KINDS)
+
+
+def test_an_old_link_without_the_author_kind_still_selects_its_kinds():
+    old = {url.KINDS: ["quote", "statement"]}
+    assert url.check_params(old, DOMAIN) == []
+    filters = url.filters_from_widgets([], [], False, None, 1, old[url.KINDS], [], 3, DOMAIN)
+    assert filters.kinds == ("quote", "statement")
+
+
+def test_yearly_granularity_and_a_point_at_the_start_of_the_first_year():
+    speeches = url.Domain(dt.date(2005, 9, 15), dt.date(2015, 9, 15), ("RUS>USA",), ())
+    raw = {url.GRANULARITY: ["year"], url.POINT: ["RUS>USA@2005-01-01"]}
+    assert url.check_params(raw, speeches) == []
+    assert url.check_params({url.POINT: ["RUS>USA@2004-01-01"]}, speeches)[0].startswith("Ignored URL parameter `point")

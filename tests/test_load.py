@@ -62,7 +62,7 @@ def test_table_formats_give_the_same_canonical_articles(tmp_path, frame_format, 
         gz_path.write_bytes(gzip.compress(path.read_bytes()))
         path = gz_path
     articles = load_input(path)
-    assert list(articles.columns[:6]) == ARTICLES
+    assert list(articles.columns[:len(ARTICLES)]) == ARTICLES
     assert articles["article_id"].tolist() == ["a1", "a2", "a3", "a4"]
     assert articles["date"].tolist() == EXPECTED_DATES.tolist()
     assert str(articles["date"].dtype).endswith("UTC]")
@@ -295,3 +295,38 @@ def test_files_without_a_known_suffix_are_recognised_by_content(tmp_path):
     bare_feed = tmp_path / "latest"
     bare_feed.write_bytes((FIXTURES / "feed.rss").read_bytes())
     assert len(load_input(bare_feed)) == 3
+
+
+def test_the_author_comes_from_the_preferred_author_column_or_the_mapping_or_one_for_all(tmp_path):
+    path = tmp_path / "speeches.csv"
+    path.write_text("year,country,country_iso3,speaker_country,text\n"
+                    "2015,Chile,CHL,,We welcome the talks with Peru.\n"
+                    "2015,Peru,,PER,Our delegation thanks Chile.\n"
+                    "2015,,,,An unsigned text about Norway.\n", encoding="utf-8")
+    assert load_input(path)["author_actor"].tolist() == ["CHL", "PER", ""]
+    assert load_input(path, {"author": "country"})["author_actor"].tolist() == ["Chile", "Peru", ""]
+    assert load_input(path, author=" NOR ")["author_actor"].tolist() == ["NOR"] * 3
+    with pytest.raises(InputError, match="--map author=nation: no column 'nation'"):
+        load_input(path, {"author": "nation"})
+
+
+def test_a_journalist_author_column_is_no_author_actor(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_text("date,author,text\n2025-03-04,Jane Roe,Chile and Peru met.\n", encoding="utf-8")
+    articles = load_input(path)
+    assert articles["author_actor"].tolist() == [""] and articles["author"].tolist() == ["Jane Roe"]
+
+
+def test_the_author_is_part_of_the_content_hash_only_when_there_is_one(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("date,text\n2025-03-04,Chile and Peru met.\n", encoding="utf-8")
+    plain, authored = load_input(path), load_input(path, author="CHL")
+    assert plain["content_hash"].iloc[0] != authored["content_hash"].iloc[0]
+    assert plain["article_id"].iloc[0] == authored["article_id"].iloc[0]
+
+
+def test_a_bare_year_is_a_date_on_the_year_day_not_epoch_seconds():
+    years = pd.Series(["2015", 2016, " 2017 ", "1741075200"])
+    assert parse_dates(years).tolist()[:3] == [pd.Timestamp(f"{y}-01-01", tz="UTC") for y in (2015, 2016, 2017)]
+    assert parse_dates(years).iloc[3] == pd.Timestamp("2025-03-04 08:00", tz="UTC")  # still epoch seconds
+    assert parse_dates(years, "09-15").iloc[0] == pd.Timestamp("2015-09-15", tz="UTC")

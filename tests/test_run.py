@@ -20,6 +20,7 @@ from pipeline.store import (
     read_rejected,
     read_table,
     store_version,
+    write_version,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,3 +218,17 @@ def test_run_uploads_reports_rejections_and_errors_by_the_uploaded_names(tmp_pat
     with pytest.raises(ValueError, match=r"^broken\.parquet: ") as caught:
         run_uploads([("../broken.parquet", b"PAR1 not really parquet")], tmp_path / "store")
     assert "/tmp" not in str(caught.value)
+
+
+def test_the_author_is_stored_and_a_store_written_before_authors_still_loads(tmp_path):
+    store = tmp_path / "store"
+    run(_csv(tmp_path / "news.csv", _articles(0, 2)), store)
+    tables = _tables(store)  # rewrite the live version as a store from before the author column
+    write_version(store, {**tables, "articles": tables["articles"].drop(columns="author_actor")},
+                  read_rejected(store), read_manifest(store))
+    speeches = _articles(10, 2).drop(columns="source").assign(country_iso3=["FRA", "Germany"])
+    report = run(_csv(tmp_path / "speeches.csv", speeches), store)
+    assert report.accounting_line().startswith("read 2 = accepted 2")
+    articles = read_table(store, "articles").set_index("url")["author_actor"]
+    assert articles.to_dict() == {**{f"https://news.example.org/{i}": "" for i in (0, 1)},
+                                  "https://news.example.org/10": "FRA", "https://news.example.org/11": "DEU"}

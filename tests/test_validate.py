@@ -105,3 +105,19 @@ def test_empty_input_gives_empty_outputs(tmp_path):
     path.write_text("date,text\n")
     accepted, rejected = validate(load_input(path), now=NOW)
     assert accepted.empty and rejected.empty
+
+
+def test_an_author_is_resolved_to_its_actor_id_or_rejected_naming_the_value(tmp_path):
+    path = tmp_path / "speeches.csv"
+    path.write_text("date,author_actor,text\n"
+                    "2015-09-15,chl,We welcome the talks with Peru.\n"
+                    "2015-09-15,Peru,Our delegation thanks Chile.\n"
+                    "2015-09-15,XYZ,My country condemns nobody.\n"
+                    "2015-09-15,,An unsigned text about Norway.\n", encoding="utf-8")
+    authors = {"chl": "CHL", "chile": "CHL", "per": "PER", "peru": "PER"}
+    accepted, rejected = validate(load_input(path), now=NOW.replace(year=2016), authors=authors)
+    assert accepted["author_actor"].tolist() == ["CHL", "PER", ""]
+    assert rejected[["row", "reason"]].values.tolist() == [
+        [3, "unknown author: 'XYZ' is not an actor id or name in the dictionary"]]
+    shipped, rejected_by_default = validate(load_input(path), now=NOW.replace(year=2016))  # the shipped dictionary
+    assert shipped["author_actor"].tolist() == ["CHL", "PER", ""] and rejected_by_default["row"].tolist() == [3]

@@ -186,6 +186,37 @@ def distribution_figure(histogram: pd.DataFrame, names: dict[str, str]) -> go.Fi
     return go.Figure({"data": traces, "layout": layout})
 
 
+GOLDSTEIN_RANGE = (-10.5, 10.5)
+
+
+def external_figure(series: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Mean Goldstein score per period (``pair, period, mean, n``) of external events, one line per
+    direction in the order (and colours) of ``names``, as on the pair's trend chart."""
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": line["period"].to_numpy(),
+            "y": line["mean"].to_numpy(),
+            "customdata": line["n"].to_numpy(),
+            "name": escape(name),
+            "line": {"color": PALETTE[index % len(PALETTE)], "dash": "dot"},
+            "hovertemplate": f"{escape(name)}<br>%{{x|%Y-%m-%d}}<br>mean Goldstein %{{y:.1f}}"
+            "<br>%{customdata} events<extra></extra>",
+        }
+        for index, (direction, name) in enumerate(names.items())
+        for line in [series[series["pair"] == direction]]
+        if not line.empty
+    ]
+    layout = {
+        "yaxis": {"range": list(GOLDSTEIN_RANGE), "title": {"text": "mean Goldstein"}},
+        "legend": {"orientation": "h", "y": 1.12},
+        "margin": {"t": 40},
+        "height": 320,
+    }
+    return go.Figure({"data": traces, "layout": layout})
+
+
 MATRIX_ROW_PX = 44
 """Height of one matrix row; cells are drawn a little smaller so that neighbours never overlap."""
 

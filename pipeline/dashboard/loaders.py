@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.actors import ActorDictionary, DictionaryError, actor_name, load_dictionary
-from pipeline.dashboard import queries
-from pipeline.dashboard.settings import EVENTS_PATH
-from pipeline.dashboard.urlstate import Domain, Filters, Point
+from pipeline.dashboard import external, queries
+from pipeline.dashboard.settings import EVENTS_PATH, external_events_dir
+from pipeline.dashboard.urlstate import Domain, Filters, Pair, Point
 from pipeline.store import read_manifest, read_rejected, table_path
 
 
@@ -40,7 +40,7 @@ class View:
 @st.cache_resource(max_entries=2, show_spinner="Loading the store…")
 def dyads_connection(store: Path, version: str) -> duckdb.DuckDBPyConnection:
     """The DuckDB database of the store's dyads (one per store version; use a cursor per query)."""
-    return queries.open_dyads(table_path(store, "dyads"))
+    return queries.open_dyads(table_path(store, "dyads"), table_path(store, "articles"))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -109,3 +109,26 @@ def events(path: Path = EVENTS_PATH) -> tuple[pd.DataFrame, str | None]:
 @st.cache_data(max_entries=4, show_spinner=False)
 def _events(path: Path, mtime: float) -> tuple[pd.DataFrame, str | None]:
     return queries.read_events(path)
+
+
+def external_series(filters: Filters, pair: Pair) -> tuple[pd.DataFrame | None, str | None]:
+    """Both directions of ``pair`` in the external events (``queries.external_series``); None when the
+    folder (``settings.external_events_dir``) holds no events file, and a one-line problem when a file
+    cannot be used."""
+    folder = external_events_dir()
+    files = external.external_files(folder)
+    if not files:
+        return None, None
+    return _external_series(folder, tuple((file.name, file.stat().st_mtime) for file in files), filters, pair)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _external_series(folder: Path, stamps: tuple, filters: Filters, pair: Pair) -> tuple[pd.DataFrame, str | None]:
+    events, problem = _external_events(folder, stamps)
+    return (events, problem) if problem else (queries.external_series(events, filters, pair), None)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the external events…")
+def _external_events(folder: Path, stamps: tuple) -> tuple[pd.DataFrame, str | None]:
+    """The folder's events, read once per set of file names and modification times (never mutated)."""
+    return external.read_external(folder)

@@ -25,30 +25,39 @@ SERIES_COLUMNS = ["pair", "period", "mean", "lo", "hi", "n", "period_n", "below_
 SHIFT_COLUMNS = ["pair", "period", "before_mean", "after_mean", "change", "before_n", "after_n"]
 _ENUM_COLUMNS = ("pair", "undirected", "kind", "source", "source_actor", "target_actor")
 HISTOGRAM_BINS = 20
+EVIDENCE_COLUMNS = [*DYADS, "author_actor"]
+"""What evidence rows hold: the DYADS columns and the author of their article ("" when none)."""
 _DYAD_COLUMNS = ", ".join(
-    f'CAST("{column}" AS VARCHAR) AS "{column}"' if column in _ENUM_COLUMNS else f'"{column}"' for column in DYADS
+    f'CAST("{column}" AS VARCHAR) AS "{column}"' if column in _ENUM_COLUMNS else f'"{column}"'
+    for column in EVIDENCE_COLUMNS
 )
-"""The DYADS columns as stored (ENUM columns back to text)."""
+"""The EVIDENCE_COLUMNS as stored (ENUM columns back to text)."""
 _LATER_COLUMNS = {"method": "VARCHAR", "confidence": "DOUBLE"}
 """DYADS columns that stores written before them lack (read as NULL there)."""
-_PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
-_PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months"}
+_PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+_PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
 
 
-def open_dyads(dyads_path: Path) -> duckdb.DuckDBPyConnection:
+def open_dyads(dyads_path: Path, articles_path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database of the store's dyads, with helper columns for fast filters:
     ``pair`` (``RUS>USA``), ``undirected`` (``RUS<>USA``) and ``ts`` (the UTC date as a naive
-    timestamp: truncating tz-aware timestamps goes through ICU and is far slower). Pair, kind and
-    outlet columns become ENUMs (grouping and filtering on them is ~10× faster than on strings at
-    1M rows) and rows are sorted by pair and time so that zone maps skip other pairs' row groups.
+    timestamp: truncating tz-aware timestamps goes through ICU and is far slower), and the
+    ``author_actor`` of each row's article from ``articles_path`` ("" without it, or when an older
+    store's articles lack the column). Pair, kind and outlet columns become ENUMs (grouping and
+    filtering on them is ~10× faster than on strings at 1M rows) and rows are sorted by pair and
+    time so that zone maps skip other pairs' row groups.
     Columns an older store lacks (``_LATER_COLUMNS``) are added as NULL."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    authors, params = "SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS author_actor WHERE false", []
+    if articles_path is not None and "author_actor" in _parquet_columns(con, articles_path):
+        authors, params = "SELECT article_id, author_actor FROM read_parquet(?)", [str(articles_path)]
     con.execute(
-        "CREATE TEMP TABLE raw AS SELECT *, source_actor || '>' || target_actor AS pair, "
-        "least(source_actor, target_actor) || '<>' || greatest(source_actor, target_actor) AS undirected, "
-        "CAST(date AS TIMESTAMP) AS ts FROM read_parquet(?)",
-        [str(dyads_path)],
+        "CREATE TEMP TABLE raw AS SELECT d.*, d.source_actor || '>' || d.target_actor AS pair, "
+        "least(d.source_actor, d.target_actor) || '<>' || greatest(d.source_actor, d.target_actor) AS undirected, "
+        "CAST(d.date AS TIMESTAMP) AS ts, coalesce(a.author_actor, '') AS author_actor "
+        f"FROM read_parquet(?) AS d LEFT JOIN ({authors}) AS a USING (article_id)",
+        [str(dyads_path), *params],
     )
     present = {row[0] for row in con.execute("DESCRIBE raw").fetchall()}
     for column, sql_type in _LATER_COLUMNS.items():
@@ -173,6 +182,7 @@ def _period_end(period: dt.date, granularity: str) -> pd.Timestamp:
         "week": pd.DateOffset(weeks=1),
         "month": pd.DateOffset(months=1),
         "quarter": pd.DateOffset(months=3),
+        "year": pd.DateOffset(years=1),
     }
     return pd.Timestamp(period) + offsets[granularity]
 
@@ -360,12 +370,15 @@ def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
     }
 
 
+def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+    return set(con.cursor().execute("SELECT name FROM parquet_schema(?)", [str(path)]).df()["name"])
+
+
 def has_synthetic(con: duckdb.DuckDBPyConnection, articles_path: Path) -> bool:
     """Whether any stored article is marked ``synthetic``."""
-    cursor = con.cursor()
-    columns = cursor.execute("SELECT name FROM parquet_schema(?)", [str(articles_path)]).df()["name"]
-    if "synthetic" not in set(columns):
+    if "synthetic" not in _parquet_columns(con, articles_path):
         return False
+    cursor = con.cursor()
     return bool(
         cursor.execute(
             "SELECT coalesce(bool_or(synthetic), false) FROM read_parquet(?)", [str(articles_path)]
@@ -398,6 +411,27 @@ def events_for(events: pd.DataFrame, labels: list[str], start: dt.date, end: dt.
     return events[inside & relevant]
 
 
+EXTERNAL_SERIES_COLUMNS = ["pair", "period", "mean", "n"]
+
+
+def external_series(events: pd.DataFrame, filters: Filters, pair: Pair) -> pd.DataFrame:
+    """Mean Goldstein score and event count of each direction of ``pair`` per period of the filters'
+    granularity, from external events (``date, source, target, goldstein``, see
+    ``pipeline.dashboard.external``). Whole periods count: every period from the one holding the
+    filters' first day to the one holding their last (a year of events beside a speech of September),
+    labelled by its first day as in our series."""
+    label = events["source"] + ">" + events["target"]
+    chosen = events[label.isin([str(pair), str(pair.reversed())])]
+    frequency = _PERIOD_FREQ[filters.granularity]
+    period = chosen["date"].dt.tz_localize(None).dt.to_period(frequency).dt.start_time
+    first, last = (pd.Timestamp(period_start(day, filters.granularity)) for day in (filters.start, filters.end))
+    inside = period.between(first, last)
+    if not inside.any():
+        return pd.DataFrame(columns=EXTERNAL_SERIES_COLUMNS)
+    grouped = chosen[inside].assign(pair=label[chosen.index][inside], period=period[inside])
+    return grouped.groupby(["pair", "period"])["goldstein"].agg(mean="mean", n="size").reset_index()
+
+
 def contribution_text(contributions: str | None) -> str:
     """``[["welcome", 0.42], ["threat", -0.3]]`` → ``"welcome +0.42, threat -0.30"`` (biggest first)."""
     if not contributions:
@@ -416,15 +450,19 @@ def _actor_label(names: dict[str, str]):
 
 
 def evidence_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Evidence rows as the dashboard shows them: actors by name, why the direction holds (method and
-    confidence as text, "—" for rows of older stores), contributions as text."""
+    """Evidence rows as the dashboard shows them: actors by name, the article's author ("" when it has
+    none), why the direction holds (method and confidence as text, "—" for rows of older stores),
+    contributions as text."""
+    label = _actor_label(names)
+    authors = rows["author_actor"].fillna("") if "author_actor" in rows else pd.Series("", index=rows.index)
     return pd.DataFrame(
         {
             "date": rows["date"].dt.strftime("%Y-%m-%d"),
             "outlet": rows["source"],
+            "author": authors.map(lambda code: label(code) if code else ""),
             "speaker": rows["speaker"],
-            "source actor": rows["source_actor"].map(_actor_label(names)),
-            "target actor": rows["target_actor"].map(_actor_label(names)),
+            "source actor": rows["source_actor"].map(label),
+            "target actor": rows["target_actor"].map(label),
             "kind": rows["kind"],
             "why": [why_text(method, confidence) for method, confidence in zip(rows["method"], rows["confidence"])],
             "score": rows["score"],

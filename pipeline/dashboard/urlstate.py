@@ -32,7 +32,7 @@ SENSITIVITY = "sens"
 """Query-parameter names (each is also the widget key). DATES … POINT are the shared sidebar
 filters (kept across pages); SEARCH, PAIR, EVENTS and SENSITIVITY belong to one page each."""
 
-GRANULARITIES = ("day", "week", "month", "quarter")
+GRANULARITIES = ("day", "week", "month", "quarter", "year")
 DEFAULT_GRANULARITY = "month"
 DEFAULT_SMOOTHING = 1
 MAX_SMOOTHING = 12
@@ -46,7 +46,10 @@ MAX_SHOWN_VALUE = 60
 DEFAULT_PAIR_COUNT = 5
 """With no pair chosen, the busiest this many pairs are shown."""
 
-KIND_LABELS = {"quote": "quote", "statement": "statement", "comention": "co-mention"}
+KIND_LABELS = {"quote": "quote", "statement": "statement", "author": "author", "comention": "co-mention"}
+"""Label of each DYAD_KINDS value in the kind filter (``author``: the author's first-person statements)."""
+MAX_PERIOD_DAYS = 366
+"""The longest period (a year): a selected point may start this long before the first day."""
 
 _ACTOR = r"[A-Z][A-Z0-9]{1,9}"
 _PAIR_RE = re.compile(rf"^({_ACTOR})>({_ACTOR})$")
@@ -194,7 +197,7 @@ def check_params(raw: Mapping[str, Sequence[str]], domain: Domain) -> list[str]:
         point = parse_point(values[-1])
         if point is None:
             warn(POINT, values[-1], "expected PAIR@YYYY-MM-DD, e.g. RUS>USA@2025-03-01")
-        elif not domain.first - dt.timedelta(days=92) <= point.period <= domain.last:
+        elif not domain.first - dt.timedelta(days=MAX_PERIOD_DAYS) <= point.period <= domain.last:
             warn(POINT, values[-1], f"outside the data ({domain.first} … {domain.last})")
     return warnings
 
