@@ -105,8 +105,10 @@ def _external(shared: Path, cache: Path) -> None:
     icews_years = external.icews_years(events)
     print(f"ICEWS country names mapped to no actor ({len(unmapped)} names, {unmapped.sum()} event ends): "
           + ", ".join(f"{name} {count}" for name, count in unmapped.items()))
-    print(f"ICEWS dyad-years with ≥{external.MIN_EVENTS} events: "
-          f"{int((icews_years['events'] >= external.MIN_EVENTS).sum())}")
+    named = external.named_in_speeches(store, icews_years)
+    print(f"ICEWS dyad-years with ≥{external.MIN_EVENTS} events: {len(named)}; the source's speech of that year "
+          f"names the target at least once in {int((named >= 1).sum())}, at least {external.MIN_ROWS} times in "
+          f"{int((named >= external.MIN_ROWS).sum())} (the most dyad-years any reading of the speeches can compare)")
     print(f"dyad-years with ≥{external.MIN_ROWS} of our rows whose source is the speaker (how many we have), "
           f"and ≥{external.MIN_EVENTS} ICEWS events:")
     results = {}

@@ -101,3 +101,11 @@ def test_the_cache_key_follows_the_analysis_code_but_not_the_dashboard(monkeypat
     assert external.analysis_key() == key
     (package / "relations" / "stage.py").write_text("# changed\n", encoding="utf-8")
     assert external.analysis_key() != key
+
+
+def test_named_in_speeches_counts_how_often_the_source_names_the_target(ungd):
+    _, _, store, _ = ungd
+    icews = pd.DataFrame({"source_actor": ["CHL", "PER", "CHL", "PER"], "target_actor": ["PER", "CHL", "ARG", "CHL"],
+                          "year": [2005, 2005, 2005, 2006], "events": [12, 30, 40, 3]})
+    named = external.named_in_speeches(store, icews)
+    assert named.tolist() == [2, 2, 0]  # the 2006 dyad-year has too few events to count

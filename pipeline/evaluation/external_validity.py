@@ -90,6 +90,17 @@ def icews_years(events: pd.DataFrame) -> pd.DataFrame:
     return means.reset_index()
 
 
+def named_in_speeches(store: Path, icews_years: pd.DataFrame, min_events: int = MIN_EVENTS) -> pd.Series:
+    """For each ICEWS dyad-year with ``min_events`` events, how often the source's speeches of that year
+    name the target: the most rows any reading of the speeches can give it."""
+    articles = read_table(store, "articles", ["article_id", "author_actor", "date"])
+    mentions = read_table(store, "mentions", ["article_id", "actor"]).merge(articles, on="article_id")
+    counts = mentions.assign(year=mentions["date"].dt.year).groupby(["author_actor", "actor", "year"]).size()
+    busy = icews_years[icews_years["events"] >= min_events]
+    keys = zip(busy["source_actor"], busy["target_actor"], busy["year"])
+    return pd.Series([int(counts.get(key, 0)) for key in keys], index=busy.index, dtype="int64")
+
+
 def spearman(left: pd.Series, right: pd.Series) -> float:
     """Spearman's rho: Pearson's correlation of the average ranks (NaN under three pairs)."""
     if len(left) < 3:
