@@ -85,3 +85,15 @@ def test_a_first_person_sentence_of_an_authored_text_is_the_authors_voice_toward
 def test_an_actor_named_only_as_a_place_is_not_what_the_author_speaks_of():
     dyads = _dyads("We are worried about the long drought in Kenya.", author="ISL")
     assert dyads.empty or "KEN" not in set(dyads["target_actor"])
+
+
+def test_an_authored_sentence_that_judges_an_actor_is_the_authors_voice_without_a_first_person():
+    dyads = _dyads("Russia alone bears the blame for this brutal and illegal war of conquest.", author="USA")
+    row = dyads[(dyads["source_actor"] == "USA") & (dyads["target_actor"] == "RUS")]
+    assert set(row["kind"]) == {"author"} and row["score"].mean() < -0.05
+
+
+def test_an_authored_sentence_that_only_narrates_is_not_the_authors_voice():
+    dyads = _dyads("Nikol Pashinyan informed the President about the schedule of the visit.", author="RUS",
+                   date="2021-12-01")
+    assert not ((dyads["kind"] == "author") & (dyads["target_actor"] == "ARM")).any()
