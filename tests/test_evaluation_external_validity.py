@@ -51,8 +51,9 @@ def test_our_dyad_years_keep_only_rows_whose_source_is_the_author(ungd):
     assert len(rows) and (rows["source_actor"] == rows["article_id"].map(authors)).all()
     by_dyad_year = years.set_index(["source_actor", "target_actor", "year"])
     chile, peru = by_dyad_year.loc[("CHL", "PER", 2005)], by_dyad_year.loc[("PER", "CHL", 2005)]
-    assert chile["rows"] == 2 and chile["ours"] > 0 > peru["ours"]
-    assert external.ours(store, ("author",))[0].empty  # no first-person rows in these texts
+    assert chile["rows"] == 4 and chile["ours"] > 0 > peru["ours"]  # two statements, and the author's voice in both
+    voiced = external.ours(store, ("author",))[0].set_index(["source_actor", "target_actor"])["rows"]
+    assert voiced.to_dict() == {("CHL", "PER"): 2, ("PER", "CHL"): 2}  # every sentence judges the other
 
 
 def test_compare_ranks_joined_dyad_years_above_the_thresholds():
