@@ -40,6 +40,8 @@ WORDS_BEFORE = 4
 WHOLE_OPENING = 8
 WORDS_AFTER = 6
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+TRIGGER_WORDS_BEFORE, TRIGGER_WORDS_AFTER = 2, 3
+"""How far from the actors an event word or a verb of speech makes a window worth parsing."""
 _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
 _YES_NO_OPENERS = frozenset(
@@ -155,14 +157,18 @@ def _window(sentence: _Sentence, mentions: list[Mention]) -> tuple[int, str]:
 
 
 def _worth_parsing(job: _Parsed, resources: Resources) -> bool:
-    """Only a window holding an event word or a verb of speech can yield a rule relation; a yes/no question
-    in the narrative ("Has the US lost the UAE to China?") asserts none ("How is Russia imposing its rule in
+    """Only a window with an event word or a verb of speech among its actors (or just around them: "new
+    sanctions on Belarus", "Serbia and Kosovo hold talks") can yield a rule relation; a yes/no question in
+    the narrative ("Has the US lost the UAE to China?") asserts none ("How is Russia imposing its rule in
     Ukraine?" does)."""
     text = job.sentence.text.strip(" \"'‘’“”")
     if job.quote is None and text.endswith("?") and text.split(maxsplit=1)[0].lower() in _YES_NO_OPENERS:
         return False
-    return any(word.lower() in TRIGGERS or resources.events.lookup(word.lower()) is not None
-               for word in _WORD.findall(job.text))
+    first = max(min(m.start for m in job.mentions) - job.offset, 0)
+    last = max(m.end for m in job.mentions) - job.offset
+    words = (_WORD.findall(job.text[:first])[-TRIGGER_WORDS_BEFORE:] + _WORD.findall(job.text[first:last])
+             + _WORD.findall(job.text[last:])[:TRIGGER_WORDS_AFTER])
+    return any(word.lower() in TRIGGERS or resources.events.lookup(word.lower()) is not None for word in words)
 
 
 def _statement_rows(job: _Parsed, doc, resources: Resources, organisations: frozenset[str]) -> list[tuple]:
