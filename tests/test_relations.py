@@ -57,8 +57,10 @@ def test_relations_and_dyads_follow_their_contracts():
     ("The minister praised the support of Canada for Latvia.", {("CAN", "LVA"): "+"}, [("LVA", "CAN")]),
     # a hostile act with one other actor named is aimed at it
     ("Russian strikes killed nine civilians overnight, Kyiv said.", {("RUS", "UKR"): "-"}, []),
-    # a possessive 'its' refers back to the actor named before it
+    # a possessive 'its' refers back to the actor named before it, not to one named as a place
     ("Ukraine asked for more shells in its war with Russia.", {("UKR", "RUS"): "-", ("RUS", "UKR"): "-"}, []),
+    ("Analysts compare Russia's war in Ukraine with its invasion of Afghanistan in 1979.", {("RUS", "AFG"): "-"},
+     [("UKR", "AFG")]),
     # state assets and nationals stand for their country; private persons do not
     ("Israeli jets struck Syrian army positions.", {("ISR", "SYR"): "-"}, [("SYR", "ISR")]),
     # an organisation reporting a strike is not its implied target

@@ -340,11 +340,18 @@ class SentenceRelations:
                 and token.dep_ not in _OBJECTS)
 
     def _antecedent(self, pronoun: Token) -> dict[int, str]:
-        """The actor mentioned last before ``pronoun`` ("its", "their"), outside its own predicate."""
+        """The actor mentioned last before ``pronoun`` ("its", "their"), outside its own predicate; one named
+        as a place is passed over ("Russia's war in Ukraine and its invasion of Afghanistan")."""
         before = [(h.i, index) for index, h in enumerate(self.heads) if h is not None and h.i < pronoun.i]
         roles = {m for slot in self.predicates.values() for m in slot.participants}
         candidates = [index for _, index in sorted(before) if index not in roles]
-        return {candidates[-1]: "possessive-pronoun"} if candidates else {}
+        acting = [index for index in candidates if not self._named_as_place(self.heads[index])]
+        chosen = acting or candidates
+        return {chosen[-1]: "possessive-pronoun"} if chosen else {}
+
+    @staticmethod
+    def _named_as_place(head: Token) -> bool:
+        return head.dep_ == "pobj" and head.head.text.lower() in ("in", "inside", "across", "throughout")
 
     def _hand_over_nominal_agents(self) -> None:
         """France condemned [Turkish strikes], China called for [a Russia-Ukraine ceasefire]: the agents
