@@ -205,3 +205,15 @@ def test_the_shipped_model_decides_open_pairs_end_to_end_on_the_demo_corpus():
 def test_headline_end(text, lead):
     end = headline_end(text)
     assert (text[end:].startswith(lead) if lead else end is None), text[end:] if end is not None else None
+
+
+def test_an_implied_target_among_several_is_the_one_the_agent_is_stated_to_attack_elsewhere():
+    texts = ["Russian missiles struck Ukraine's ports on the Danube.",
+             "Since the Russian invasion, millions of Ukrainians have fled to Poland."]
+    articles = pd.DataFrame({"article_id": ["a1", "a2"], "date": [pd.Timestamp("2023-06-01", tz="UTC")] * 2,
+                             "title": [""] * 2, "text": texts, "source": ["test"] * 2, "url": [""] * 2})
+    relations = analyse(articles)["relations"]
+    implied = relations[(relations["article_id"] == "a2") & (relations["method"] == "rule:implied-target")]
+    assert set(zip(implied["source_actor"], implied["target_actor"])) == {("RUS", "UKR")}
+    alone = analyse(articles.iloc[1:])["relations"]  # without the statement elsewhere, both stay candidates
+    assert {"UKR", "POL"} <= set(alone.loc[alone["method"] == "rule:implied-target", "target_actor"])

@@ -21,7 +21,7 @@ it); co-mentions are only made for pairs that nothing related either way. The ou
 import math
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 from typing import NamedTuple
 
@@ -50,6 +50,7 @@ _HEADLINE_WORD = re.compile(r"[A-Za-z][\w'’.-]*")
 _SMALL_WORDS = frozenset("a an the to of in on for at by as and or but with from over after into vs".split())
 _HONORIFICS = frozenset("Mr Mrs Ms Dr Mr. Mrs. Ms. Dr. Sir".split())
 _SEGMENT_BREAK = re.compile(r"\s*(?:;|\s[–—]\s)\s*")
+IMPLIED = "rule:implied-target"
 AUTHOR_VOICE_CONFIDENCE = 0.7
 AUTHOR_EVALUATION = 0.4
 """How strongly a sentence of an authored text must judge an actor to be the author's voice without a
@@ -341,6 +342,24 @@ def _author_voice(sentence: _Sentence, author: str, outside: list[Mention], arti
     return voiced
 
 
+def _likeliest_implied_targets(rows: list[tuple]) -> list[tuple]:
+    """Of the several actors a hostile act with no stated target may be aimed at ("… since Russia's invasion,
+    with two million pouring into Poland"), keep those its agent is stated to act against most often
+    elsewhere in the input; with no such statement, keep them all."""
+    stated = Counter((row[2], row[3]) for row in rows if row[14].startswith("rule:") and row[14] != IMPLIED
+                     and not math.isnan(row[12]) and row[12] < 0)
+    acts: dict[tuple, list[tuple]] = defaultdict(list)
+    for row in rows:
+        if row[14] == IMPLIED:
+            acts[(row[0], row[1], row[2], row[11])].append(row)
+    dropped = set()
+    for act in acts.values():
+        best = max(stated[(row[2], row[3])] for row in act)
+        if best and len({row[3] for row in act}) > 1:
+            dropped |= {id(row) for row in act if stated[(row[2], row[3])] < best}
+    return [row for row in rows if id(row) not in dropped]
+
+
 def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame,
                    resources: Resources, timings: dict[str, float] | None = None) -> pd.DataFrame:
     """The relations table (``RELATIONS`` columns) from the articles, sentences, mentions and quotes.
@@ -402,7 +421,7 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     if voiced:  # a pair the author's voice relates is no co-mention
         pairs = {(row[0], row[1], frozenset(row[2:4])) for row in voiced}
         rows = [row for row in rows if row[4] != "comention" or (row[0], row[1], frozenset(row[2:4])) not in pairs]
-    frame = pd.DataFrame(rows + voiced, columns=RELATIONS)
+    frame = pd.DataFrame(_likeliest_implied_targets(rows) + voiced, columns=RELATIONS)
     return frame.astype({"sent_idx": "int64", "evidence_start": "int64", "evidence_end": "int64",
                          "target_start": "int64", "target_end": "int64", "polarity": "float64",
                          "confidence": "float64", "directed": "bool"})
