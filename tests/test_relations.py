@@ -38,6 +38,8 @@ def test_relations_and_dyads_follow_their_contracts():
      [("IRQ", "EGY"), ("IRQ", "JOR"), ("EGY", "JOR")]),
     # passive voice and its agent
     ("Russia was condemned by France on Tuesday.", {("FRA", "RUS"): "-"}, [("RUS", "FRA")]),
+    ("Ukrainian fighters are worn down by constant battering at the hands of Russian forces.", {("RUS", "UKR"): "-"},
+     [("UKR", "RUS")]),
     ("Russia is barred from the G20.", {("G20", "RUS"): "-"}, [("RUS", "G20")]),
     # nominal events: possessive, adjectival and compound actors
     ("Russia's invasion of Ukraine enters its second year.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),

@@ -215,6 +215,9 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
             return Role(parent.i, PATIENT, "object")
         if dep == "pobj" and parent.dep_ in ("prep", "agent", "dative"):
             governor = parent.head
+            if (parent.text.lower() == "of" and governor.text.lower() == "hands" and governor.dep_ == "pobj"
+                    and governor.head.text.lower() == "at"):  # "battered at the hands of Russian forces"
+                return Role(governor.head.head.i, AGENT, "passive-agent")
             if (parent.text.lower() == "of" and governor.tag_.startswith("NN") and governor.i not in climbed
                     and _event(governor, events) is None):  # "the president of France", "forces of Russia"
                 climbed.append(governor.i)
