@@ -59,6 +59,8 @@ def test_relations_and_dyads_follow_their_contracts():
     ("The minister praised the support of Canada for Latvia.", {("CAN", "LVA"): "+"}, [("LVA", "CAN")]),
     # a hostile act with one other actor named is aimed at it
     ("Russian strikes killed nine civilians overnight, Kyiv said.", {("RUS", "UKR"): "-"}, []),
+    # naming somebody ("calls X a war criminal") is no phone call: one way, signed by the name
+    ("Biden calls Putin a war criminal.", {("USA", "RUS"): "-"}, [("RUS", "USA")]),
     # a possessive 'its' refers back to the actor named before it, not to one named as a place
     ("Ukraine asked for more shells in its war with Russia.", {("UKR", "RUS"): "-", ("RUS", "UKR"): "-"}, []),
     ("Analysts compare Russia's war in Ukraine with its invasion of Afghanistan in 1979.", {("RUS", "AFG"): "-"},

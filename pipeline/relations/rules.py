@@ -149,7 +149,10 @@ def _event(token: Token, events: EventLexicon) -> EventWord | None:
     if token.tag_.startswith("VB"):
         if word in _TAKE and any(c.dep_ in _OBJECTS and c.text.lower() in _TAKEN_PLACES for c in token.children):
             return events.lookup("capture", "verb")  # "taking a Ukrainian city"
-        return events.lookup(word, "verb")
+        found = events.lookup(word, "verb")
+        if found is not None and found.direction == "symmetric" and any(c.dep_ == "oprd" for c in token.children):
+            return None  # "calls Putin a war criminal": naming, not a phone call; the words judge
+        return found
     if token.tag_.startswith("NN"):
         return events.lookup(word, "noun")
     return events.lookup(word)
