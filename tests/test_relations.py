@@ -46,6 +46,9 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Turkish strikes on Syria were condemned by France.", {("TUR", "SYR"): "-", ("FRA", "TUR"): "-"},
      [("SYR", "TUR")]),
     ("New EU sanctions on Belarus take effect.", {("EU", "BLR"): "-"}, [("BLR", "EU")]),
+    # a conditional threat is aimed at the state it names, not at the victim of the act it forestalls
+    ("The US is prepared to impose harsh penalties on Russia should it move to invade Ukraine, officials said.",
+     {("USA", "RUS"): "-"}, [("USA", "UKR")]),
     # event words VADER does not weigh
     ("Poland expels Russian diplomats.", {("POL", "RUS"): "-"}, [("RUS", "POL")]),
     ("Germany refuses to recognise Kosovo.", {("DEU", "XKX"): "-"}, []),

@@ -476,6 +476,11 @@ class SentenceRelations:
                   and self.actors[i] not in self.organisations]
         return self._pairs([(a, b, "implied-target") for a in agents for b in others], shown, polarity, None, 0.45)
 
+    def _agentless_passive(self, index: int) -> bool:
+        """"Hamas bases struck overnight": a passive with no agent at all (not "… should it invade Ukraine")."""
+        slot = self.predicates[index]
+        return not slot.agents and "passive-subject" in slot.patients.values()
+
     def _speech(self, index: int, slot: _Predicate, shown: str, polarity) -> list[Relation]:
         """X said / warned …: the subject toward the actors that act or are acted on in the clause it
         governs; not toward those named only as a place or a modifier there, nor toward the victims of
@@ -485,7 +490,7 @@ class SentenceRelations:
                   and child.text.lower() not in ("amid", "despite") for t in child.subtree}  # not the backdrop
         in_roles = {m for p, slot in self.predicates.items() if p in clause
                     for m in (*slot.agents, *slot.participants,
-                              *([] if self._hostile(p) and slot.agents else slot.patients))}
+                              *([] if self._hostile(p) and not self._agentless_passive(p) else slot.patients))}
         targets = [i for i, h in enumerate(self.heads) if h is not None and h.i in clause and i in in_roles]
         return self._pairs([(a, b, "reported-clause") for a in slot.agents for b in targets], shown,
                            polarity, None, 0.6)
