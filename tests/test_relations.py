@@ -38,6 +38,9 @@ def test_relations_and_dyads_follow_their_contracts():
      [("IRQ", "EGY"), ("IRQ", "JOR"), ("EGY", "JOR")]),
     # passive voice and its agent
     ("Russia was condemned by France on Tuesday.", {("FRA", "RUS"): "-"}, [("RUS", "FRA")]),
+    # a headline's reduced passive: the noun the participle modifies is its patient
+    ("Two Chinese vessels seized by the Philippine coast guard", {("PHL", "CHN"): "-"}, [("CHN", "PHL")]),
+    ("Russian diplomats expelled by Poland return home", {("POL", "RUS"): "-"}, [("RUS", "POL")]),
     ("Ukrainian fighters are worn down by constant battering at the hands of Russian forces.", {("RUS", "UKR"): "-"},
      [("UKR", "RUS")]),
     ("Russia is barred from the G20.", {("G20", "RUS"): "-"}, [("RUS", "G20")]),

@@ -50,7 +50,7 @@ STATE_BODIES = frozenset(
     "missiles missile rockets balloon spy spies diplomats diplomat embassy embassies ambassador envoy envoys "
     "officials official leaders leader government governments regime authorities ministry ministries "
     "parliament lawmakers legislators mps president minister ministers delegation delegations soldiers "
-    "police guards intelligence hackers administration cabinet officers commanders generals navy's "
+    "police guard guards intelligence hackers administration cabinet officers commanders generals navy's "
     "coast spokesman spokeswoman spokesperson foreign defence defense counterpart counterparts "
     "negotiators side senate congress court courts prosecutors state targets positions bases facilities "
     "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies "
@@ -291,12 +291,25 @@ class SentenceRelations:
             role = role_of(head, events, actor_heads) if head is not None else None
             if role is not None:
                 self._add(role.predicate, role.part, index, role.rule)
+        self._reduced_passives()
         self._inherit_agents()
         self._hand_over_nominal_agents()
 
     def _add(self, predicate: int, part: str, mention: int, rule: str) -> None:
         slot = self.predicates.setdefault(predicate, _Predicate())
         getattr(slot, part + "s").setdefault(mention, rule)
+
+    def _reduced_passives(self) -> None:
+        """"12 Thai nationals released by Hamas", "Russian diplomats expelled by Poland": the noun a passive
+        participle modifies is its patient."""
+        for verb in self.doc:
+            if verb.dep_ != "acl" or verb.tag_ != "VBN":
+                continue
+            noun = verb.head
+            for index, head in enumerate(self.heads):
+                if head is not None and (head.i == noun.i or (head.head.i == noun.i and head.dep_ in _DESCRIPTORS
+                                                               | {"poss"})):
+                    self._add(verb.i, PATIENT, index, "passive-subject")
 
     def _governing_agents(self, token: Token) -> dict[int, str]:
         """Agents of the nearest governing predicate ("Russia vowed to strike", "imposed sanctions on")."""
