@@ -42,7 +42,8 @@ INVERTERS = frozenset(
     "scrapped scraps drop dropped drops refuse refused refuses refusing reject rejected rejects rejecting "
     "block blocked blocks blocking veto vetoed vetoes postpone postponed postpones delay delayed delays "
     "withhold withheld withholds oppose opposed opposes opposing quit quits abandon abandoned abandons "
-    "freeze froze frozen freezes pause paused pauses deny denied denies fail failed fails".split())
+    "freeze froze frozen freezes pause paused pauses deny denied denies fail failed fails ration rations rationed "
+    "rationing".split())
 STATE_BODIES = frozenset(
     "troops troop forces force army armies military militaries navy jet jets fighter fighters warplane warplanes "
     "warship warships ship ships vessels drone drones bomber bombers aircraft plane planes helicopter helicopters "
