@@ -55,6 +55,8 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Japan thanked Australia for its support.", {("JPN", "AUS"): "+"}, []),
     ("The EU lifted sanctions on Venezuela.", {("EU", "VEN"): "+"}, []),
     ("The US is rationing arms deliveries to Ukraine.", {("USA", "UKR"): "-"}, []),
+    ("Germany rules out sending jets to Ukraine.", {("DEU", "UKR"): "-"}, []),
+    ("Brazil postpones a visit to China.", {("BRA", "CHN"): "-"}, []),
     # an inverting verb flips the event only for its own agent: the invasion stays hostile from Russia
     ("Brazil called for ending Russia's invasion of Ukraine.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),
     # a hostile act launched from an actor, toward another

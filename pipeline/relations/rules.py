@@ -84,6 +84,7 @@ _CLIMB_TO_VERB = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "p
 _RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
 _EXCLUSION_WORDS = frozenset({"bar", "ban", "exclude", "expel", "suspend", "kick", "block", "oust", "remove"})
 _GENERIC_TARGET_PREPS = frozenset({"on", "against", "to", "toward", "towards", "at", "with", "over", "into"})
+_RULE = frozenset("rule rules ruled ruling".split())
 _TAKE = frozenset("take takes took taken taking".split())
 _TAKEN_PLACES = frozenset(
     "city cities town towns village villages territory territories region regions land capital port airport".split())
@@ -400,9 +401,9 @@ class SentenceRelations:
         governor = token.head
         slot = self.predicates.get(token.i)
         own_agents = slot is not None and any(why != "inherited-agent" for why in slot.agents.values())
-        if (governor is not token and governor.text.lower() in INVERTERS and token.dep_ in _OBJECTS | {"xcomp"}
-                and not own_agents):
-            polarity = -polarity if abs(polarity) >= 0.1 else -0.3
+        if (governor is not token and _inverts(governor) and not own_agents
+                and (token.dep_ in _OBJECTS | {"xcomp"} or token.dep_ == "advcl" and token.tag_ == "VBG")):
+            polarity = -polarity if abs(polarity) >= _SIGNED else -0.3  # "postponed a visit" is a snub
             return polarity, f"{governor.text} {token.text}"
         if any(child.dep_ == "neg" for child in token.children):
             return (-0.5 * polarity if polarity > 0 else 0.0), f"not {token.text}"
@@ -508,6 +509,13 @@ class SentenceRelations:
         targets = [i for i, h in enumerate(self.heads) if h is not None and h.i in clause and i in in_roles]
         return self._pairs([(a, b, "reported-clause") for a in slot.agents for b in targets], shown,
                            polarity, None, 0.6)
+
+
+def _inverts(verb: Token) -> bool:
+    """"lifted", "refused", "postponed"; "rules out" (sending jets)."""
+    word = verb.text.lower()
+    return word in INVERTERS or (word in _RULE and any(c.dep_ == "prt" and c.text.lower() == "out"
+                                                       for c in verb.children))
 
 
 def _aims_at_non_state(token: Token) -> bool:
