@@ -27,7 +27,8 @@ def with_author_titles(articles: pd.DataFrame, sentences: pd.DataFrame, mentions
         return mentions
     author_of = dict(zip(authored["article_id"], authored["author_actor"]))
     date_of = dict(zip(authored["article_id"], authored["date"]))
-    taken = mentions.groupby("article_id")[["start", "end"]].apply(lambda f: list(zip(f["start"], f["end"])))
+    own = mentions[mentions["article_id"].isin(author_of)]
+    taken = own.groupby("article_id")[["start", "end"]].apply(lambda f: list(zip(f["start"], f["end"])))
     rows = []
     for article_id, sent_idx, offset, text in zip(sentences["article_id"], sentences["sent_idx"], sentences["start"],
                                                   sentences["text"]):

@@ -378,6 +378,11 @@ def _words(gram: str) -> str:
     return " ".join({P_MARK: "[p]", Q_MARK: "[q]"}.get(w, _SIGNS.get(w, w)) for w in gram.split(" "))
 
 
+def _of_detail(phrase: str, detail: str) -> str:
+    """"p subject of a positive word", "p object of 'sanctions'"."""
+    return f"{phrase} of {'a ' + _SIGNS[detail] if detail in _SIGNS else repr(detail)}"
+
+
 def describe(name: str) -> str:
     """A short readable phrase for a feature name (for :meth:`RelationModel.explain`)."""
     kind, *parts = name.split("|")
@@ -404,7 +409,7 @@ def describe(name: str) -> str:
         if detail.startswith("to "):
             _, other, sign = detail.split(" ")
             return f"{phrase}, {_SIGNS[sign]} lexicon score toward {other}"
-        return f"{phrase} of {'a ' + _SIGNS[detail] if detail in _SIGNS else repr(detail)}"
+        return _of_detail(phrase, detail)
     if kind == "roles":
         phrase = f"p {_role_name(parts[0])}, q {_role_name(parts[1])}"
         if len(parts) == 2:
@@ -412,7 +417,7 @@ def describe(name: str) -> str:
         detail = parts[2]
         if detail.startswith("between "):
             return f"{phrase}, {_SIGNS[detail.split(' ')[1]]} words between"
-        return f"{phrase} of {'a ' + _SIGNS[detail] if detail in _SIGNS else repr(detail)}"
+        return _of_detail(phrase, detail)
     if kind == "top":
         return f"p and q meet at '{parts[0]}'"
     if kind == "path":

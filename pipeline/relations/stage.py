@@ -286,6 +286,8 @@ def _narrative_jobs(sentence: _Sentence, mentions: list[Mention], covered: set[t
     """One job per segment of the sentence that names two or more actors: its parts split at ";" and dashes
     (a headline's items), and an opening headline run into its lead (never inside a mention)."""
     jobs = []
+    if len({m.actor for m in mentions}) < 2:
+        return jobs
     cuts = [sentence.start + m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)]
     headline = headline_end(sentence.text) if sentence.sent_idx == 0 else None
     if headline is not None:
