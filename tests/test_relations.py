@@ -111,6 +111,9 @@ def test_relations_and_dyads_follow_their_contracts():
     # taking a city is capturing it; thanks for several acts of aid go to each of their agents
     ("Russian forces are close to taking a Ukrainian city in the east.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),
     ("Moldova thanked the Dutch for the aid and the generous support of Canada.", {("MDA", "CAN"): "+"}, []),
+    # the help a country is thanked for went to the thanker
+    ("Georgia thanked in particular for the assistance of the Japanese government.",
+     {("GEO", "JPN"): "+", ("JPN", "GEO"): "+"}, []),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),
@@ -161,6 +164,13 @@ def test_the_decisive_rule_is_recorded():
     assert row["method"] == "rule:passive-agent"
     assert 0 < row["confidence"] <= 1
     assert any("condemned" in word for word, _ in json.loads(row["contributions"]))
+
+
+def test_a_speaker_holds_the_talks_during_which_it_speaks():
+    relations = _analysed("The Moldovan president said this during a press conference after the negotiations "
+                          "with the Romanian prime minister.")["relations"]
+    talks = relations[relations["event"] == "negotiations"]
+    assert set(zip(talks["source_actor"], talks["target_actor"])) == {("MDA", "ROU"), ("ROU", "MDA")}
 
 
 def test_reciprocal_accusations_hold_both_ways():

@@ -90,6 +90,7 @@ _TAKEN_PLACES = frozenset(
     "city cities town towns village villages territory territories region regions land capital port airport".split())
 TRIGGERS = SPEECH_VERBS | _TAKE
 """Words outside the event lexicon that make a sentence worth parsing."""
+_THANKS = frozenset("thank thanks thanked thanking".split())
 _MAX_CLIMB = 6
 _COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
 _SIGNED = 0.15  # an event polarity at least this far from 0 carries a sign
@@ -318,8 +319,8 @@ class SentenceRelations:
         for _ in range(_MAX_CLIMB):
             if token.dep_ not in _CLIMB_TO_VERB or token.head is token:
                 return {}
-            if token.head.text.lower() in SPEECH_VERBS:  # a speaker is not the agent of what is reported
-                return {}
+            if token.head.text.lower() in SPEECH_VERBS and token.dep_ != "prep":
+                return {}  # a speaker is not the agent of what is reported, only of "said during talks with X"
             token = token.head
             heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
             if token.i in heads and token.dep_ in ("ROOT", "nsubj"):
@@ -390,6 +391,8 @@ class SentenceRelations:
                 outer = self.predicates.setdefault(governor.i, _Predicate())
                 for mention in slot.agents:
                     outer.patients.setdefault(mention, "object-event-agent")
+                if governor.text.lower() in _THANKS and not slot.patients:  # the help went to the thanker
+                    slot.patients.update({m: "thanked-for" for m in outer.agents if m not in slot.agents})
 
     def _polarity(self, token: Token, event: EventWord | None) -> tuple[float | None, str]:
         """The event's polarity in context, and the words to show for it. An inverting verb ("lifted
