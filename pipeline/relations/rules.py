@@ -319,7 +319,7 @@ class SentenceRelations:
         for _ in range(_MAX_CLIMB):
             if token.dep_ not in _CLIMB_TO_VERB or token.head is token:
                 return {}
-            if token.head.text.lower() in SPEECH_VERBS and token.dep_ != "prep":
+            if token.head.text.lower() in SPEECH_VERBS and not _noun_adjunct(token):
                 return {}  # a speaker is not the agent of what is reported, only of "said during talks with X"
             token = token.head
             heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
@@ -519,6 +519,11 @@ def _inverts(verb: Token) -> bool:
     word = verb.text.lower()
     return word in INVERTERS or (word in _RULE and any(c.dep_ == "prt" and c.text.lower() == "out"
                                                        for c in verb.children))
+
+
+def _noun_adjunct(token: Token) -> bool:
+    """A preposition with a noun phrase ("during the talks"), not a clause ("by refusing to …")."""
+    return token.dep_ == "prep" and any(child.dep_ == "pobj" for child in token.children)
 
 
 def _aims_at_non_state(token: Token) -> bool:
