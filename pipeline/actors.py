@@ -117,6 +117,7 @@ _ROLE_PREFIX = re.compile(rf"(?:\b(?:[Tt]he|[Aa]n?)\s+)?(?:\b{_ROLE_MODIFIERS}{_
 _NOT_THE_HOLDER = re.compile(r"\b(?:deputy|vice|outgoing)\b")
 _PAST = re.compile(rf"\b{_PAST_OFFICE}")
 _ACTOR_THEN_TITLE = re.compile(rf"(?:['’]s)?\s+(?:{_ROLE_MODIFIERS}{_AFTER_MODIFIER})*")
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _TITLE_THEN_ACTOR = re.compile(r"\s+(?:for|of|from|at|in)\s+(?:the\s+)?")
 _PLACE_AFTER_TITLE = re.compile(r"\s+(?:at|in)\s+(?:the\s+)?")
 _TITLE_THEN_PERSON = re.compile(r"[ \t]+")
@@ -933,7 +934,12 @@ def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
     title = hits[index]
     before = hits[index - 1] if index else None
     after = hits[index + 1] if index + 1 < len(hits) else None
-    if before and before.meaning.kind in _ACTOR_KINDS and index - 1 not in used \
+    owner = hits[index - 2] if index >= 2 else None
+    if before and before.meaning.kind in _ACTOR_KINDS and owner and owner.meaning.kind in _ACTOR_KINDS \
+            and index - 2 not in used and _POSSESSIVE_GAP.fullmatch(text, owner.end, before.start) \
+            and _ACTOR_THEN_TITLE.fullmatch(text, before.end, title.start):
+        actor_hit, first, last = owner, title, title  # "China's Ukraine envoy": China's, for Ukraine (still named)
+    elif before and before.meaning.kind in _ACTOR_KINDS and index - 1 not in used \
             and _ACTOR_THEN_TITLE.fullmatch(text, before.end, title.start):
         actor_hit, first, last = before, before, title
         used.add(index - 1)

@@ -363,6 +363,11 @@ def test_armed_groups_territories_and_agencies(text, expected):
     assert actors_in(real_dictionary(), text) == expected
 
 
+def test_a_possessive_country_owns_a_title_whose_compounded_country_is_its_portfolio():
+    assert actors_in(real_dictionary(), "China's Ukraine envoy urged talks.") == [
+        ("China", "CHN"), ("Ukraine", "UKR"), ("envoy", "CHN")]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Chile's foreign minister said the deal was fair.",
      ("Chile's foreign minister", "CHL", "Alberto van Klaveren", "role")),
