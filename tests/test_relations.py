@@ -111,6 +111,12 @@ def test_relations_and_dyads_follow_their_contracts():
     # taking a city is capturing it; thanks for several acts of aid go to each of their agents
     ("Russian forces are close to taking a Ukrainian city in the east.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),
     ("Moldova thanked the Dutch for the aid and the generous support of Canada.", {("MDA", "CAN"): "+"}, []),
+    # the one urged is the agent of what it is urged to do, and an urged act is not yet done; one's own wish is a stance
+    ("Spain urged China to reach out to Ukraine.", {("ESP", "CHN"): "0"}, [("ESP", "UKR"), ("CHN", "UKR")]),
+    ("Netherlands wants to give Ukrainian pilots training as soon as possible.", {("NLD", "UKR"): "+"}, []),
+    # a clause with a subject of its own ("it") takes no agent from the clause above it
+    ("Britain will ship Ukraine ten tanks, adding to a French pledge to deliver armour and giving the country new "
+     "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),
     # the help a country is thanked for went to the thanker
     ("Georgia thanked in particular for the assistance of the Japanese government.",
      {("GEO", "JPN"): "+", ("JPN", "GEO"): "+"}, []),

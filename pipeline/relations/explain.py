@@ -32,6 +32,7 @@ RULE_EXPLANATIONS = {
     "between": "'between X and Y'",
     "inherited-agent": "agent of the governing verb (X vowed to strike Y)",
     "headline-actor": "actor heading the clause (X in talks with Y)",
+    "object-control": "the one a verb acts on is the agent of its complement (X helped Y to repel Z)",
     "relative-clause": "antecedent of a relative clause (X, which struck Y)",
     "object-event-agent": "actor of an event the source acts on (X condemned Y's strikes)",
     "thanked-for": "the help a source is thanked for went to the thanker (X thanked for Y's support)",

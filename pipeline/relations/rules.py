@@ -321,8 +321,15 @@ class SentenceRelations:
                 return {}
             if token.head.text.lower() in SPEECH_VERBS and not _noun_adjunct(token):
                 return {}  # a speaker is not the agent of what is reported, only of "said during talks with X"
-            token = token.head
             heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
+            if token.dep_ == "xcomp":  # "urged China to speak with Ukraine": the one urged is to act
+                controllers = [heads[c.i] for c in token.head.children if c.dep_ in ("dobj", "obj") and c.i in heads]
+                if controllers:
+                    return {m: "object-control" for m in controllers}
+            token = token.head
+            if any(c.dep_ in ("nsubj", "nsubjpass") and c.text.lower() not in _RELATIVE_PRONOUNS
+                   and not any(t.i in heads for t in c.subtree) for c in token.children):
+                return {}  # "… as it looks to pry Russian forces from the east": the clause has its own subject
             if token.i in heads and token.dep_ in ("ROOT", "nsubj"):
                 return {heads[token.i]: "headline-actor"}
             owners = [heads[c.i] for c in token.children if c.dep_ == "poss" and c.i in heads]
@@ -440,6 +447,8 @@ class SentenceRelations:
             sources, targets = (slot.patients, slot.agents) if event and event.direction == "reverse" else (
                 slot.agents, slot.patients)
             found += self._joint_symmetric(token, slot)
+            if targets and "object-control" in sources.values() and self._proposed(token, polarity):
+                continue  # "urged Xi to reach out to Ukraine": appealed for, not done
             if targets:
                 confidence = 0.85 if event else 0.55
                 found += self._pairs([(a, b, _decisive(sources[a], targets[b])) for a in sources for b in targets],
