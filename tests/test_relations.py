@@ -117,6 +117,8 @@ def test_relations_and_dyads_follow_their_contracts():
     # a clause with a subject of its own ("it") takes no agent from the clause above it
     ("Britain will ship Ukraine ten tanks, adding to a French pledge to deliver armour and giving the country new "
      "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),
+    # visas granted to a country's citizens
+    ("Japan will resume visas for Indonesians next month.", {("JPN", "IDN"): "+"}, [("IDN", "JPN")]),
     # the help a country is thanked for went to the thanker
     ("Georgia thanked in particular for the assistance of the Japanese government.",
      {("GEO", "JPN"): "+", ("JPN", "GEO"): "+"}, []),
