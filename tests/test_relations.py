@@ -117,6 +117,8 @@ def test_relations_and_dyads_follow_their_contracts():
     # a clause with a subject of its own ("it") takes no agent from the clause above it
     ("Britain will ship Ukraine ten tanks, adding to a French pledge to deliver armour and giving the country new "
      "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),
+    # a typographic apostrophe is a possessive like a plain one
+    ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
     # visas granted to a country's citizens
     ("Japan will resume visas for Indonesians next month.", {("JPN", "IDN"): "+"}, [("IDN", "JPN")]),
     # the help a country is thanked for went to the thanker
@@ -164,6 +166,7 @@ def test_headline_casing_is_lowered_outside_mentions_with_offsets_kept():
     assert prepared.startswith("Hungary withholds backing for Georgia's EU bid")
     plain = "Russia said on Monday that it would respond."
     assert for_parsing(plain, []) == plain
+    assert for_parsing("Russia’s envoy said ‘no’.", []) == "Russia's envoy said 'no'."
 
 
 def test_the_decisive_rule_is_recorded():
