@@ -114,6 +114,7 @@ def test_relations_and_dyads_follow_their_contracts():
     # the one urged is the agent of what it is urged to do, and an urged act is not yet done; one's own wish is a stance
     ("Spain urged China to reach out to Ukraine.", {("ESP", "CHN"): "0"}, [("ESP", "UKR"), ("CHN", "UKR")]),
     ("Netherlands wants to give Ukrainian pilots training as soon as possible.", {("NLD", "UKR"): "+"}, []),
+    ("Germany blamed Russia for attacking Ukrainian grain ports.", {("DEU", "RUS"): "-", ("RUS", "UKR"): "-"}, []),
     # a clause with a subject of its own ("it") takes no agent from the clause above it
     ("Britain will ship Ukraine ten tanks, adding to a French pledge to deliver armour and giving the country new "
      "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),

@@ -322,8 +322,10 @@ class SentenceRelations:
             if token.head.text.lower() in SPEECH_VERBS and not _noun_adjunct(token):
                 return {}  # a speaker is not the agent of what is reported, only of "said during talks with X"
             heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
-            if token.dep_ == "xcomp":  # "urged China to speak with Ukraine": the one urged is to act
-                controllers = [heads[c.i] for c in token.head.children if c.dep_ in ("dobj", "obj") and c.i in heads]
+            verb = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else token.head
+            if token.dep_ == "xcomp" or verb is not token.head:  # "urged China to speak with Ukraine", "thanked
+                # Azerbaijan for agreeing to come": the one urged or thanked is the one to act
+                controllers = [heads[c.i] for c in verb.children if c.dep_ in ("dobj", "obj") and c.i in heads]
                 if controllers:
                     return {m: "object-control" for m in controllers}
             token = token.head
