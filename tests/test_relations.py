@@ -120,6 +120,9 @@ def test_relations_and_dyads_follow_their_contracts():
      "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
+    # a live blog's label names its topic and states nothing
+    ("Russia-Ukraine war live: Poland pledges more tanks to Ukraine", {("POL", "UKR"): "+"},
+     [("RUS", "UKR"), ("UKR", "RUS")]),
     # visas granted to a country's citizens
     ("Japan will resume visas for Indonesians next month.", {("JPN", "IDN"): "+"}, [("IDN", "JPN")]),
     # the help a country is thanked for went to the thanker

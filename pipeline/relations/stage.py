@@ -50,6 +50,7 @@ _HEADLINE_WORD = re.compile(r"[A-Za-z][\w'’.-]*")
 _SMALL_WORDS = frozenset("a an the to of in on for at by as and or but with from over after into vs".split())
 _HONORIFICS = frozenset("Mr Mrs Ms Dr Mr. Mrs. Ms. Dr. Sir".split())
 _SEGMENT_BREAK = re.compile(r"\s*(?:;|\s[–—]\s)\s*")
+_LIVE_LABEL = re.compile(r"[^:.!?]{0,80}\blive(?: updates| blog| news| coverage)?\s*:\s*", re.IGNORECASE)
 IMPLIED = "rule:implied-target"
 AUTHOR_VOICE_CONFIDENCE = 0.7
 AUTHOR_EVALUATION = 0.4
@@ -289,6 +290,10 @@ def _narrative_jobs(sentence: _Sentence, mentions: list[Mention], covered: set[t
     if len({m.actor for m in mentions}) < 2:
         return jobs
     cuts = [sentence.start + m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)]
+    label = _LIVE_LABEL.match(sentence.text) if sentence.sent_idx == 0 else None
+    if label:  # "Israel-Hamas war live: …" names a live blog's topic; it states nothing
+        mentions = [m for m in mentions if m.start >= sentence.start + label.end()]
+        cuts.append(sentence.start + label.end())
     headline = headline_end(sentence.text) if sentence.sent_idx == 0 else None
     if headline is not None:
         cut = sentence.start + headline
