@@ -120,6 +120,9 @@ def test_relations_and_dyads_follow_their_contracts():
      "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
+    # a capital compounded to an attack is where it happened, not who attacked
+    ("Two wounded in a new Jerusalem attack, Israeli medics say, after a Palestinian gunman opened fire.", {},
+     [("ISR", "PSE")]),
     # a live blog's label names its topic and states nothing
     ("Russia-Ukraine war live: Poland pledges more tanks to Ukraine", {("POL", "UKR"): "+"},
      [("RUS", "UKR"), ("UKR", "RUS")]),

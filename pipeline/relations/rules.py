@@ -284,14 +284,18 @@ class SentenceRelations:
     """Relations between the actor mentions of one parsed sentence."""
 
     def __init__(self, doc: Doc, spans: list[tuple[int, int]], actors: list[str], events: EventLexicon,
-                 organisations: frozenset[str] = frozenset()):
-        """``organisations``: the actors that are organisations (no hostile act is implied to aim at them)."""
+                 organisations: frozenset[str] = frozenset(), places: frozenset[int] = frozenset()):
+        """``organisations``: the actors that are organisations (no hostile act is implied to aim at them);
+        ``places``: the mentions (indices) named by a capital."""
         self.doc, self.actors, self.events, self.organisations = doc, actors, events, organisations
         self.heads = mention_heads(doc, spans)
         self.predicates: dict[int, _Predicate] = {}
         actor_heads = {head.i for head in self.heads if head is not None}
         for index, head in enumerate(self.heads):
             role = role_of(head, events, actor_heads) if head is not None else None
+            if role is not None and index in places and role.rule == "nominal-agent" and head.dep_ == "compound" \
+                    and self._hostile(role.predicate):
+                role = Role(role.predicate, PATIENT, "nominal-location")  # "the Jerusalem attack": where, not who
             if role is not None:
                 self._add(role.predicate, role.part, index, role.rule)
         self._reduced_passives()
