@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from pipeline.dashboard import urlstate as url
+from pipeline.export import FORMULA_PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -236,6 +238,16 @@ def download(page: Page, key: str) -> list[dict[str, str]]:
     with page.expect_download() as event:
         widget(page, key).get_by_role("button").click()
     return list(csv.DictReader(io.StringIO(Path(event.value.path()).read_text(encoding="utf-8"))))
+
+
+def assert_no_formula_cells(rows: list[dict[str, str]]) -> None:
+    """Every text cell that a spreadsheet would take for a formula carries the ``'`` prefix
+    (plain numbers such as ``-0.35`` are numbers, not formulas)."""
+    for row in rows:
+        for column, cell in row.items():
+            assert not column.startswith(FORMULA_PREFIXES), column
+            if cell.startswith(FORMULA_PREFIXES):
+                assert pd.to_numeric(cell, errors="coerce") == pd.to_numeric(cell, errors="coerce"), (column, cell)
 
 
 def shared_link(page: Page) -> str:
