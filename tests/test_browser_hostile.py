@@ -8,7 +8,6 @@ The actor dictionary is not user-suppliable (``data/actors.yaml`` is part of the
 setting or upload to replace it), so actor names are not among the hostile fields."""
 
 import json
-import re
 from urllib.parse import urlparse
 
 import browser_support as b
@@ -144,11 +143,6 @@ that can act (src, href, style …), every link, every embedding element, untrus
 formatting elements (interpreted Markdown or HTML) and any KaTeX (interpreted LaTeX)."""
 
 
-BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
-"""Opened at ``/pair``, Streamlit's client first looks for its server under ``/pair/_stcore/`` (a 404)
-and then under ``/_stcore/``: those two 404s are the framework's, not an error."""
-
-
 class Guard:
     """Records what the page does that injected text could cause: dialogs (alert, confirm, print…),
     requests and websockets to other hosts, uncaught script errors and console errors."""
@@ -168,11 +162,11 @@ class Guard:
             self.foreign.append(request.url)
 
     def _response(self, response) -> None:
-        if response.status >= 400 and not BASE_PATH_PROBE.search(urlparse(response.url).path):
+        if response.status >= 400 and not b.BASE_PATH_PROBE.search(urlparse(response.url).path):
             self.errors.append(f"{response.status} {response.url}")
 
     def _console(self, message) -> None:
-        if message.type == "error" and not BASE_PATH_PROBE.search(urlparse(message.location.get("url", "")).path):
+        if message.type == "error" and not b.BASE_PATH_PROBE.search(urlparse(message.location.get("url", "")).path):
             self.errors.append(message.text)
 
     def _watch(self, page) -> None:
