@@ -30,10 +30,13 @@ class InputError(ValueError):
         super().__init__(f"{source}: {one_line}")
 
 
-def read_capped(path: Path) -> tuple[bytes, bool]:
+def read_capped(path: Path, regular_only: bool = False) -> tuple[bytes, bool]:
     """The bytes of `path` (gunzipped when they are gzip) and whether they were gzip; an
-    `InputError` for devices, unreadable files, corrupt gzip and anything over `MAX_INPUT_BYTES`."""
+    `InputError` for devices (and, with `regular_only`, pipes: files found in a folder), unreadable
+    files, corrupt gzip and anything over `MAX_INPUT_BYTES`."""
     try:
+        if regular_only and not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(path, "not a regular file (a device, pipe or socket)")
         with open(path, "rb") as file:
             mode = os.fstat(file.fileno())
             if stat.S_ISCHR(mode.st_mode) or stat.S_ISBLK(mode.st_mode):

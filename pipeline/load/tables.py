@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+import warnings
 
 import pandas as pd
 import pyarrow as pa
@@ -22,12 +23,14 @@ def read_csv(data: bytes, encoding: Encoding, path) -> pd.DataFrame:
     """pandas' C parser for well-formed files; Python's csv module, row by row, for ragged ones."""
     delimiter = _delimiter(encoding.decode(data[:SNIFF_CHARS]), len(data) > SNIFF_CHARS, path)
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, keep_default_na=False, na_values=[""],
-                            encoding=encoding.codec, encoding_errors="surrogateescape",
-                            dtype=object if encoding.damaged else "str")  # object keeps bad bytes
+        with warnings.catch_warnings():  # a first row longer than the header would silently lose fields
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.BytesIO(data), sep=delimiter, keep_default_na=False, na_values=[""],
+                                encoding=encoding.codec, encoding_errors="surrogateescape", index_col=False,
+                                dtype=object if encoding.damaged else "str")  # object keeps bad bytes
     except pd.errors.EmptyDataError:
         return numbered(pd.DataFrame())
-    except (pd.errors.ParserError, ValueError, UnicodeError):
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, UnicodeError):
         return _read_row_by_row(encoding.decode(data), delimiter, path)
     return numbered(frame)
 
@@ -78,23 +81,28 @@ def read_parquet(data: bytes, path) -> pd.DataFrame:
         if size > MAX_INPUT_BYTES:
             raise InputError(path, f"too large: {size:,} bytes uncompressed (the input cap is "
                                    f"{MAX_INPUT_BYTES:,} bytes); split the input")
-        table = parquet.read()
-        try:
-            frame = table.to_pandas()
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            frame = _with_text_as_bytes(table).to_pandas()
+        frame = _with_invalid_text_as_bytes(parquet.read()).to_pandas()
     except InputError:
         raise
     except Exception as error:  # pyarrow raises several unrelated types for corrupt files
         raise InputError(path, f"corrupt parquet: {error}") from None
+    frame = frame.reset_index(drop=True)
     for name in frame.columns:
-        if frame[name].dtype == object and frame[name].map(lambda value: isinstance(value, bytes)).any():
-            frame[name] = frame[name].map(
-                lambda value: value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value)
-    return numbered(frame.reset_index(drop=True))
+        values = frame[name]
+        if values.dtype == object and any(isinstance(value, bytes) for value in values):
+            frame[name] = pd.Series([value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+                                     for value in values], index=frame.index, dtype=object)  # flagged per record
+    return numbered(frame)
 
 
-def _with_text_as_bytes(table: pa.Table) -> pa.Table:
-    """Text columns as binary, for files whose "UTF-8" columns are not."""
-    return table.cast(pa.schema([field.with_type(pa.binary()) if pa.types.is_string(field.type) or
-                                 pa.types.is_large_string(field.type) else field for field in table.schema]))
+def _with_invalid_text_as_bytes(table: pa.Table) -> pa.Table:
+    """Text columns that are not valid UTF-8 as binary (decoded and flagged per record later)."""
+    fields = []
+    for field, column in zip(table.schema, table.columns):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid:
+                field = field.with_type(pa.large_binary() if pa.types.is_large_string(field.type) else pa.binary())
+        fields.append(field)
+    return table.cast(pa.schema(fields))

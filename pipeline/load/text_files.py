@@ -42,7 +42,7 @@ def read_text_folder(folder: Path) -> pd.DataFrame:
     records = [unreadable(f"unreadable folder: {reason}; its files were not read") | {FILE: str(path)}
                for path, reason in unlisted]
     records += [_file_record(path) | {FILE: str(path)} for path in files]
-    return records_frame(records)
+    return records_frame(records, [1] * len(records))
 
 
 def _text_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -69,9 +69,9 @@ def read_text_file(data: bytes, path: Path) -> pd.DataFrame:
 
 def _file_record(path: Path) -> dict:
     try:
-        data, _ = read_capped(path)
+        data, _ = read_capped(path, regular_only=True)
     except InputError as error:
-        return unreadable(str(error).removeprefix(f"{path}: "))
+        return unreadable("unreadable file: " + str(error).removeprefix(f"{path}: "))
     return _text_record(data, path)
 
 
@@ -108,11 +108,11 @@ def _front_matter(text: str) -> dict | str:
             if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.CSafeLoader)):
                 return "aliases (*name) are not allowed"
         except yaml.YAMLError as error:
-            return " ".join(str(error).split())
+            return _one_line(error)
     try:
         meta = yaml.load(text, Loader=FrontMatterLoader)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
-        return " ".join(str(error).split()) or type(error).__name__
+        return _one_line(error)
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -120,6 +120,10 @@ def _front_matter(text: str) -> dict | str:
     if nesting_depth_over(meta, MAX_NESTING):
         return f"nested deeper than {MAX_NESTING} levels"
     return meta
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).replace('in "<unicode string>", ', "").split()) or type(error).__name__
 
 
 def _scalar(value):
