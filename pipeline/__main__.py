@@ -118,7 +118,10 @@ def _close(bars: dict[str, tqdm]) -> None:
 def summary(report: RunReport, dry_run: bool) -> str:
     """The human-readable outcome of a run or a dry run."""
     lines = [("would accept: " if dry_run else "") + report.accounting_line()]
-    lines += [f"encoding: {file}: {label}" for file, label in report.encodings.items()]
+    encodings = list(report.encodings.items())
+    lines += [f"encoding: {file}: {label}" for file, label in encodings[:TOP_REASONS]]
+    if len(encodings) > TOP_REASONS:
+        lines.append(f"encoding: … and {len(encodings) - TOP_REASONS} more files not in UTF-8")
     if dry_run and report.accepted:
         lines += _accepted_preview(report.accepted_articles)
     reasons = report.rejections["reason"].str.split(":", n=1).str[0]

@@ -27,8 +27,11 @@ GOOD_DATE = "2025-03-04T09:00:00Z"
 
 def good(number: int) -> dict:
     """A valid record; numbers make every text distinct."""
-    return {"date": GOOD_DATE, "title": f"Talks {number}",
-            "text": f"Chile and Peru resumed talks on water rights, round {number}."}
+    return {
+        "date": GOOD_DATE,
+        "title": f"Talks {number}",
+        "text": f"Chile and Peru resumed talks on water rights, round {number}.",
+    }
 
 
 def jsonl(*lines: str) -> bytes:
@@ -50,7 +53,7 @@ def good_row(number: int) -> list[str]:
 
 
 def markdown(title: str, body: str, date: str = "2025-03-04", extra: str = "") -> bytes:
-    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n".encode("utf-8")
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n".encode()
 
 
 @dataclass
@@ -81,12 +84,14 @@ def _folder(entries: dict[str, bytes]) -> Callable[[Path], None]:
             path = base / "notes" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+
     return make
 
 
 def _symlink(name: str, target: str) -> Callable[[Path], None]:
     def make(base: Path) -> None:
         (base / name).symlink_to(target)
+
     return make
 
 
@@ -94,12 +99,18 @@ def _folder_with_link(link: str, target: str) -> Callable[[Path], None]:
     def make(base: Path) -> None:
         _folder({"2025-03-04-a.md": markdown("One", "Chile thanked Peru.")})(base)
         (base / "notes" / link).symlink_to(target)
+
     return make
 
 
 def _parquet_with_bytes(base: Path) -> None:
-    table = pa.table({"date": [GOOD_DATE, GOOD_DATE], "title": [b"Caf\xe9 talks", b"Clean title"],
-                      "text": [b"Caf\xe9 diplomacy in Paris.", b"Chile and Peru met in Lima."]})
+    table = pa.table(
+        {
+            "date": [GOOD_DATE, GOOD_DATE],
+            "title": [b"Caf\xe9 talks", b"Clean title"],
+            "text": [b"Caf\xe9 diplomacy in Paris.", b"Chile and Peru met in Lima."],
+        }
+    )
     pq.write_table(table, base / "bytes.parquet")
 
 
@@ -119,163 +130,387 @@ CP1252_TEXT = "“Señor Pérez” said the naïve plan costs €5 – or more."
 
 CASES = {
     # JSON Lines: one line, one record
-    "jsonl-broken-line": Case({"a.jsonl": jsonl(good_line(1), '{"date": oops}', good_line(3))}, (3, 2, 1),
-                              ["{dir}/a.jsonl:2: line 2: invalid JSON"]),
-    "jsonl-array-line": Case({"a.jsonl": jsonl(good_line(1), "[1, 2]", good_line(3))}, (3, 2, 1),
-                             ["a.jsonl:2: line 2: not a JSON object: an array"]),
-    "jsonl-null-line": Case({"a.jsonl": jsonl("null", good_line(2))}, (2, 1, 1), ["a.jsonl:1: line 1: not a JSON object: null"]),
-    "jsonl-string-line": Case({"a.jsonl": jsonl(good_line(1), '"just words"')}, (2, 1, 1), ["not a JSON object: a string"]),
-    "jsonl-u2028-in-string": Case({"a.jsonl": jsonl(json.dumps(good(1) | {"text": "Chile\u2028and Peru met."},
-                                                               ensure_ascii=False), good_line(2))}, (2, 2, 0)),
-    "jsonl-u2029-and-nel": Case({"a.jsonl": jsonl(json.dumps(good(1) | {"text": "Chile\u2029and\x85Peru met."},
-                                                             ensure_ascii=False), good_line(2))}, (2, 2, 0)),
+    "jsonl-broken-line": Case(
+        {"a.jsonl": jsonl(good_line(1), '{"date": oops}', good_line(3))},
+        (3, 2, 1),
+        ["{dir}/a.jsonl:2: line 2: invalid JSON"],
+    ),
+    "jsonl-array-line": Case(
+        {"a.jsonl": jsonl(good_line(1), "[1, 2]", good_line(3))},
+        (3, 2, 1),
+        ["a.jsonl:2: line 2: not a JSON object: an array"],
+    ),
+    "jsonl-null-line": Case(
+        {"a.jsonl": jsonl("null", good_line(2))}, (2, 1, 1), ["a.jsonl:1: line 1: not a JSON object: null"]
+    ),
+    "jsonl-string-line": Case(
+        {"a.jsonl": jsonl(good_line(1), '"just words"')}, (2, 1, 1), ["not a JSON object: a string"]
+    ),
+    "jsonl-u2028-in-string": Case(
+        {
+            "a.jsonl": jsonl(
+                json.dumps(good(1) | {"text": "Chile\u2028and Peru met."}, ensure_ascii=False), good_line(2)
+            )
+        },
+        (2, 2, 0),
+    ),
+    "jsonl-u2029-and-nel": Case(
+        {
+            "a.jsonl": jsonl(
+                json.dumps(good(1) | {"text": "Chile\u2029and\x85Peru met."}, ensure_ascii=False), good_line(2)
+            )
+        },
+        (2, 2, 0),
+    ),
     "jsonl-crlf": Case({"a.jsonl": (good_line(1) + "\r\n" + good_line(2) + "\r\n").encode()}, (2, 2, 0)),
-    "jsonl-deep-line": Case({"a.jsonl": jsonl(good_line(1), '{"x": ' + DEEP + "}", good_line(3))}, (3, 2, 1),
-                            ["a.jsonl:2: line 2: invalid JSON: nested deeper than 100 levels"]),
-    "jsonl-nested-150": Case({"a.jsonl": jsonl(good_line(1), json.dumps(good(2) | {"x": json.loads("[" * 150 + "]" * 150)}))},
-                             (2, 1, 1), ["nested deeper than 100 levels"]),
-    "jsonl-trailing-garbage": Case({"a.jsonl": jsonl(good_line(1) + " trailing", good_line(2))}, (2, 1, 1),
-                                   ["a.jsonl:1: line 1: invalid JSON: Extra data"]),
-    "jsonl-nothing-readable": Case({"a.jsonl": b"\x00\x01 binary\n\xff\xfe junk\n"}, code=2,
-                                   err="no line is a JSON object"),
+    "jsonl-deep-line": Case(
+        {"a.jsonl": jsonl(good_line(1), '{"x": ' + DEEP + "}", good_line(3))},
+        (3, 2, 1),
+        ["a.jsonl:2: line 2: invalid JSON: nested deeper than 100 levels"],
+    ),
+    "jsonl-nested-150": Case(
+        {"a.jsonl": jsonl(good_line(1), json.dumps(good(2) | {"x": json.loads("[" * 150 + "]" * 150)}))},
+        (2, 1, 1),
+        ["nested deeper than 100 levels"],
+    ),
+    "jsonl-trailing-garbage": Case(
+        {"a.jsonl": jsonl(good_line(1) + " trailing", good_line(2))},
+        (2, 1, 1),
+        ["a.jsonl:1: line 1: invalid JSON: Extra data"],
+    ),
+    "jsonl-nothing-readable": Case(
+        {"a.jsonl": b"\x00\x01 binary\n\xff\xfe junk\n"}, code=2, err="no line is a JSON object"
+    ),
     "jsonl-empty-file": Case({"a.jsonl": b""}, (0, 0, 0)),
     "jsonl-blank-lines": Case({"a.jsonl": b"\n\n" + jsonl(good_line(1)) + b"\n   \n"}, (1, 1, 0)),
     # JSON arrays: one item, one record
-    "json-non-object-item": Case({"a.json": json.dumps([good(1), 42, good(3)]).encode()}, (3, 2, 1),
-                                 ["a.json:2: item 2: not a JSON object: a number"]),
-    "json-broken-item": Case({"a.json": ("[" + good_line(1) + ', {"date": oops}, ' + good_line(3) + ", "
-                                         + good_line(4) + "]").encode()}, (4, 3, 1),
-                             ["a.json:2: item 2: invalid JSON"]),
-    "json-deep-item": Case({"a.json": ("[" + good_line(1) + ', {"x": ' + DEEP + "}, " + good_line(3) + "]").encode()},
-                           (3, 2, 1), ["item 2: invalid JSON: nested deeper than 100 levels"]),
+    "json-non-object-item": Case(
+        {"a.json": json.dumps([good(1), 42, good(3)]).encode()},
+        (3, 2, 1),
+        ["a.json:2: item 2: not a JSON object: a number"],
+    ),
+    "json-broken-item": Case(
+        {"a.json": ("[" + good_line(1) + ', {"date": oops}, ' + good_line(3) + ", " + good_line(4) + "]").encode()},
+        (4, 3, 1),
+        ["a.json:2: item 2: invalid JSON"],
+    ),
+    "json-deep-item": Case(
+        {"a.json": ("[" + good_line(1) + ', {"x": ' + DEEP + "}, " + good_line(3) + "]").encode()},
+        (3, 2, 1),
+        ["item 2: invalid JSON: nested deeper than 100 levels"],
+    ),
     "json-deep-whole-file": Case({"a.json": DEEP.encode()}, code=2, err="a.json: not a JSON array of objects"),
-    "json-deep-object-file": Case({"a.json": ('{"a": ' + DEEP + "}").encode()}, code=2,
-                                  err="nested deeper than 100 levels"),
+    "json-deep-object-file": Case(
+        {"a.json": ('{"a": ' + DEEP + "}").encode()}, code=2, err="nested deeper than 100 levels"
+    ),
     "json-top-level-object": Case({"a.json": b'{"articles": 3}'}, code=2, err="expected a JSON array of objects"),
-    "json-missing-comma": Case({"a.json": ("[" + good_line(1) + " " + good_line(2) + ", " + good_line(3) + "]").encode()},
-                               (3, 2, 1), ["item 2: invalid JSON: expected ',' or ']' after item 1"]),
+    "json-missing-comma": Case(
+        {"a.json": ("[" + good_line(1) + " " + good_line(2) + ", " + good_line(3) + "]").encode()},
+        (3, 2, 1),
+        ["item 2: invalid JSON: expected ',' or ']' after item 1"],
+    ),
     "json-empty-array": Case({"a.json": b"[]"}, (0, 0, 0)),
     "json-concatenated-objects": Case({"a.json": jsonl(good_line(1), good_line(2))}, (2, 2, 0)),
     "json-utf8-bom": Case({"a.json": codecs.BOM_UTF8 + json.dumps([good(1)]).encode()}, (1, 1, 0)),
-    "json-utf16-bom": Case({"a.json": json.dumps([good(1) | {"text": "Genève hosted Chile and Peru."}],
-                                                 ensure_ascii=False).encode("utf-16")}, (1, 1, 0),
-                           ["encoding: {dir}/a.json: utf-16 (with BOM)"]),
-    "json-truncated": Case({"a.json": ("[" + good_line(1) + ", " + good_line(2)[:20]).encode()}, (2, 1, 1),
-                           ["item 2: invalid JSON", "nothing after it could be read"]),
+    "json-utf16-bom": Case(
+        {
+            "a.json": json.dumps([good(1) | {"text": "Genève hosted Chile and Peru."}], ensure_ascii=False).encode(
+                "utf-16"
+            )
+        },
+        (1, 1, 0),
+        ["encoding: {dir}/a.json: utf-16 (with BOM)"],
+    ),
+    "json-truncated": Case(
+        {"a.json": ("[" + good_line(1) + ", " + good_line(2)[:20]).encode()},
+        (2, 1, 1),
+        ["item 2: invalid JSON", "nothing after it could be read"],
+    ),
     # CSV: one row, one record
-    "csv-ragged-row": Case({"a.csv": csv_bytes([good_row(1), good_row(2) + ["extra"], good_row(3)])}, (3, 2, 1),
-                           ["a.csv:2: ragged row: 4 fields where the header has 3 (line 3)"]),
-    "csv-two-ragged-rows": Case({"a.csv": csv_bytes([good_row(1) + ["x", "y"], good_row(2), good_row(3) + ["z"]])},
-                                (3, 1, 2), ["a.csv:1: ragged row", "a.csv:3: ragged row"]),
-    "csv-short-row": Case({"a.csv": csv_bytes([good_row(1), [GOOD_DATE], good_row(3)])}, (3, 2, 1),
-                          ["a.csv:2: empty text"]),
-    "csv-multiline-field": Case({"a.csv": csv_bytes([[GOOD_DATE, "T", '"Chile and Peru\nmet again."'], good_row(2)])},
-                                (2, 2, 0)),
+    "csv-ragged-row": Case(
+        {"a.csv": csv_bytes([good_row(1), good_row(2) + ["extra"], good_row(3)])},
+        (3, 2, 1),
+        ["a.csv:2: ragged row: 4 fields where the header has 3 (line 3)"],
+    ),
+    "csv-two-ragged-rows": Case(
+        {"a.csv": csv_bytes([good_row(1) + ["x", "y"], good_row(2), good_row(3) + ["z"]])},
+        (3, 1, 2),
+        ["a.csv:1: ragged row", "a.csv:3: ragged row"],
+    ),
+    "csv-short-row": Case(
+        {"a.csv": csv_bytes([good_row(1), [GOOD_DATE], good_row(3)])}, (3, 2, 1), ["a.csv:2: empty text"]
+    ),
+    "csv-multiline-field": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "T", '"Chile and Peru\nmet again."'], good_row(2)])}, (2, 2, 0)
+    ),
     "csv-nul-bytes": Case({"a.csv": csv_bytes([[GOOD_DATE, "T", "Chile\x00and Peru met."], good_row(2)])}, (2, 2, 0)),
-    "csv-windows-1252": Case({"a.csv": csv_bytes([[GOOD_DATE, "Quotes", f'"{CP1252_TEXT}"'], good_row(2)], "cp1252")},
-                             (2, 2, 0), ["encoding: {dir}/a.csv: windows-1252"]),
-    "csv-latin-1": Case({"a.csv": csv_bytes([[GOOD_DATE, "Genf", "Le ministre français a salué Genève."],
-                                             good_row(2)], "latin-1")}, (2, 2, 0), ["a.csv: windows-1252"]),
-    "csv-utf16-le-bom": Case({"a.csv": csv_bytes([[GOOD_DATE, "Zürich", "Talks in Zürich."], good_row(2)], "utf-16")},
-                             (2, 2, 0), ["a.csv: utf-16 (with BOM)"]),
-    "csv-utf32-bom": Case({"a.csv": csv_bytes([[GOOD_DATE, "Zürich", "Talks in Zürich."]], "utf-32")}, (1, 1, 0),
-                          ["a.csv: utf-32 (with BOM)"]),
+    "csv-windows-1252": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "Quotes", f'"{CP1252_TEXT}"'], good_row(2)], "cp1252")},
+        (2, 2, 0),
+        ["encoding: {dir}/a.csv: windows-1252"],
+    ),
+    "csv-latin-1": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "Genf", "Le ministre français a salué Genève."], good_row(2)], "latin-1")},
+        (2, 2, 0),
+        ["a.csv: windows-1252"],
+    ),
+    "csv-utf16-le-bom": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "Zürich", "Talks in Zürich."], good_row(2)], "utf-16")},
+        (2, 2, 0),
+        ["a.csv: utf-16 (with BOM)"],
+    ),
+    "csv-utf32-bom": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "Zürich", "Talks in Zürich."]], "utf-32")},
+        (1, 1, 0),
+        ["a.csv: utf-32 (with BOM)"],
+    ),
     "csv-utf8-bom": Case({"a.csv": codecs.BOM_UTF8 + csv_bytes([good_row(1)])}, (1, 1, 0)),
-    "csv-damaged-utf8": Case({"a.csv": csv_bytes([[GOOD_DATE, "Zürich", "Talks in Zürich."], good_row(2)])
-                              + f"{GOOD_DATE},Caf\xe9,Caf\xe9 talks.\n".encode("latin-1")}, (3, 2, 1),
-                             ["a.csv:3: undecodable bytes"]),
+    "csv-damaged-utf8": Case(
+        {
+            "a.csv": csv_bytes([[GOOD_DATE, "Zürich", "Talks in Zürich."], good_row(2)])
+            + f"{GOOD_DATE},Caf\xe9,Caf\xe9 talks.\n".encode("latin-1")
+        },
+        (3, 2, 1),
+        ["a.csv:3: undecodable bytes"],
+    ),
     "csv-header-only": Case({"a.csv": b"date,title,text\n"}, (0, 0, 0)),
     "csv-empty-file": Case({"a.csv": b""}, (0, 0, 0)),
-    "csv-impossible-day": Case({"a.csv": csv_bytes([good_row(1), ["2025-02-30", "Feb", "Chile met Peru."]])}, (2, 1, 1),
-                               ["a.csv:2: unparseable date: '2025-02-30'"]),
+    "csv-impossible-day": Case(
+        {"a.csv": csv_bytes([good_row(1), ["2025-02-30", "Feb", "Chile met Peru."]])},
+        (2, 1, 1),
+        ["a.csv:2: unparseable date: '2025-02-30'"],
+    ),
     # folders of .md/.txt: one file, one record
-    "folder-bad-yaml": Case({"notes": _folder({"2025-03-04-a.md": markdown("One", "Chile thanked Peru."),
-                                               "2025-03-05-b.md": b"---\ntitle: [unclosed\n---\nBody.\n",
-                                               "2025-03-06-c.md": markdown("Three", "Peru thanked Chile.")})},
-                            (3, 2, 1), ["{dir}/notes/2025-03-05-b.md:1: bad YAML front matter"]),
-    "folder-feb-30": Case({"notes": _folder({"a.md": markdown("One", "Chile thanked Peru.", "2025-02-30"),
-                                             "b.md": markdown("Two", "Peru thanked Chile.")})},
-                          (2, 1, 1), ["{dir}/notes/a.md:1: unparseable date: '2025-02-30'"]),
-    "folder-alias-bomb": Case({"notes": _folder({"a.md": ("---\ntitle: Bomb\ndate: 2025-03-04\n" + _alias_bomb()
-                                                          + "---\nChile thanked Peru.\n").encode(),
-                                                 "b.md": markdown("Two", "Peru thanked Chile.")})},
-                              (2, 1, 1), ["notes/a.md:1: bad YAML front matter: aliases (*name) are not allowed"]),
-    "folder-front-matter-list": Case({"notes": _folder({"a.md": b"---\n- one\n- two\n---\nChile thanked Peru.\n",
-                                                        "b.md": markdown("Two", "Peru thanked Chile.")})},
-                                     (2, 1, 1), ["bad YAML front matter: expected key: value pairs"]),
-    "folder-python-tag": Case({"notes": _folder({"a.md": markdown("One", "Chile met Peru.",
-                                                                  extra="x: !!python/object/apply:os.system [id]\n"),
-                                                 "b.md": markdown("Two", "Peru thanked Chile.")})},
-                              (2, 1, 1), ["notes/a.md:1: bad YAML front matter"]),
-    "folder-zero-width-only": Case({"notes": _folder({"a.md": markdown("Blank", "\u200b\u200d\u2060\u202e\ufeff"),
-                                                      "b.md": markdown("Two", "Peru thanked Chile.")})},
-                                   (2, 1, 1), ["notes/a.md:1: empty text"]),
-    "folder-windows-1252-file": Case({"notes": _folder({"a.md": f"---\ntitle: Plan\ndate: 2025-03-04\n---\n{CP1252_TEXT}\n"
-                                                        .encode("cp1252")})}, (1, 1, 0),
-                                     ["encoding: {dir}/notes/a.md: windows-1252"]),
-    "folder-utf16-file": Case({"notes": _folder({"a.md": markdown("Zürich", "Talks in Zürich.").decode().encode("utf-16")})},
-                              (1, 1, 0), ["notes/a.md: utf-16 (with BOM)"]),
-    "folder-broken-link": Case({"notes": _folder_with_link("gone.md", "/nonexistent/target.md")}, (2, 1, 1),
-                               ["notes/gone.md:1: unreadable file: No such file or directory"]),
-    "folder-device-link": Case({"notes": _folder_with_link("zero.md", "/dev/zero")}, (2, 1, 1),
-                               ["notes/zero.md:1: unreadable file: not a regular file"]),
-    "folder-only-hidden": Case({"notes": _folder({".draft.md": markdown("Hidden", "Not read.")})}, code=2,
-                               err="no .txt or .md files in the folder"),
-    "folder-relative-date": Case({"notes": _folder({"a.md": markdown("One", "Chile thanked Peru.", "today"),
-                                                    "b.md": markdown("Two", "Peru thanked Chile.")})},
-                                 (2, 1, 1), ["notes/a.md:1: relative date: 'today'"]),
+    "folder-bad-yaml": Case(
+        {
+            "notes": _folder(
+                {
+                    "2025-03-04-a.md": markdown("One", "Chile thanked Peru."),
+                    "2025-03-05-b.md": b"---\ntitle: [unclosed\n---\nBody.\n",
+                    "2025-03-06-c.md": markdown("Three", "Peru thanked Chile."),
+                }
+            )
+        },
+        (3, 2, 1),
+        ["{dir}/notes/2025-03-05-b.md:1: bad YAML front matter"],
+    ),
+    "folder-feb-30": Case(
+        {
+            "notes": _folder(
+                {
+                    "a.md": markdown("One", "Chile thanked Peru.", "2025-02-30"),
+                    "b.md": markdown("Two", "Peru thanked Chile."),
+                }
+            )
+        },
+        (2, 1, 1),
+        ["{dir}/notes/a.md:1: unparseable date: '2025-02-30'"],
+    ),
+    "folder-alias-bomb": Case(
+        {
+            "notes": _folder(
+                {
+                    "a.md": (
+                        "---\ntitle: Bomb\ndate: 2025-03-04\n" + _alias_bomb() + "---\nChile thanked Peru.\n"
+                    ).encode(),
+                    "b.md": markdown("Two", "Peru thanked Chile."),
+                }
+            )
+        },
+        (2, 1, 1),
+        ["notes/a.md:1: bad YAML front matter: aliases (*name) are not allowed"],
+    ),
+    "folder-front-matter-list": Case(
+        {
+            "notes": _folder(
+                {
+                    "a.md": b"---\n- one\n- two\n---\nChile thanked Peru.\n",
+                    "b.md": markdown("Two", "Peru thanked Chile."),
+                }
+            )
+        },
+        (2, 1, 1),
+        ["bad YAML front matter: expected key: value pairs"],
+    ),
+    "folder-python-tag": Case(
+        {
+            "notes": _folder(
+                {
+                    "a.md": markdown("One", "Chile met Peru.", extra="x: !!python/object/apply:os.system [id]\n"),
+                    "b.md": markdown("Two", "Peru thanked Chile."),
+                }
+            )
+        },
+        (2, 1, 1),
+        ["notes/a.md:1: bad YAML front matter"],
+    ),
+    "folder-zero-width-only": Case(
+        {
+            "notes": _folder(
+                {
+                    "a.md": markdown("Blank", "\u200b\u200d\u2060\u202e\ufeff"),
+                    "b.md": markdown("Two", "Peru thanked Chile."),
+                }
+            )
+        },
+        (2, 1, 1),
+        ["notes/a.md:1: empty text"],
+    ),
+    "folder-windows-1252-file": Case(
+        {"notes": _folder({"a.md": f"---\ntitle: Plan\ndate: 2025-03-04\n---\n{CP1252_TEXT}\n".encode("cp1252")})},
+        (1, 1, 0),
+        ["encoding: {dir}/notes/a.md: windows-1252"],
+    ),
+    "folder-utf16-file": Case(
+        {"notes": _folder({"a.md": markdown("Zürich", "Talks in Zürich.").decode().encode("utf-16")})},
+        (1, 1, 0),
+        ["notes/a.md: utf-16 (with BOM)"],
+    ),
+    "folder-broken-link": Case(
+        {"notes": _folder_with_link("gone.md", "/nonexistent/target.md")},
+        (2, 1, 1),
+        ["notes/gone.md:1: unreadable file: No such file or directory"],
+    ),
+    "folder-device-link": Case(
+        {"notes": _folder_with_link("zero.md", "/dev/zero")},
+        (2, 1, 1),
+        ["notes/zero.md:1: unreadable file: not a regular file"],
+    ),
+    "folder-only-hidden": Case(
+        {"notes": _folder({".draft.md": markdown("Hidden", "Not read.")})},
+        code=2,
+        err="no .txt or .md files in the folder",
+    ),
+    "folder-relative-date": Case(
+        {
+            "notes": _folder(
+                {
+                    "a.md": markdown("One", "Chile thanked Peru.", "today"),
+                    "b.md": markdown("Two", "Peru thanked Chile."),
+                }
+            )
+        },
+        (2, 1, 1),
+        ["notes/a.md:1: relative date: 'today'"],
+    ),
     # bounded resources (the byte cap is exercised at its real size by the memory test below)
     "device-symlink-csv": Case({"zero.csv": _symlink("zero.csv", "/dev/zero")}, code=2, err="zero.csv: is a device"),
     "gzip-truncated": Case({"a.csv.gz": _gzip_of(csv_bytes([good_row(1)] * 50))[:-30]}, code=2, err="corrupt gzip"),
     "gzip-multi-member": Case({"a.jsonl.gz": _gzip_of(jsonl(good_line(1))) + _gzip_of(jsonl(good_line(2)))}, (2, 2, 0)),
     "gzip-not-gzip": Case({"a.csv.gz": b"date,text\n"}, code=2, err="corrupt gzip: not a gzip file"),
-    "single-md-alias-bomb": Case({"a.md": ("---\n" + _alias_bomb() + "---\nChile thanked Peru.\n").encode()},
-                                 (1, 0, 1), ["a.md:1: bad YAML front matter: aliases"]),
+    "single-md-alias-bomb": Case(
+        {"a.md": ("---\n" + _alias_bomb() + "---\nChile thanked Peru.\n").encode()},
+        (1, 0, 1),
+        ["a.md:1: bad YAML front matter: aliases"],
+    ),
     "missing-input": Case({}, code=2, err="absent.csv: no such file or directory", inputs=["absent.csv"]),
     # dates
-    "relative-dates": Case({"a.csv": csv_bytes([["today", "A", "Chile met Peru one."], ["now", "B", "Chile met Peru two."],
-                                                ["yesterday", "C", "Chile met Peru three."],
-                                                ["2 hours ago", "D", "Chile met Peru four."], good_row(5)])},
-                           (5, 1, 4), ["a.csv:1: relative date: 'today'", "a.csv:3: relative date: 'yesterday'", "4  relative date"]),
-    "zone-cet-est": Case({"a.csv": csv_bytes([["2025-03-04 10:00 CET", "A", "Chile met Peru one."],
-                                              ["2025-03-04 04:00 EST", "B", "Chile met Peru two."],
-                                              ['"Tue, 04 Mar 2025 10:00:00 CET"', "C", "Chile met Peru three."]])},
-                         (3, 3, 0), ["accepted dates: 2025-03-04 09:00 … 2025-03-04 09:00 UTC"]),
-    "zone-ambiguous": Case({"a.csv": csv_bytes([["2025-03-04 10:00 CST", "A", "Chile met Peru one."],
-                                                ["2025-03-04 10:00 IST", "B", "Chile met Peru two."], good_row(3)])},
-                           (3, 1, 2), ["a.csv:1: ambiguous time zone: 'CST'", "a.csv:2: ambiguous time zone: 'IST'"]),
-    "zone-unknown": Case({"a.csv": csv_bytes([["2025-03-04 10:00 XYZ", "A", "Chile met Peru one."], good_row(2)])},
-                         (2, 1, 1), ["a.csv:1: unknown time zone: 'XYZ'"]),
+    "relative-dates": Case(
+        {
+            "a.csv": csv_bytes(
+                [
+                    ["today", "A", "Chile met Peru one."],
+                    ["now", "B", "Chile met Peru two."],
+                    ["yesterday", "C", "Chile met Peru three."],
+                    ["2 hours ago", "D", "Chile met Peru four."],
+                    good_row(5),
+                ]
+            )
+        },
+        (5, 1, 4),
+        ["a.csv:1: relative date: 'today'", "a.csv:3: relative date: 'yesterday'", "4  relative date"],
+    ),
+    "zone-cet-est": Case(
+        {
+            "a.csv": csv_bytes(
+                [
+                    ["2025-03-04 10:00 CET", "A", "Chile met Peru one."],
+                    ["2025-03-04 04:00 EST", "B", "Chile met Peru two."],
+                    ['"Tue, 04 Mar 2025 10:00:00 CET"', "C", "Chile met Peru three."],
+                ]
+            )
+        },
+        (3, 3, 0),
+        ["accepted dates: 2025-03-04 09:00 … 2025-03-04 09:00 UTC"],
+    ),
+    "zone-ambiguous": Case(
+        {
+            "a.csv": csv_bytes(
+                [
+                    ["2025-03-04 10:00 CST", "A", "Chile met Peru one."],
+                    ["2025-03-04 10:00 IST", "B", "Chile met Peru two."],
+                    good_row(3),
+                ]
+            )
+        },
+        (3, 1, 2),
+        ["a.csv:1: ambiguous time zone: 'CST'", "a.csv:2: ambiguous time zone: 'IST'"],
+    ),
+    "zone-unknown": Case(
+        {"a.csv": csv_bytes([["2025-03-04 10:00 XYZ", "A", "Chile met Peru one."], good_row(2)])},
+        (2, 1, 1),
+        ["a.csv:1: unknown time zone: 'XYZ'"],
+    ),
     # identity
-    "zero-width-duplicate": Case({"a.csv": csv_bytes([good_row(1), [GOOD_DATE, "Talks 1", '"Chile and Peru resumed\u200b '
-                                                                    'talks on water rights, round 1."']])},
-                                 (2, 1, 1), ["a.csv:2: duplicate text: same as a.csv:1"]),
-    "nfd-duplicate": Case({"a.csv": csv_bytes([[GOOD_DATE, "A", NFC_TEXT], [GOOD_DATE, "A", NFD_TEXT]])}, (2, 1, 1),
-                          ["a.csv:2: duplicate text"]),
-    "emoji-only-texts": Case({"a.csv": csv_bytes([[GOOD_DATE, "", "🇨🇱🤝🇵🇪"], [GOOD_DATE, "", "🇨🇱🔥🇵🇪"],
-                                                  [GOOD_DATE, "", "🇨🇱🔥🇵🇪"]])}, (3, 2, 1),
-                             ["a.csv:3: duplicate id: same as a.csv:2"]),
-    "bidi-only-text": Case({"a.csv": csv_bytes([[GOOD_DATE, "", "\u202e\u2067\u200f"], good_row(2)])}, (2, 1, 1),
-                           ["a.csv:1: empty text"]),
+    "zero-width-duplicate": Case(
+        {
+            "a.csv": csv_bytes(
+                [good_row(1), [GOOD_DATE, "Talks 1", '"Chile and Peru resumed\u200b talks on water rights, round 1."']]
+            )
+        },
+        (2, 1, 1),
+        ["a.csv:2: duplicate text: same as a.csv:1"],
+    ),
+    "nfd-duplicate": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "A", NFC_TEXT], [GOOD_DATE, "A", NFD_TEXT]])},
+        (2, 1, 1),
+        ["a.csv:2: duplicate text"],
+    ),
+    "emoji-only-texts": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "", "🇨🇱🤝🇵🇪"], [GOOD_DATE, "", "🇨🇱🔥🇵🇪"], [GOOD_DATE, "", "🇨🇱🔥🇵🇪"]])},
+        (3, 2, 1),
+        ["a.csv:3: duplicate id: same as a.csv:2"],
+    ),
+    "bidi-only-text": Case(
+        {"a.csv": csv_bytes([[GOOD_DATE, "", "\u202e\u2067\u200f"], good_row(2)])}, (2, 1, 1), ["a.csv:1: empty text"]
+    ),
     # parquet
-    "parquet-non-utf8-bytes": Case({"bytes.parquet": _parquet_with_bytes}, (2, 1, 1),
-                                   ["{dir}/bytes.parquet:1: undecodable bytes"]),
-    "parquet-invalid-utf8-strings": Case({"bad.parquet": _parquet_with_invalid_strings}, (2, 1, 1),
-                                         ["{dir}/bad.parquet:1: undecodable bytes"]),
+    "parquet-non-utf8-bytes": Case(
+        {"bytes.parquet": _parquet_with_bytes}, (2, 1, 1), ["{dir}/bytes.parquet:1: undecodable bytes"]
+    ),
+    "parquet-invalid-utf8-strings": Case(
+        {"bad.parquet": _parquet_with_invalid_strings}, (2, 1, 1), ["{dir}/bad.parquet:1: undecodable bytes"]
+    ),
     "parquet-corrupt": Case({"c.parquet": b"PAR1 not really parquet PAR1"}, code=2, err="c.parquet: corrupt parquet"),
     # feeds
-    "feed-item-without-date": Case({"f.rss": b"""<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>
+    "feed-item-without-date": Case(
+        {
+            "f.rss": b"""<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>
         <item><title>One</title><description>Chile thanked Peru.</description>
         <pubDate>Tue, 04 Mar 2025 09:00:00 GMT</pubDate></item>
         <item><title>Two</title><description>Peru thanked Chile.</description></item>
-        </channel></rss>"""}, (2, 1, 1), ["f.rss:2: no date"]),
+        </channel></rss>"""
+        },
+        (2, 1, 1),
+        ["f.rss:2: no date"],
+    ),
     # what the terminal shows
-    "bidi-and-escapes-in-output": Case({"a.csv": csv_bytes([[GOOD_DATE, "Evil\u202eTitle\x1b[2J\u2067", "Chile met Peru."]],
-                                                           header=("date", "title", "text"))}, (1, 1, 0),
-                                       ["Evil Title [2J "]),
+    "bidi-and-escapes-in-output": Case(
+        {
+            "a.csv": csv_bytes(
+                [[GOOD_DATE, "Evil\u202eTitle\x1b[2J\u2067", "Chile met Peru."]], header=("date", "title", "text")
+            )
+        },
+        (1, 1, 0),
+        ["Evil Title [2J "],
+    ),
     "newline-in-file-name": Case({"bad\nname.xyz": b"hello"}, code=2, err="unknown format '.xyz'"),
-    "store-run-keeps-neighbours": Case({"a.jsonl": jsonl(good_line(1), "{broken", good_line(3))}, (3, 2, 1),
-                                       ["articles           2 rows"], command="run"),
+    "store-run-keeps-neighbours": Case(
+        {"a.jsonl": jsonl(good_line(1), "{broken", good_line(3))},
+        (3, 2, 1),
+        ["articles           2 rows"],
+        command="run",
+    ),
 }
 
 

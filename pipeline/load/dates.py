@@ -21,7 +21,8 @@ COMPACT_DATE = r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 UTC_STAMP = "datetime64[us, UTC]"
 EPOCH_MS_THRESHOLD = 1e11
 """Numbers at or above this are epoch milliseconds (1e11 s would be the year 5138)."""
-RELATIVE = r"(?i)\b(?:today|now|yesterday|tomorrow|tonight|ago|last|next)\b"
+RELATIVE = (r"(?i)\b(?:today|now|yesterday|tomorrow|tonight|ago)\b|\b(?:last|next|this)\s+(?:week|month|year|night|"
+            r"morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 ZONE_AT_END = r"^(?P<stamp>.*\d(?:\s*[AaPp]\.?[Mm]\.?)?)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?\s*$"
 ZONE_HOURS = {
     "UT": 0, "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "MET": 1, "MEST": 2, "EET": 2,
