@@ -9,6 +9,10 @@ import codecs
 import gzip
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +26,8 @@ import pytest
 from pipeline.__main__ import main
 from pipeline.store import read_table
 
+ROOT = Path(__file__).resolve().parents[1]
+NOBODY = 65534
 GOOD_DATE = "2025-03-04T09:00:00Z"
 
 
@@ -567,23 +573,59 @@ def test_a_windows_1252_file_is_never_mojibake(tmp_path):
     assert read_table(tmp_path / "store", "articles")["text"].tolist() == [CP1252_TEXT]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads folders whatever their permissions")
-def test_unreadable_sub_folder_is_reported_and_an_unreadable_folder_refused(tmp_path, capsys):
-    notes = tmp_path / "notes"
-    (notes / "locked").mkdir(parents=True)
-    (notes / "2025-03-04-a.md").write_bytes(markdown("One", "Chile thanked Peru."))
-    (notes / "locked" / "b.md").write_bytes(markdown("Two", "Peru thanked Chile."))
-    (notes / "locked").chmod(0)
+def test_unreadable_sub_folder_is_reported_and_an_unreadable_folder_refused(tmp_path_factory):
+    """Run as an unprivileged user (root reads every folder): `nobody` when the tests run as root."""
+    base = Path(tempfile.mkdtemp(prefix="entente-perm-"))
     try:
-        assert main(["validate", str(notes), "--store", str(tmp_path / "store")]) == 0
-        out = capsys.readouterr().out
-        assert "read 2 = accepted 1 + rejected 1" in out and f"{notes}/locked:1: unreadable folder" in out
-        notes.chmod(0)
-        assert main(["validate", str(notes), "--store", str(tmp_path / "store")]) == 2
-        assert "cannot list the folder: Permission denied" in capsys.readouterr().err
-    finally:
+        base.chmod(0o777)
+        notes = base / "notes"
+        (notes / "locked").mkdir(parents=True)
+        (notes / "2025-03-04-a.md").write_bytes(markdown("One", "Chile thanked Peru."))
+        (notes / "locked" / "b.md").write_bytes(markdown("Two", "Peru thanked Chile."))
         notes.chmod(0o755)
-        (notes / "locked").chmod(0o755)
+        (notes / "locked").chmod(0)
+        result = _cli_as_unprivileged("validate", str(notes), "--store", str(base / "store"))
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert "read 2 = accepted 1 + rejected 1" in result.stdout, result.stdout
+        assert f"{notes}/locked:1: unreadable folder: Permission denied" in result.stdout
+        notes.chmod(0)
+        refused = _cli_as_unprivileged("validate", str(notes), "--store", str(base / "store"))
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr
+        assert refused.stderr.strip() == f"error: {notes}: cannot list the folder: Permission denied"
+    finally:
+        for folder in (base / "notes", base / "notes" / "locked"):
+            folder.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def _cli_as_unprivileged(*args: str) -> subprocess.CompletedProcess:
+    user = {"user": NOBODY} if os.geteuid() == 0 else {}
+    try:
+        return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=600, **user)
+    except PermissionError:
+        pytest.skip(f"{sys.executable} cannot be run by an unprivileged user here")
+
+
+def test_a_sub_folder_that_cannot_be_listed_is_reported_even_for_root(tmp_path, capsys):
+    """A sub-folder whose path is longer than the system allows (made with relative mkdirs) cannot be
+    listed by anyone: it is reported as a rejected record, the rest of the folder is read."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "2025-03-04-a.md").write_bytes(markdown("One", "Chile thanked Peru."))
+    descriptor = os.open(notes, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(20):  # 20 x 250 characters: beyond PATH_MAX (4096)
+        os.mkdir("d" * 250, dir_fd=descriptor)
+        deeper = os.open("d" * 250, os.O_RDONLY | os.O_DIRECTORY, dir_fd=descriptor)
+        os.close(descriptor)
+        descriptor = deeper
+    with open(os.open("2025-03-05-deep.md", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=descriptor), "wb") as deep:
+        deep.write(markdown("Deep", "Peru thanked Chile."))
+    os.close(descriptor)
+    assert main(["validate", str(notes), "--store", str(tmp_path / "store")]) == 0
+    out = capsys.readouterr().out
+    assert "read 2 = accepted 1 + rejected 1" in out, out
+    assert "1  unreadable folder" in out and "File name too long; its files were not read" in out, out
 
 
 def test_many_small_markdown_files_are_read_in_one_pass(tmp_path):

@@ -18,6 +18,8 @@ YEAR_DAY = "01-01"
 """Default month and day (MM-DD) of a bare year."""
 COMPACT_DATE = r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 """YYYYMMDD: read as a date, not as epoch seconds (which would fall in 1970-1973)."""
+MAX_DATE_CHARS = 100
+"""Longer values are no date (and are never handed to a parser that reads them character by character)."""
 UTC_STAMP = "datetime64[us, UTC]"
 EPOCH_MS_THRESHOLD = 1e11
 """Numbers at or above this are epoch milliseconds (1e11 s would be the year 5138)."""
@@ -53,7 +55,8 @@ def parse_dates(values: pd.Series, year_day: str = YEAR_DAY) -> pd.Series:
         stamps = values if values.dt.tz is not None else values.dt.tz_localize("UTC")
         return _microseconds(stamps.dt.tz_convert("UTC"))
     result = pd.Series(pd.NaT, index=values.index, dtype=UTC_STAMP)
-    text = _with_zone_offsets(as_text(values).str.strip())
+    text = as_text(values).str.strip()
+    text = _with_zone_offsets(text.where(text.str.len() <= MAX_DATE_CHARS, ""))
     year = text.str.match(BARE_YEAR)
     if year.any():
         result[year] = _microseconds(pd.to_datetime(text[year] + "-" + year_day, utc=True, format="%Y-%m-%d",
@@ -79,6 +82,7 @@ def date_problems(values: pd.Series) -> pd.Series:
     """Per value, why it is refused as a date ("" when it is not): relative dates and time-zone
     abbreviations that are ambiguous or unknown."""
     text = as_text(values).str.strip()
+    text = text.where(text.str.len() <= MAX_DATE_CHARS, "")
     problems = pd.Series("", index=values.index, dtype="str")
     if pd.api.types.is_datetime64_any_dtype(values) or not len(text):
         return problems
