@@ -25,7 +25,7 @@ def read_jsonl(text: str, path) -> pd.DataFrame:
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        record = _record(line, 0, len(line))
+        record = _record(line)
         failures += isinstance(record, str)
         records.append(unreadable(f"line {number}: {record}") if isinstance(record, str) else record)
         rows.append(number)
@@ -91,9 +91,9 @@ def _item(text: str, position: int) -> tuple[dict | str, int]:
     return _checked(value), end
 
 
-def _record(text: str, start: int, end: int) -> dict | str:
+def _record(line: str) -> dict | str:
     try:
-        value = json.loads(text[start:end])
+        value = json.loads(line)
     except json.JSONDecodeError as error:
         return f"invalid JSON: {error.msg} (column {error.colno})"
     except RecursionError:
