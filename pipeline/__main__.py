@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from pipeline.analyse import warm_up
+from pipeline.analyse import versions, warm_up
 from pipeline.engines import ENGINES, Engine, default_workers, make_engine
 from pipeline.load import FIELD_CANDIDATES, YEAR_DAY
 from pipeline.run import RunReport, run
@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         bars[stage].update(done - bars[stage].n)
 
     try:
-        engine = Engine() if dry_run else make_engine(args.engine, args.workers, args.scheduler, prepare=warm_up)
+        engine = Engine() if dry_run else make_engine(args.engine, args.workers, args.scheduler,
+                                                           prepare=warm_up, same=versions)
         with engine:
             report = run(args.inputs, args.store, mapping=mapping, max_chars=args.max_chars, on_progress=on_progress,
                          dry_run=dry_run, author=args.author, year_day=args.year_day, engine=engine)

@@ -2,6 +2,7 @@
 order, with bounded work in flight; the incremental skip and the accounting hold on Dask."""
 
 import math
+import os
 
 import pandas as pd
 import pytest
@@ -119,3 +120,9 @@ def test_cli_refuses_a_scheduler_without_the_dask_engine(corpus, tmp_path, capsy
     assert exit_info.value.code == 2
     assert "--scheduler is for --engine dask" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_dask_engine_refuses_workers_that_differ_from_this_process(dask_cluster):
+    differs = r"Dask worker tcp://\S+ at tcp://\S+ differs from this checkout \(getpid\(\) gives"
+    with pytest.raises(OSError, match=differs):
+        make_engine("dask", scheduler=dask_cluster.scheduler_address, same=os.getpid)

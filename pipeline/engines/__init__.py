@@ -68,14 +68,15 @@ def ordered(submit: Callable, function: Callable, items: Iterable, in_flight: in
 
 
 def make_engine(kind: str = "local", workers: int | None = None, scheduler: str | None = None,
-                prepare: Prepare = None) -> Engine:
+                prepare: Prepare = None, same: Callable[[], Any] | None = None) -> Engine:
     """The engine for ``--engine local|dask --workers N --scheduler ADDRESS|local``: ``local`` with one
     worker runs in this process; ``dask`` connects to the scheduler (or starts a local cluster of
-    ``workers`` processes), which raises OSError when it cannot."""
+    ``workers`` processes) and checks that ``same()`` agrees there (see ``DaskEngine``), raising
+    OSError when it cannot connect or it does not agree."""
     if kind == "dask":
         from pipeline.engines.cluster import DaskEngine
 
-        return DaskEngine(scheduler or "local", workers, prepare)
+        return DaskEngine(scheduler or "local", workers, prepare, same)
     if kind != "local":
         raise ValueError(f"unknown engine {kind!r} (engines: {', '.join(ENGINES)})")
     workers = workers or default_workers()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from distributed import Client, LocalCluster, WorkerPlugin
 
@@ -15,10 +16,13 @@ class DaskEngine(Engine):
     """The cluster whose scheduler is at ``scheduler`` (e.g. ``tcp://10.0.0.5:8786``), or for
     ``"local"`` a ``LocalCluster`` of ``workers`` single-threaded worker processes on this machine.
 
-    Workers must be able to import ``pipeline`` and its requirements (see the README).
+    The scheduler and the workers must be able to import ``pipeline`` and its requirements (see the
+    README); when ``same`` is given (a module-level function, e.g. the analysis versions), its result
+    on the scheduler and on every worker must equal its result here, else OSError names who differs.
     """
 
-    def __init__(self, scheduler: str, workers: int | None = None, prepare: Prepare = None):
+    def __init__(self, scheduler: str, workers: int | None = None, prepare: Prepare = None,
+                 same: Callable[[], Any] | None = None):
         super().__init__(prepare)
         self.scheduler = scheduler
         if scheduler == "local":
@@ -32,8 +36,33 @@ class DaskEngine(Engine):
         if not self.workers:
             self.close()
             raise OSError(f"Dask scheduler {scheduler}: no workers connected")
+        if same:
+            self._check_same(same)
         if prepare:
             self._client.register_plugin(_Prepare(prepare), name="entente-prepare")
+
+    def _check_same(self, same: Callable[[], Any]) -> None:
+        module, name = same.__module__, same.__qualname__
+
+        def there():  # a nested function travels by value, so it deserialises where `pipeline` does not import
+            import importlib
+
+            return getattr(importlib.import_module(module), name)()
+
+        expected = same()
+        try:
+            found = {"scheduler": self._client.run_on_scheduler(there)}
+        except Exception as error:  # whatever the scheduler raised, reported in one line
+            found = {"scheduler": error}
+        found |= {f"worker {address}": result
+                  for address, result in self._client.run(there, on_error="return").items()}
+        for where, result in found.items():
+            if result != expected:
+                self.close()
+                problem = f"{type(result).__name__}: {result}" if isinstance(result, BaseException) else \
+                    f"{name}() gives {result}, here {expected}"
+                raise OSError(f"Dask {where} at {self.scheduler} differs from this checkout ({problem}); "
+                              "it needs the same requirements and pipeline importable (see README)")
 
     def describe(self) -> str:
         where = "a local cluster" if self._cluster else f"the cluster at {self.scheduler}"
