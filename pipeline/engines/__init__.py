@@ -48,11 +48,12 @@ class Engine:
         return "in this process"
 
     def map(self, function: Callable, items: Iterable) -> Iterator:
-        """``function(item)`` for each item, in order."""
-        if self.prepare and not self._prepared:
-            self.prepare()
-            self._prepared = True
-        return map(function, items)
+        """``function(item)`` for each item, in order (``prepare`` first, if there is an item)."""
+        for item in items:
+            if self.prepare and not self._prepared:
+                self.prepare()
+                self._prepared = True
+            yield function(item)
 
 
 def ordered(submit: Callable, function: Callable, items: Iterable, in_flight: int) -> Iterator:
