@@ -100,10 +100,24 @@ def _pid_after_pause(_) -> int:
     return os.getpid()
 
 
-def _timed_map(engine: Engine, batches: list) -> tuple[float, list]:
-    began = time.perf_counter()
+def tree_cpu_seconds() -> float:
+    """CPU seconds (user and system) used so far by this process and its live descendants."""
+    me = psutil.Process()
+    total = 0.0
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _timed_map(engine: Engine, batches: list) -> tuple[float, float, list]:
+    """Wall seconds, CPU seconds of the process tree and results of the analysis over `batches`."""
+    cpu, began = tree_cpu_seconds(), time.perf_counter()
     results = list(engine.map(analyse_stored_tables, batches))
-    return time.perf_counter() - began, results
+    return time.perf_counter() - began, tree_cpu_seconds() - cpu, results
 
 
 def scale(articles: int, sample: int, workers: int) -> int:
@@ -118,11 +132,11 @@ def scale(articles: int, sample: int, workers: int) -> int:
           f"{len(batches)} batches of ≤ {batch}")
 
     warm_up()  # this process is the one worker: prepared outside the timing, like the pool's workers
-    one_seconds, results = _timed_map(Engine(), batches)
+    one_seconds, one_cpu, results = _timed_map(Engine(), batches)
     sentences = [text for tables in results for text in tables["sentences"]["text"].tolist()]
     vader = bare_vader_seconds(sentences)
     print(f"chain, 1 worker     {one_seconds:8.2f} s  {sample / one_seconds:7.1f} articles/s  "
-          f"{len(sentences) / one_seconds:7.0f} sentences/s")
+          f"{len(sentences) / one_seconds:7.0f} sentences/s  ({one_cpu:.2f} CPU s)")
     print(f"bare VADER          {vader:8.2f} s  over the same {len(sentences)} sentences")
     print(f"ratio chain / bare VADER = {one_seconds / vader:.2f}")
 
@@ -130,11 +144,13 @@ def scale(articles: int, sample: int, workers: int) -> int:
         began = time.perf_counter()
         start_workers(pool)
         started = time.perf_counter() - began
-        many_seconds, _ = _timed_map(pool, batches)
+        many_seconds, many_cpu, _ = _timed_map(pool, batches)
     print(f"chain, {workers} workers    {many_seconds:8.2f} s  {sample / many_seconds:7.1f} articles/s  "
-          f"(workers started and prepared beforehand in {started:.2f} s)")
+          f"({many_cpu:.2f} CPU s; workers started and prepared beforehand in {started:.2f} s)")
     print(f"ratio {workers} workers / 1 worker throughput = {one_seconds / many_seconds:.2f}  "
           f"(goal ≥ {SPEEDUP_GOAL})  [{load_average()}]")
+    print(f"ratio CPU seconds {workers} workers / 1 worker = {many_cpu / one_cpu:.2f}  (the pool's overhead; "
+          f"on {workers} idle cores the speed-up is at most {workers} / this)")
     del corpus, batches, results, sentences
     gc.collect()
 
@@ -160,9 +176,11 @@ def end_to_end(articles: int, workers: int) -> None:
             began = time.perf_counter()
             again = run(path, store, engine=engine)
             again_seconds = time.perf_counter() - began
-    stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in full.timings.items())
+    def stages(report) -> str:
+        return ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.timings.items())
+
     print(f"end to end, {workers} workers: {articles} articles in {full_seconds:.1f} s "
-          f"({articles / full_seconds:.1f} articles/s; {stages}); {full.counts.get('dyads', 0)} dyads")
+          f"({articles / full_seconds:.1f} articles/s; {stages(full)}); {full.counts.get('dyads', 0)} dyads")
     print(f"peak memory of the process tree {memory.peak_mb:.0f} MB  (goal < {TREE_MEMORY_GOAL_MB} MB at "
           f"{GDELT_DAY} articles)  [{load_average()}]")
     if articles != GDELT_DAY:
@@ -171,4 +189,5 @@ def end_to_end(articles: int, workers: int) -> None:
     else:
         print(f"GDELT day: {full_seconds:.0f} s  (goal < {GDELT_DAY_SECONDS_GOAL} s)")
     print(f"incremental re-run (unchanged corpus, {again.analysed} analysed) {again_seconds:.2f} s; "
-          f"ratio incremental / full run = {again_seconds / full_seconds:.3f}  (goal ≤ {INCREMENTAL_GOAL})")
+          f"ratio incremental / full run = {again_seconds / full_seconds:.3f}  (goal ≤ {INCREMENTAL_GOAL}; "
+          f"{stages(again)})")

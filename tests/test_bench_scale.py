@@ -10,6 +10,7 @@ FIGURES = [
     r"^machine: \d+ cores, [\d.]+ GB RAM, .+; load average [\d.]+ [\d.]+ [\d.]+$",
     r"^ratio chain / bare VADER = [\d.]+$",
     r"^ratio 2 workers / 1 worker throughput = [\d.]+ ",
+    r"^ratio CPU seconds 2 workers / 1 worker = [\d.]+ ",
     r"^end to end, 2 workers: 24 articles in [\d.]+ s .*; \d+ dyads$",
     r"^peak memory of the process tree [1-9]\d* MB ",
     r"^extrapolated \(linear, not measured\) to 100000 articles: \d+ s ",
