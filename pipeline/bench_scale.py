@@ -134,11 +134,13 @@ def scale(articles: int, sample: int, workers: int) -> int:
     warm_up()  # this process is the one worker: prepared outside the timing, like the pool's workers
     one_seconds, one_cpu, results = _timed_map(Engine(), batches)
     sentences = [text for tables in results for text in tables["sentences"]["text"].tolist()]
+    cpu = tree_cpu_seconds()
     vader = bare_vader_seconds(sentences)
+    vader_cpu = tree_cpu_seconds() - cpu
     print(f"chain, 1 worker     {one_seconds:8.2f} s  {sample / one_seconds:7.1f} articles/s  "
           f"{len(sentences) / one_seconds:7.0f} sentences/s  ({one_cpu:.2f} CPU s)")
-    print(f"bare VADER          {vader:8.2f} s  over the same {len(sentences)} sentences")
-    print(f"ratio chain / bare VADER = {one_seconds / vader:.2f}")
+    print(f"bare VADER          {vader:8.2f} s  over the same {len(sentences)} sentences  ({vader_cpu:.2f} CPU s)")
+    print(f"ratio chain / bare VADER = {one_seconds / vader:.2f}  (CPU seconds: {one_cpu / vader_cpu:.2f})")
 
     with ProcessEngine(workers, prepare=warm_up) as pool:
         began = time.perf_counter()

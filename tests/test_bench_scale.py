@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = [
     r"^machine: \d+ cores, [\d.]+ GB RAM, .+; load average [\d.]+ [\d.]+ [\d.]+$",
-    r"^ratio chain / bare VADER = [\d.]+$",
+    r"^ratio chain / bare VADER = [\d.]+  \(CPU seconds: [\d.]+\)$",
     r"^ratio 2 workers / 1 worker throughput = [\d.]+ ",
     r"^ratio CPU seconds 2 workers / 1 worker = [\d.]+ ",
     r"^end to end, 2 workers: 24 articles in [\d.]+ s .*; \d+ dyads$",
