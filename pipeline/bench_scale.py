@@ -172,9 +172,10 @@ def end_to_end(articles: int, workers: int) -> None:
               f"generated and written in {time.perf_counter() - began:.1f} s")
         store = Path(folder) / "store"
         with TreeMemory() as memory, ProcessEngine(workers, prepare=warm_up) as engine:
-            began = time.perf_counter()
+            cpu, began = tree_cpu_seconds(), time.perf_counter()
             full = run(path, store, engine=engine)
             full_seconds = time.perf_counter() - began
+            full_cpu = tree_cpu_seconds() - cpu  # the workers are still alive: their time counts
             began = time.perf_counter()
             again = run(path, store, engine=engine)
             again_seconds = time.perf_counter() - began
@@ -182,7 +183,8 @@ def end_to_end(articles: int, workers: int) -> None:
         return ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.timings.items())
 
     print(f"end to end, {workers} workers: {articles} articles in {full_seconds:.1f} s "
-          f"({articles / full_seconds:.1f} articles/s; {stages(full)}); {full.counts.get('dyads', 0)} dyads")
+          f"({articles / full_seconds:.1f} articles/s; {stages(full)}); {full.counts.get('dyads', 0)} dyads; "
+          f"{full_cpu:.1f} CPU s in the process tree")
     print(f"peak memory of the process tree {memory.peak_mb:.0f} MB  (goal < {TREE_MEMORY_GOAL_MB} MB at "
           f"{GDELT_DAY} articles)  [{load_average()}]")
     if articles != GDELT_DAY:

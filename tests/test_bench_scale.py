@@ -11,7 +11,7 @@ FIGURES = [
     r"^ratio chain / bare VADER = [\d.]+  \(CPU seconds: [\d.]+\)$",
     r"^ratio 2 workers / 1 worker throughput = [\d.]+ ",
     r"^ratio CPU seconds 2 workers / 1 worker = [\d.]+ ",
-    r"^end to end, 2 workers: 24 articles in [\d.]+ s .*; \d+ dyads$",
+    r"^end to end, 2 workers: 24 articles in [\d.]+ s .*; \d+ dyads; [\d.]+ CPU s in the process tree$",
     r"^peak memory of the process tree [1-9]\d* MB ",
     r"^extrapolated \(linear, not measured\) to 100000 articles: \d+ s ",
     r"^incremental re-run \(unchanged corpus, 0 analysed\) [\d.]+ s; ratio incremental / full run = [\d.]+ ",
