@@ -3,8 +3,12 @@ order, with bounded work in flight; the incremental skip and the accounting hold
 
 import math
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 from distributed import LocalCluster
 
@@ -16,6 +20,7 @@ from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, make_engine
 from pipeline.engines.processes import ProcessEngine
 from pipeline.store import TABLES, read_table
 
+ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 60
 CHUNK = 10  # six batches, so that two workers share them
 
@@ -126,3 +131,28 @@ def test_dask_engine_refuses_workers_that_differ_from_this_process(dask_cluster)
     differs = r"Dask worker tcp://\S+ at tcp://\S+ differs from this checkout \(getpid\(\) gives"
     with pytest.raises(OSError, match=differs):
         make_engine("dask", scheduler=dask_cluster.scheduler_address, same=os.getpid)
+
+
+OWNER = """
+import math, time
+from pipeline.engines.processes import ProcessEngine
+if __name__ == "__main__":
+    engine = ProcessEngine(2)
+    engine.start()
+    list(engine.map(math.factorial, [1, 2, 3, 4]))
+    print(*engine._pool._processes, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_workers_end_when_the_process_that_owns_them_is_killed(tmp_path):
+    script = tmp_path / "owner.py"
+    script.write_text(OWNER)
+    owner = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    workers = [psutil.Process(int(pid)) for pid in owner.stdout.readline().split()]
+    assert len(workers) == 2
+    owner.kill()
+    owner.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=60)
+    assert alive == []

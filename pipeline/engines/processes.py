@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import chain, islice
 
 from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, Prepare, ordered
+
+OWNER_CHECK_SECONDS = 1.0
 
 
 class ProcessEngine(Engine):
@@ -34,7 +39,7 @@ class ProcessEngine(Engine):
             if self.prepare:
                 context.set_forkserver_preload([self.prepare.__module__])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                             initializer=_start_worker, initargs=(self.prepare,))
+                                             initializer=_start_worker, initargs=(self.prepare, os.getpid()))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -50,10 +55,22 @@ class ProcessEngine(Engine):
         return ordered(self._pool.submit, function, chain(head, items), self.workers * IN_FLIGHT_PER_WORKER)
 
 
-def _start_worker(prepare: Prepare) -> None:
-    """A worker's start: BLAS on one thread (the pool is the parallelism), then ``prepare``."""
+def _start_worker(prepare: Prepare, owner: int) -> None:
+    """A worker's start: BLAS on one thread (the pool is the parallelism), a watch on the process that
+    owns the pool, then ``prepare``."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
+    threading.Thread(target=_exit_without, args=(owner,), daemon=True).start()
     if prepare:
         prepare()
+
+
+def _exit_without(owner: int) -> None:
+    """End this worker soon after the process `owner` ended (killed, say): its batches have no reader."""
+    while True:
+        time.sleep(OWNER_CHECK_SECONDS)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(1)
