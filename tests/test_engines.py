@@ -5,6 +5,7 @@ import math
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -156,3 +157,16 @@ def test_workers_end_when_the_process_that_owns_them_is_killed(tmp_path):
     owner.wait()
     gone, alive = psutil.wait_procs(workers, timeout=60)
     assert alive == []
+
+
+def test_workers_do_not_rerun_the_hosts_main_script(tmp_path, monkeypatch):
+    """A host such as Streamlit runs its app as ``__main__``; workers must not execute it again."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "host_app.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    host = types.ModuleType("__main__")
+    host.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", host)
+    with ProcessEngine(2) as engine:
+        assert list(engine.map(math.factorial, [3, 4, 5])) == [6, 24, 120]
+    assert not marker.exists()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 
 from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, Prepare, ordered
@@ -52,7 +54,17 @@ class ProcessEngine(Engine):
         if len(head) < 2:
             return super().map(function, head)
         self.start()
-        return ordered(self._pool.submit, function, chain(head, items), self.workers * IN_FLIGHT_PER_WORKER)
+        return ordered(self._submit, function, chain(head, items), self.workers * IN_FLIGHT_PER_WORKER)
+
+    def _submit(self, function: Callable, item) -> Future:
+        """Submit (which may start a worker) with this process's ``__main__`` hidden: a worker that
+        sees a main script re-runs it (the CLI's is guarded, but a host's such as Streamlit's app is not)."""
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            return self._pool.submit(function, item)
+        finally:
+            sys.modules["__main__"] = main
 
 
 def _start_worker(prepare: Prepare, owner: int) -> None:
