@@ -33,7 +33,8 @@ class ProcessEngine(Engine):
         return f"{self.workers} worker processes"
 
     def start(self) -> None:
-        """Start the workers now (the first map over two or more items starts them otherwise)."""
+        """Create the pool (the first map over two or more items does otherwise); its workers start as
+        batches are submitted."""
         if self._pool is None:
             # forkserver: workers fork from a clean server process, never from this one, which may
             # hold threads (pyarrow's pools, a progress bar's monitor, a web server).
