@@ -1,5 +1,5 @@
 """Command line: `python -m pipeline run|validate INPUT... [--store DIR] [--map field=column] [--author ACTOR]
-[--year-day MM-DD]`."""
+[--year-day MM-DD]`; `run` also takes `[--workers N] [--engine local|dask] [--scheduler ADDRESS|local]`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from pipeline.analyse import versions, warm_up
+from pipeline.engines import ENGINES, Engine, default_workers, make_engine
 from pipeline.load import FIELD_CANDIDATES, YEAR_DAY
 from pipeline.run import RunReport, run
 from pipeline.validate import MAX_CHARS
@@ -78,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
                                   "author's statements; replaces any author column")
         command.add_argument("--year-day", type=month_day, default=YEAR_DAY, metavar="MM-DD",
                              help=f"the day a date given as a bare year falls on (default {YEAR_DAY})")
+    run_command = commands.choices["run"]
+    run_command.add_argument("--workers", type=positive_int, default=default_workers(),
+                             help="worker processes for the analysis (default: this machine's cores, "
+                                  f"{default_workers()}; 1 analyses in this process)")
+    run_command.add_argument("--engine", choices=ENGINES, default="local",
+                             help="local: worker processes on this machine; dask: a Dask distributed cluster")
+    run_command.add_argument("--scheduler", metavar="ADDRESS|local",
+                             help="with --engine dask: the scheduler's address (e.g. tcp://10.0.0.5:8786), "
+                                  "or local for a cluster of --workers processes on this machine (default)")
     return parser
 
 
@@ -88,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.author is not None and "author" in mapping:
         parser.error("--author and --map author=... both name the author: give one")
     dry_run = args.command == "validate"
+    if not dry_run and args.scheduler is not None and args.engine != "dask":
+        parser.error("--scheduler is for --engine dask")
     bars: dict[str, tqdm] = {}
 
     def on_progress(done: int, total: int, stage: str) -> None:
@@ -97,8 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         bars[stage].update(done - bars[stage].n)
 
     try:
-        report = run(args.inputs, args.store, mapping=mapping, max_chars=args.max_chars,
-                     on_progress=on_progress, dry_run=dry_run, author=args.author, year_day=args.year_day)
+        engine = Engine() if dry_run else make_engine(args.engine, args.workers, args.scheduler,
+                                                       prepare=warm_up, same=versions)
+        with engine:
+            report = run(args.inputs, args.store, mapping=mapping, max_chars=args.max_chars, on_progress=on_progress,
+                         dry_run=dry_run, author=args.author, year_day=args.year_day, engine=engine)
     except Exception as error:  # noqa: BLE001 - whatever a bad input raises is one line, never a traceback
         _close(bars)
         known = isinstance(error, (ValueError, OSError))  # InputError, FileNotFoundError, ...

@@ -1,4 +1,5 @@
-"""ETL benchmark: ``python -m pipeline.bench [INPUT] [--articles N]``.
+"""ETL benchmark: ``python -m pipeline.bench [INPUT] [--articles N]``, or
+``python -m pipeline.bench --scale [--articles N] [--sample M] [--workers W]`` (``pipeline.bench_scale``).
 
 Times the analysis chain stage by stage on a corpus (an input file, or the demo generator's
 output of N articles) and, in the same run, a bare vaderSentiment loop over every sentence of the
@@ -41,7 +42,21 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
     parser.add_argument("inputs", nargs="*", help="article files (default: a generated demo corpus)")
     parser.add_argument("--articles", type=int, default=2000, help="size of the generated corpus")
+    parser.add_argument("--scale", action="store_true",
+                        help="scale figures: workers ÷ one worker, incremental ÷ full run, end to end on "
+                             "--articles generated articles with the memory of the process tree")
+    parser.add_argument("--sample", type=int, default=1000,
+                        help="--scale: generated articles for the chain and worker ratios (default 1000)")
+    parser.add_argument("--workers", type=int, default=2, help="--scale: worker processes (default 2)")
     args = parser.parse_args(argv)
+    if min(args.articles, args.sample, args.workers) < 1:
+        parser.error("--articles, --sample and --workers must be positive")
+    if args.scale:
+        if args.inputs:
+            parser.error("--scale generates its corpora: give no INPUT")
+        from pipeline.bench_scale import scale
+
+        return scale(args.articles, args.sample, args.workers)
 
     if args.inputs:
         articles, _ = validate(pd.concat([load_input(path) for path in args.inputs], ignore_index=True))

@@ -22,6 +22,7 @@ import pandas as pd
 import pipeline
 from pipeline.actors import author_ids, load_dictionary
 from pipeline.analyse import analyse, versions
+from pipeline.engines import Engine
 from pipeline.load import YEAR_DAY, consistent_columns, empty_articles, load_input
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
 from pipeline.store import (
@@ -80,23 +81,25 @@ def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
         mapping: Mapping[str, str] | None = None, max_chars: int = MAX_CHARS,
         on_progress: Progress | None = None, dry_run: bool = False,
         labels: Mapping[Path, str] | None = None, author: str | None = None,
-        year_day: str = YEAR_DAY) -> RunReport:
+        year_day: str = YEAR_DAY, engine: Engine | None = None) -> RunReport:
     """Load `inputs`, validate, analyse what is new and write a new store version.
 
     `inputs` may also be a single path. With `dry_run` nothing is analysed or written
     (`version_dir` is None). `on_progress(done, total, stage)` is called per input ("load") and
     per chunk of articles ("analyse"). `labels` names inputs in the records' `input_file` (and so
     in rejections) instead of their paths. `author`, `year_day`: see ``ReadOptions``; an `author`
-    the dictionary does not know raises ValueError.
+    the dictionary does not know raises ValueError. `engine` runs the analysis (``pipeline.engines``;
+    default: in this process); the caller starts and closes it.
     """
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     if author is not None and author.strip().casefold() not in author_ids(load_dictionary()):
         raise ValueError(f"--author {author}: not an actor id or name in the dictionary")
     options = ReadOptions(mapping or {}, author, year_day)
+    engine = engine or Engine()
     if dry_run:
-        return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {})
+        return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {}, engine)
     with _store_lock(store_dir):
-        return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {})
+        return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {}, engine)
 
 
 def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
@@ -126,7 +129,7 @@ def ensure_store(store_dir: str | Path, corpus_path: str | Path,
     with _store_lock(store_dir):
         if current_version_dir(store_dir) is not None:
             return None
-        return _run([corpus_path], Path(store_dir), ReadOptions(), MAX_CHARS, on_progress, False, {})
+        return _run([corpus_path], Path(store_dir), ReadOptions(), MAX_CHARS, on_progress, False, {}, Engine())
 
 
 @contextmanager
@@ -143,7 +146,7 @@ def _store_lock(store_dir: str | Path):
 
 
 def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_progress: Progress | None,
-         dry_run: bool, labels: Mapping[Path, str]) -> RunReport:
+         dry_run: bool, labels: Mapping[Path, str], engine: Engine) -> RunReport:
     progress = on_progress or (lambda done, total, stage: None)
     clock = _Stopwatch()
     loaded, encodings = [], {}
@@ -180,7 +183,7 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     all_articles = consistent_columns(all_articles).sort_values(ARTICLE_ORDER, kind="stable",
                                                                ignore_index=True)
     to_analyse = new_articles if reuse else all_articles
-    fresh = _analyse_in_chunks(to_analyse, progress)
+    fresh = _analyse_in_chunks(to_analyse, progress, engine)
     clock.lap("analyse")
 
     tables = {"articles": all_articles}
@@ -221,18 +224,24 @@ def _read_stored(store: Path, names) -> dict | None:
     return stored
 
 
-def _analyse_in_chunks(articles: pd.DataFrame, progress: Progress) -> dict[str, pd.DataFrame]:
-    """`analyse()` over chunks of `CHUNK_ARTICLES` articles, reporting progress per chunk; only the
-    tables the store keeps (`ANALYSIS_COLUMNS`) are collected."""
+def _analyse_in_chunks(articles: pd.DataFrame, progress: Progress, engine: Engine) -> dict[str, pd.DataFrame]:
+    """`analyse()` over chunks of `CHUNK_ARTICLES` articles on `engine`, reporting progress per chunk
+    as results arrive in input order; only the tables the store keeps (`ANALYSIS_COLUMNS`) are collected."""
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in ANALYSIS_COLUMNS}
     total = len(articles)
-    for start in range(0, total, CHUNK_ARTICLES):
-        chunk = articles.iloc[start:start + CHUNK_ARTICLES][ARTICLES].reset_index(drop=True)
-        tables = analyse(chunk)
+    starts = range(0, total, CHUNK_ARTICLES)
+    chunks = (articles.iloc[start:start + CHUNK_ARTICLES][ARTICLES].reset_index(drop=True) for start in starts)
+    for start, tables in zip(starts, engine.map(analyse_stored_tables, chunks), strict=True):
         for name, frames in parts.items():
             frames.append(tables[name])
         progress(min(start + CHUNK_ARTICLES, total), total, "analyse")
     return {name: _concat(frames, ANALYSIS_COLUMNS[name]) for name, frames in parts.items()}
+
+
+def analyse_stored_tables(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """`analyse()`'s tables that the store keeps (the function an engine's workers run)."""
+    tables = analyse(articles)
+    return {name: tables[name] for name in ANALYSIS_COLUMNS}
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
