@@ -50,7 +50,7 @@ ROW_ORDER = {
     "quotes": ["article_id", "quote_idx"],
     "dyads": DYAD_ORDER,
 }
-ROW_GROUP_ROWS = 50_000
+ROW_GROUP_ROWS = 16_384
 CURRENT = "current"
 VERSIONS = "versions"
 MANIFEST = "manifest.json"
@@ -281,7 +281,7 @@ class VersionWriter:
         return INDEXES if name == "dyads" else ()
 
     def _write(self, name: str, month: str | None, rows: pd.DataFrame) -> None:
-        parts = {name: rows}
+        parts: dict[str, pd.DataFrame | pa.Table] = {name: rows}
         if name == "dyads":
             parts |= {"dyad_days": day_totals(rows), "dyad_terms": term_postings(rows)}
         for table, frame in parts.items():
@@ -312,8 +312,8 @@ class VersionWriter:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _write_parquet(table: pd.DataFrame, path: Path) -> None:
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
+def _write_parquet(table: pd.DataFrame | pa.Table, path: Path) -> None:
+    arrow = table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
     with open(path, "wb") as sink:
         pq.write_table(arrow, sink, row_group_size=ROW_GROUP_ROWS, compression="zstd")
         sink.flush()

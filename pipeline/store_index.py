@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 TERM_SPLIT = r"[^\p{L}\p{N}]+"
 """What separates terms (RE2): anything but letters and digits."""
@@ -23,19 +24,19 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def day_totals(dyads: pd.DataFrame) -> pd.DataFrame:
+def day_totals(dyads: pd.DataFrame) -> pa.Table:
     """``DAY_KEYS`` with ``n``, ``total`` and ``total_sq`` of the scores, sorted by the keys."""
     con = _connection()
     con.register("month_dyads", dyads[["source_actor", "target_actor", "date", "kind", "source", "score"]])
     keys = ", ".join(DAY_KEYS)
-    return con.execute(
+    return con.sql(
         "SELECT source_actor, target_actor, CAST(CAST(date AS TIMESTAMP) AS DATE) AS day, kind, source, "
         "CAST(count(*) AS INTEGER) AS n, sum(score) AS total, sum(score * score) AS total_sq "
         f"FROM month_dyads GROUP BY {keys} ORDER BY {keys}"
-    ).df()
+    ).to_arrow_table()
 
 
-def term_postings(dyads: pd.DataFrame) -> pd.DataFrame:
+def term_postings(dyads: pd.DataFrame) -> pa.Table:
     """``term``, ``row`` (position in ``dyads``) for every distinct term of each row's evidence and speaker,
     sorted by term then row."""
     con = _connection()
@@ -44,14 +45,16 @@ def term_postings(dyads: pd.DataFrame) -> pd.DataFrame:
         "text": dyads["evidence"].fillna("").to_numpy() + " " + dyads["speaker"].fillna("").to_numpy(),
     })
     con.register("texts", texts)
-    return con.execute(
-        "SELECT DISTINCT term, row FROM (SELECT unnest(regexp_split_to_array(lower(text), ?)) AS term, row "
-        "FROM texts) WHERE term <> '' ORDER BY term, row",
-        [TERM_SPLIT],
-    ).df()
+    return con.sql(
+        "SELECT DISTINCT term, CAST(row AS INTEGER) AS row "
+        "FROM (SELECT unnest(regexp_split_to_array(lower(text), $split)) AS term, row FROM texts) "
+        "WHERE term <> '' ORDER BY term, row",
+        params={"split": TERM_SPLIT},
+    ).to_arrow_table()
 
 
-def query_terms(text: str) -> list[str]:
-    """The terms of a search text, split as ``term_postings`` splits evidence (in order, without repeats)."""
-    terms = _connection().execute("SELECT regexp_split_to_array(lower(?), ?)", [text, TERM_SPLIT]).fetchone()[0]
-    return list(dict.fromkeys(term for term in terms if term))
+def query_terms(text: str, con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
+    """The terms of a search text, split as ``term_postings`` splits evidence (in order, without repeats);
+    ``con``: a DuckDB connection to use (a new one when None)."""
+    terms = (con or _connection()).execute("SELECT regexp_split_to_array(lower(?), ?)", [text, TERM_SPLIT]).fetchone()
+    return list(dict.fromkeys(term for term in terms[0] if term))

@@ -216,7 +216,7 @@ def test_an_old_store_is_read_refused_for_queries_and_migrated_without_loss(tmp_
 def test_day_totals_match_pandas():
     dyads = _tables(40, step="17h")["dyads"]
     dyads["kind"] = np.where(np.arange(40) % 3 == 0, "statement", "quote")
-    totals = day_totals(dyads)
+    totals = day_totals(dyads).to_pandas()
     reference = dyads.assign(day=dyads["date"].dt.tz_localize(None).dt.normalize()).groupby(
         ["source_actor", "target_actor", "day", "kind", "source"])["score"].agg(
         n="size", total="sum", total_sq=lambda s: (s * s).sum()).reset_index()
@@ -228,7 +228,7 @@ def test_day_totals_match_pandas():
 def test_term_postings_index_words_of_evidence_and_speaker():
     dyads = pd.DataFrame({"evidence": ["We WELCOME the talks.", "Talks, talks: no", "Ça va, Zürich-2"],
                           "speaker": ["Peskov", None, "a spokesman"]})
-    postings = term_postings(dyads)
+    postings = term_postings(dyads).to_pandas()
     assert list(zip(postings["term"], postings["row"])) == sorted(
         [("we", 0), ("welcome", 0), ("the", 0), ("talks", 0), ("peskov", 0), ("talks", 1), ("no", 1),
          ("ça", 2), ("va", 2), ("zürich", 2), ("2", 2), ("a", 2), ("spokesman", 2)])
