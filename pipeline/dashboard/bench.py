@@ -251,12 +251,14 @@ def run_bench(store: Path, rows: int, repeats: int, large: Path | None = None, a
 
             log = Path(folder) / "streamlit.log"
             measured = measure_app(target, app_visits(large_db, words), log)
-            start, peak = measured.pop("start"), measured.pop("peak")
+            peak = measured.pop("peak")
             print(f"app (streamlit run app.py, headless Chromium, {_machine()}):")
-            print(f"  start to first chart {start:.2f} s (target ≤ {TARGETS['start']:.0f} s); peak memory "
-                  f"{peak / 2**30:.2f} GiB, process and children (target ≤ {TARGETS['peak'] / 2**30:.1f} GiB)")
-            for name, seconds in measured.items():
-                print(f"  {name} (fresh session, whole page) {seconds:.2f} s")
+            print(f"  start to first chart {measured['start']:.2f} s, the app's CPU {measured['start cpu']:.2f} s "
+                  f"(target ≤ {TARGETS['start']:.0f} s); peak memory {peak / 2**30:.2f} GiB, process and children "
+                  f"(target ≤ {TARGETS['peak'] / 2**30:.1f} GiB)")
+            for name in app_visits(large_db, words):
+                print(f"  {name} (fresh session, whole page) {measured[name]:.2f} s, the app's CPU "
+                      f"{measured[name + ' cpu']:.2f} s")
         print("targets in this process: " + ", ".join(
             f"{name} p95 {p95[name] * 1000:.0f} ms (≤ {TARGETS[name] * 1000:.0f} ms)"
             for name in ("filter", "drill-down", "search")))

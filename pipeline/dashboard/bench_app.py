@@ -42,6 +42,11 @@ class PeakMemory:
                 pass
             time.sleep(self.interval)
 
+    def cpu(self) -> float:
+        """CPU seconds (user and system) the process and its living children have used so far."""
+        tree = [self.process, *self.process.children(recursive=True)]
+        return sum(sum(member.cpu_times()[:2]) for member in tree)
+
     def stop(self) -> int:
         self._stop.set()
         self._thread.join()
@@ -84,8 +89,9 @@ def _server(store: Path, log: Path):
 
 def measure_app(store: Path, visits: dict[str, tuple[str, str]], log: Path) -> dict[str, float]:
     """Seconds from starting the app to its first chart (``start``), seconds of each visit (name → (path
-    with query, CSS selector that shows the result), a fresh session each), and the app's peak memory in
-    bytes (``peak``). Raises RuntimeError when Chromium or the app is not usable."""
+    with query, CSS selector that shows the result), a fresh session each), the app process's CPU seconds
+    for each (``<name> cpu``: what the app itself spent, whatever else the machine runs), and its peak
+    memory in bytes (``peak``). Raises RuntimeError when Chromium or the app is not usable."""
     from playwright.sync_api import Error, sync_playwright
 
     if not CHROMIUM.exists():
@@ -107,15 +113,17 @@ def measure_app(store: Path, visits: dict[str, tuple[str, str]], log: Path) -> d
                     page.goto(base)
                     page.wait_for_selector(".st-key-trend_chart .js-plotly-plot .main-svg")
                     figures["start"] = time.perf_counter() - began
+                    figures["start cpu"] = memory.cpu()
                     page.close()
                     for name, (path, selector) in visits.items():
                         page = browser.new_page(viewport={"width": 1400, "height": 1000})
                         page.set_default_timeout(TIMEOUT_MS)
-                        opened = time.perf_counter()
+                        opened, opened_cpu = time.perf_counter(), memory.cpu()
                         page.goto(base + path)
                         page.wait_for_selector(selector)
                         page.wait_for_selector(DONE)
                         figures[name] = time.perf_counter() - opened
+                        figures[f"{name} cpu"] = memory.cpu() - opened_cpu
                         page.close()
                 except Error as error:
                     raise RuntimeError(f"browser: {str(error).splitlines()[0]} (see {log})") from None

@@ -291,38 +291,54 @@ def _evidence_rows(con: StoreDB, months: list[str], where: str, params: list, li
 def _searched_rows(con: StoreDB, months: list[str], where: str, params: list, terms: list[str], limit: int,
                    ) -> pd.DataFrame:
     """The rows of ``months`` (newest first) matching ``where`` whose postings hold every term (the last
-    as a prefix), newest first, at most ``limit``. Only months with hits are read, newest first in
-    batches of 1, 2, 4, … months until ``limit`` rows are found: the postings give (month, row) pairs
-    that the batch's dyad files are joined with by their months and row numbers."""
+    as a prefix), newest first, at most ``limit``.
+
+    The postings give (month, row) pairs, joined with the dyad files by month and row number on the
+    narrow columns that filters and order need: first in the newest month, then in the months with hits
+    in batches of 2, 4, … months until ``limit`` rows are found; only the rows found are then read whole.
+    """
     if not terms or not months:
         return _evidence_rows(con, [], "false", [], 0)
     postings = "SELECT month, row FROM read_parquet($terms, hive_partitioning = true) WHERE "
     lookups = [postings + f"term = $term{index}" for index in range(len(terms) - 1)]
     lookups.append(postings + "term >= $prefix AND term < $after")
     hits = " INTERSECT ".join(lookups)
-    named = {f"term{index}": term for index, term in enumerate(terms[:-1])} | {
+    term_params = {f"term{index}": term for index, term in enumerate(terms[:-1])} | {
         "prefix": terms[-1], "after": terms[-1] + "\U0010ffff"}
-    cursor = con.cursor()
-    months_hit = {month for (month,) in cursor.execute(
-        f"SELECT DISTINCT month FROM ({hits})", named | {"terms": [con.terms_file(month) for month in months]}
-    ).fetchall()}
-    remaining = [month for month in months if month in months_hit]
-    rows = (
-        "SELECT d.* EXCLUDE (month, file_row_number) FROM read_parquet($dyads, hive_partitioning = true, "
-        f"file_row_number = true) AS d SEMI JOIN ({hits}) AS h "
+    scan = "read_parquet($dyads, hive_partitioning = true, file_row_number = true) AS d"
+    narrow = (
+        f"SELECT d.month, d.file_row_number AS row FROM {scan} SEMI JOIN ({hits}) AS h "
         f"ON d.month = h.month AND d.file_row_number = h.row WHERE {_named(where)} "
         f"ORDER BY {_EVIDENCE_ORDER} LIMIT $limit"
     )
-    named |= {f"p{index}": value for index, value in enumerate(params)}
-    frames, found, batch = [], 0, 1
-    while remaining and found < limit:
-        chosen, remaining, batch = remaining[:batch], remaining[batch:], batch * 2
-        frames.append(cursor.execute(_with_authors(rows), named | {
-            "limit": limit - found, "terms": [con.terms_file(month) for month in chosen],
-            "dyads": _files(con, chosen)}).df())
-        found += len(frames[-1])
-    filled = [frame for frame in frames if len(frame)] or frames or [_evidence_rows(con, [], "false", [], 0)]
-    return filled[0] if len(filled) == 1 else pd.concat(filled, ignore_index=True)
+    named = term_params | {f"p{index}": value for index, value in enumerate(params)}
+    cursor = con.cursor()
+
+    def found_in(chosen: list[str], wanted: int) -> list[tuple[str, int]]:
+        return cursor.execute(narrow, named | {"limit": wanted, "terms": [con.terms_file(m) for m in chosen],
+                                                "dyads": _files(con, chosen)}).fetchall()
+
+    keys = found_in(months[:1], limit)
+    remaining = months[1:]
+    if len(keys) < limit and remaining:
+        months_hit = {month for (month,) in cursor.execute(
+            f"SELECT DISTINCT month FROM ({hits})", term_params | {"terms": [con.terms_file(m) for m in remaining]}
+        ).fetchall()}
+        remaining, batch = [month for month in remaining if month in months_hit], 2
+        while remaining and len(keys) < limit:
+            chosen, remaining, batch = remaining[:batch], remaining[batch:], batch * 2
+            keys += found_in(chosen, limit - len(keys))
+    if not keys:
+        return _evidence_rows(con, [], "false", [], 0)
+    rows = (
+        f"SELECT d.* EXCLUDE (month, file_row_number) FROM {scan} SEMI JOIN "
+        "(SELECT unnest($key_months) AS month, unnest($key_rows) AS row) AS k "
+        "ON d.month = k.month AND d.file_row_number = k.row"
+    )
+    key_months, key_rows = (list(column) for column in zip(*keys))
+    return cursor.execute(_with_authors(rows), {
+        "dyads": _files(con, sorted(set(key_months), reverse=True)), "key_months": key_months,
+        "key_rows": key_rows}).df()
 
 
 def _named(where: str) -> str:
