@@ -117,6 +117,9 @@ _ROLE_PREFIX = re.compile(rf"(?:\b(?:[Tt]he|[Aa]n?)\s+)?(?:\b{_ROLE_MODIFIERS}{_
 _NOT_THE_HOLDER = re.compile(r"\b(?:deputy|vice|outgoing)\b")
 _PAST = re.compile(rf"\b{_PAST_OFFICE}")
 _ACTOR_THEN_TITLE = re.compile(rf"(?:['’]s)?\s+(?:{_ROLE_MODIFIERS}{_AFTER_MODIFIER})*")
+_TELLS = re.compile(r"\s+(?:informed|told|briefed|updated|notified|apprised)\s+")
+_TOLD_ABOUT = re.compile(r"\s+(?:of|about|on|regarding)\s+")
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _TITLE_THEN_ACTOR = re.compile(r"\s+(?:for|of|from|at|in)\s+(?:the\s+)?")
 _PLACE_AFTER_TITLE = re.compile(r"\s+(?:at|in)\s+(?:the\s+)?")
 _TITLE_THEN_PERSON = re.compile(r"[ \t]+")
@@ -933,7 +936,12 @@ def _role_mention(dictionary, text, hits, index, used, day) -> _Mention | None:
     title = hits[index]
     before = hits[index - 1] if index else None
     after = hits[index + 1] if index + 1 < len(hits) else None
-    if before and before.meaning.kind in _ACTOR_KINDS and index - 1 not in used \
+    owner = hits[index - 2] if index >= 2 else None
+    if before and before.meaning.kind in _ACTOR_KINDS and owner and owner.meaning.kind in _ACTOR_KINDS \
+            and index - 2 not in used and _POSSESSIVE_GAP.fullmatch(text, owner.end, before.start) \
+            and _ACTOR_THEN_TITLE.fullmatch(text, before.end, title.start):
+        actor_hit, first, last = owner, title, title  # "China's Ukraine envoy": China's, for Ukraine (still named)
+    elif before and before.meaning.kind in _ACTOR_KINDS and index - 1 not in used \
             and _ACTOR_THEN_TITLE.fullmatch(text, before.end, title.start):
         actor_hit, first, last = before, before, title
         used.add(index - 1)
@@ -1011,7 +1019,7 @@ class _ArticleContext:
                 continue
             gender = _PRONOUN_GENDER[match.group().lower()]
             before = [m for m in mentions + found if m.end <= match.start()]
-            antecedent = self._latest(before, gender)
+            antecedent = self._teller(text, before, match.start(), gender) or self._latest(before, gender)
             if antecedent:
                 since, between = antecedent.end, [m for m in before if m.start >= antecedent.end]
             else:
@@ -1022,6 +1030,15 @@ class _ArticleContext:
                 continue
             found.append(_Mention(match.start(), match.end(), antecedent.actor, antecedent.person, "pronoun"))
         return found
+
+    def _teller(self, text: str, before: list[_Mention], at: int, gender: str) -> _Mention | None:
+        """In "Aliyev informed Putin of his meeting", "his" is the one who tells, not the one told."""
+        fits = sorted((m for m in before if m.person and self.dictionary.people[m.person].gender == gender),
+                      key=_by_end)
+        if len(fits) >= 2 and _TOLD_ABOUT.fullmatch(text, fits[-1].end, at) \
+                and _TELLS.fullmatch(text, fits[-2].end, fits[-1].start):
+            return fits[-2]
+        return None
 
     def _latest(self, mentions: list[_Mention], gender: str) -> _Mention | None:
         """The last mention of a person of ``gender`` among ``mentions``."""

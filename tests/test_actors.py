@@ -363,6 +363,21 @@ def test_armed_groups_territories_and_agencies(text, expected):
     assert actors_in(real_dictionary(), text) == expected
 
 
+@pytest.mark.parametrize("text, owner", [
+    ("Ilham Aliyev informed Vladimir Putin of his talks in Brussels.", "AZE"),  # the one who tells
+    ("Ilham Aliyev briefed Vladimir Putin on his visit to Paris.", "AZE"),
+    ("Ilham Aliyev thanked Vladimir Putin for his hospitality.", "RUS"),  # otherwise the latest
+])
+def test_a_possessive_pronoun_after_a_verb_of_telling_is_the_teller(text, owner):
+    pronouns = [actor for surface, actor, _, kind in found(real_dictionary(), text, "2023-05-25") if kind == "pronoun"]
+    assert pronouns == [owner]
+
+
+def test_a_possessive_country_owns_a_title_whose_compounded_country_is_its_portfolio():
+    assert actors_in(real_dictionary(), "China's Ukraine envoy urged talks.") == [
+        ("China", "CHN"), ("Ukraine", "UKR"), ("envoy", "CHN")]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Chile's foreign minister said the deal was fair.",
      ("Chile's foreign minister", "CHL", "Alberto van Klaveren", "role")),

@@ -111,6 +111,26 @@ def test_relations_and_dyads_follow_their_contracts():
     # taking a city is capturing it; thanks for several acts of aid go to each of their agents
     ("Russian forces are close to taking a Ukrainian city in the east.", {("RUS", "UKR"): "-"}, [("UKR", "RUS")]),
     ("Moldova thanked the Dutch for the aid and the generous support of Canada.", {("MDA", "CAN"): "+"}, []),
+    # the one urged is the agent of what it is urged to do, and an urged act is not yet done; one's own wish is a stance
+    ("Spain urged China to reach out to Ukraine.", {("ESP", "CHN"): "0"}, [("ESP", "UKR"), ("CHN", "UKR")]),
+    ("Netherlands wants to give Ukrainian pilots training as soon as possible.", {("NLD", "UKR"): "+"}, []),
+    ("Germany blamed Russia for attacking Ukrainian grain ports.", {("DEU", "RUS"): "-", ("RUS", "UKR"): "-"}, []),
+    # a clause with a subject of its own ("it") takes no agent from the clause above it
+    ("Britain will ship Ukraine ten tanks, adding to a French pledge to deliver armour and giving the country new "
+     "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),
+    # a typographic apostrophe is a possessive like a plain one
+    ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
+    # a capital compounded to an attack is where it happened, not who attacked
+    ("Two wounded in a new Jerusalem attack, Israeli medics say, after a Palestinian gunman opened fire.", {},
+     [("ISR", "PSE")]),
+    # a live blog's label names its topic and states nothing
+    ("Russia-Ukraine war live: Poland pledges more tanks to Ukraine", {("POL", "UKR"): "+"},
+     [("RUS", "UKR"), ("UKR", "RUS")]),
+    # visas granted to a country's citizens
+    ("Japan will resume visas for Indonesians next month.", {("JPN", "IDN"): "+"}, [("IDN", "JPN")]),
+    # the help a country is thanked for went to the thanker
+    ("Georgia thanked in particular for the assistance of the Japanese government.",
+     {("GEO", "JPN"): "+", ("JPN", "GEO"): "+"}, []),
     # partners of the agent of a symmetric event are not partners of each other
     ("Poland signed a gas deal with Norway and Denmark.", {("POL", "NOR"): "+", ("DNK", "POL"): "+"},
      [("NOR", "DNK"), ("DNK", "NOR")]),
@@ -153,6 +173,7 @@ def test_headline_casing_is_lowered_outside_mentions_with_offsets_kept():
     assert prepared.startswith("Hungary withholds backing for Georgia's EU bid")
     plain = "Russia said on Monday that it would respond."
     assert for_parsing(plain, []) == plain
+    assert for_parsing("Russia’s envoy said ‘no’.", []) == "Russia's envoy said 'no'."
 
 
 def test_the_decisive_rule_is_recorded():
@@ -161,6 +182,13 @@ def test_the_decisive_rule_is_recorded():
     assert row["method"] == "rule:passive-agent"
     assert 0 < row["confidence"] <= 1
     assert any("condemned" in word for word, _ in json.loads(row["contributions"]))
+
+
+def test_a_speaker_holds_the_talks_during_which_it_speaks():
+    relations = _analysed("The Moldovan president said this during a press conference after the negotiations "
+                          "with the Romanian prime minister.")["relations"]
+    talks = relations[relations["event"] == "negotiations"]
+    assert set(zip(talks["source_actor"], talks["target_actor"])) == {("MDA", "ROU"), ("ROU", "MDA")}
 
 
 def test_reciprocal_accusations_hold_both_ways():

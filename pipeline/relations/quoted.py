@@ -29,6 +29,7 @@ class Mention(NamedTuple):
     surface: str
     person: str | None
     first_person: bool = False  # "we", "my Government": the speaker or author (pipeline.relations.first_person)
+    place: bool = False  # named by a capital ("Kyiv"), not by the country or its people
 
 
 class QuoteTarget(NamedTuple):

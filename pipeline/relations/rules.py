@@ -90,6 +90,7 @@ _TAKEN_PLACES = frozenset(
     "city cities town towns village villages territory territories region regions land capital port airport".split())
 TRIGGERS = SPEECH_VERBS | _TAKE
 """Words outside the event lexicon that make a sentence worth parsing."""
+_THANKS = frozenset("thank thanks thanked thanking".split())
 _MAX_CLIMB = 6
 _COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
 _SIGNED = 0.15  # an event polarity at least this far from 0 carries a sign
@@ -283,14 +284,18 @@ class SentenceRelations:
     """Relations between the actor mentions of one parsed sentence."""
 
     def __init__(self, doc: Doc, spans: list[tuple[int, int]], actors: list[str], events: EventLexicon,
-                 organisations: frozenset[str] = frozenset()):
-        """``organisations``: the actors that are organisations (no hostile act is implied to aim at them)."""
+                 organisations: frozenset[str] = frozenset(), places: frozenset[int] = frozenset()):
+        """``organisations``: the actors that are organisations (no hostile act is implied to aim at them);
+        ``places``: the mentions (indices) named by a capital."""
         self.doc, self.actors, self.events, self.organisations = doc, actors, events, organisations
         self.heads = mention_heads(doc, spans)
         self.predicates: dict[int, _Predicate] = {}
         actor_heads = {head.i for head in self.heads if head is not None}
         for index, head in enumerate(self.heads):
             role = role_of(head, events, actor_heads) if head is not None else None
+            if role is not None and index in places and role.rule == "nominal-agent" and head.dep_ == "compound" \
+                    and self._hostile(role.predicate):
+                role = Role(role.predicate, PATIENT, "nominal-location")  # "the Jerusalem attack": where, not who
             if role is not None:
                 self._add(role.predicate, role.part, index, role.rule)
         self._reduced_passives()
@@ -318,10 +323,19 @@ class SentenceRelations:
         for _ in range(_MAX_CLIMB):
             if token.dep_ not in _CLIMB_TO_VERB or token.head is token:
                 return {}
-            if token.head.text.lower() in SPEECH_VERBS:  # a speaker is not the agent of what is reported
-                return {}
-            token = token.head
+            if token.head.text.lower() in SPEECH_VERBS and not _noun_adjunct(token):
+                return {}  # a speaker is not the agent of what is reported, only of "said during talks with X"
             heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
+            verb = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else token.head
+            if token.dep_ == "xcomp" or verb is not token.head:  # "urged China to speak with Ukraine", "thanked
+                # Azerbaijan for agreeing to come": the one urged or thanked is the one to act
+                controllers = [heads[c.i] for c in verb.children if c.dep_ in ("dobj", "obj") and c.i in heads]
+                if controllers:
+                    return {m: "object-control" for m in controllers}
+            token = token.head
+            if any(c.dep_ in ("nsubj", "nsubjpass") and c.text.lower() not in _RELATIVE_PRONOUNS
+                   and not any(t.i in heads for t in c.subtree) for c in token.children):
+                return {}  # "… as it looks to pry Russian forces from the east": the clause has its own subject
             if token.i in heads and token.dep_ in ("ROOT", "nsubj"):
                 return {heads[token.i]: "headline-actor"}
             owners = [heads[c.i] for c in token.children if c.dep_ == "poss" and c.i in heads]
@@ -390,6 +404,8 @@ class SentenceRelations:
                 outer = self.predicates.setdefault(governor.i, _Predicate())
                 for mention in slot.agents:
                     outer.patients.setdefault(mention, "object-event-agent")
+                if governor.text.lower() in _THANKS and not slot.patients:  # the help went to the thanker
+                    slot.patients.update({m: "thanked-for" for m in outer.agents if m not in slot.agents})
 
     def _polarity(self, token: Token, event: EventWord | None) -> tuple[float | None, str]:
         """The event's polarity in context, and the words to show for it. An inverting verb ("lifted
@@ -437,6 +453,8 @@ class SentenceRelations:
             sources, targets = (slot.patients, slot.agents) if event and event.direction == "reverse" else (
                 slot.agents, slot.patients)
             found += self._joint_symmetric(token, slot)
+            if targets and "object-control" in sources.values() and self._proposed(token, polarity):
+                continue  # "urged Xi to reach out to Ukraine": appealed for, not done
             if targets:
                 confidence = 0.85 if event else 0.55
                 found += self._pairs([(a, b, _decisive(sources[a], targets[b])) for a in sources for b in targets],
@@ -516,6 +534,11 @@ def _inverts(verb: Token) -> bool:
     word = verb.text.lower()
     return word in INVERTERS or (word in _RULE and any(c.dep_ == "prt" and c.text.lower() == "out"
                                                        for c in verb.children))
+
+
+def _noun_adjunct(token: Token) -> bool:
+    """A preposition with a noun phrase ("during the talks"), not a clause ("by refusing to …")."""
+    return token.dep_ == "prep" and any(child.dep_ == "pobj" for child in token.children)
 
 
 def _aims_at_non_state(token: Token) -> bool:

@@ -50,7 +50,9 @@ _HEADLINE_WORD = re.compile(r"[A-Za-z][\w'’.-]*")
 _SMALL_WORDS = frozenset("a an the to of in on for at by as and or but with from over after into vs".split())
 _HONORIFICS = frozenset("Mr Mrs Ms Dr Mr. Mrs. Ms. Dr. Sir".split())
 _SEGMENT_BREAK = re.compile(r"\s*(?:;|\s[–—]\s)\s*")
+_LIVE_LABEL = re.compile(r"[^:.!?]{0,80}\blive(?: updates| blog| news| coverage)?\s*:\s*", re.IGNORECASE)
 IMPLIED = "rule:implied-target"
+PLACE_MENTIONS = frozenset({"capital"})
 AUTHOR_VOICE_CONFIDENCE = 0.7
 AUTHOR_EVALUATION = 0.4
 """How strongly a sentence of an authored text must judge an actor to be the author's voice without a
@@ -81,10 +83,11 @@ def _mentions_by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[
     if mentions.empty or "actor" not in mentions:
         return grouped
     usable = mentions[mentions["actor"].notna()].sort_values(["article_id", "start"])
-    columns = ["article_id", "sent_idx", "start", "end", "actor", "surface", "person"]
-    for article_id, sent_idx, start, end, actor, surface, person in _columns(usable, columns):
+    columns = ["article_id", "sent_idx", "start", "end", "actor", "surface", "person", "mention_type"]
+    for article_id, sent_idx, start, end, actor, surface, person, kind in _columns(usable, columns):
         grouped[(article_id, sent_idx)].append(
-            Mention(start, end, actor, surface, person if isinstance(person, str) else None))
+            Mention(start, end, actor, surface, person if isinstance(person, str) else None,
+                    place=kind in PLACE_MENTIONS))
     return grouped
 
 
@@ -180,7 +183,8 @@ def _statement_rows(job: _Parsed, doc, resources: Resources, organisations: froz
     spans = [(m.start - job.offset, m.end - job.offset) for m in mentions]
     actors = [m.actor for m in mentions]
     rows, decided = [], {frozenset(pair) for pair in job.covered}
-    found = [r for r in SentenceRelations(doc, spans, actors, resources.events, organisations).relations()
+    places = frozenset(index for index, mention in enumerate(mentions) if mention.place)
+    found = [r for r in SentenceRelations(doc, spans, actors, resources.events, organisations, places).relations()
              if (actors[r.source], actors[r.target]) not in job.covered]
     for relation in sorted(found, key=lambda r: (r.source, r.target)):
         source, target = mentions[relation.source], mentions[relation.target]
@@ -289,6 +293,10 @@ def _narrative_jobs(sentence: _Sentence, mentions: list[Mention], covered: set[t
     if len({m.actor for m in mentions}) < 2:
         return jobs
     cuts = [sentence.start + m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)]
+    label = _LIVE_LABEL.match(sentence.text) if sentence.sent_idx == 0 else None
+    if label:  # "Israel-Hamas war live: …" names a live blog's topic; it states nothing
+        mentions = [m for m in mentions if m.start >= sentence.start + label.end()]
+        cuts.append(sentence.start + label.end())
     headline = headline_end(sentence.text) if sentence.sent_idx == 0 else None
     if headline is not None:
         cut = sentence.start + headline
