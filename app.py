@@ -9,6 +9,7 @@ from pipeline.export import markdown_escape
 from pipeline.run import ensure_store
 from pipeline.schema import DYAD_KINDS
 from pipeline.store import current_version_dir, store_version
+from pipeline.store_migrate import migrate
 
 st.set_page_config(page_title="Entente", page_icon="🌐", layout="wide")
 """The favicon is an emoji, drawn in the browser: a Material icon would be fetched from fonts.gstatic.com."""
@@ -77,6 +78,7 @@ try:
             ),
         )
         progress.empty()
+    migrate(store)  # a store of one file per table (written before partitions) becomes partitioned
     version = store_version(store)
     domain = loaders.domain(store, version)
     summary = loaders.summary(store, version)

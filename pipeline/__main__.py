@@ -1,5 +1,6 @@
 """Command line: `python -m pipeline run|validate INPUT... [--store DIR] [--map field=column] [--author ACTOR]
-[--year-day MM-DD]`; `run` also takes `[--workers N] [--engine local|dask] [--scheduler ADDRESS|local]`."""
+[--year-day MM-DD]`; `run` also takes `[--workers N] [--engine local|dask] [--scheduler ADDRESS|local]`;
+`python -m pipeline migrate [--store DIR]` rewrites a store of one file per table in the partitioned layout."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pipeline.analyse import versions, warm_up
 from pipeline.engines import ENGINES, Engine, default_workers, make_engine
 from pipeline.load import FIELD_CANDIDATES, YEAR_DAY
 from pipeline.run import RunReport, run
+from pipeline.store_migrate import migrate
 from pipeline.validate import MAX_CHARS
 
 DEFAULT_STORE = Path(__file__).resolve().parents[1] / "data" / "store"
@@ -89,12 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     run_command.add_argument("--scheduler", metavar="ADDRESS|local",
                              help="with --engine dask: the scheduler's address (e.g. tcp://10.0.0.5:8786), "
                                   "or local for a cluster of --workers processes on this machine (default)")
+    command = commands.add_parser("migrate", help="rewrite a store of one file per table in the partitioned layout")
+    command.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store directory (default {DEFAULT_STORE})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "migrate":
+        return _migrate(args.store)
     mapping = dict(args.mapping)
     if args.author is not None and "author" in mapping:
         parser.error("--author and --map author=... both name the author: give one")
@@ -123,6 +129,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _close(bars)
     print("\n".join(_printable(line) for line in summary(report, dry_run).split("\n")))
+    return 0
+
+
+def _migrate(store: Path) -> int:
+    try:
+        migrated = migrate(store)
+    except (ValueError, OSError) as error:
+        print(_printable(f"error: {' '.join(str(error).split())}"), file=sys.stderr)
+        return 2
+    print(f"migrated to {migrated}" if migrated else f"{store}: nothing to migrate (partitioned or empty)")
     return 0
 
 

@@ -7,12 +7,10 @@ version (dictionary, lexicons, relation model) changed, in which case every arti
 
 from __future__ import annotations
 
-import fcntl
 import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,15 +23,8 @@ from pipeline.analyse import analyse, versions
 from pipeline.engines import Engine
 from pipeline.load import YEAR_DAY, consistent_columns, empty_articles, load_input
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
-from pipeline.store import (
-    REJECTED_COLUMNS,
-    TABLES,
-    current_version_dir,
-    read_manifest,
-    read_rejected,
-    read_table,
-    write_version,
-)
+from pipeline.store import REJECTED_COLUMNS, Version, article_months, current_version_dir, open_version, write_version
+from pipeline.store_migrate import migrate_locked, needs_migration, store_lock
 from pipeline.validate import MAX_CHARS, validate
 
 CHUNK_ARTICLES = 500
@@ -98,7 +89,8 @@ def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
     engine = engine or Engine()
     if dry_run:
         return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {}, engine)
-    with _store_lock(store_dir):
+    with store_lock(store_dir):
+        migrate_locked(store_dir)
         return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {}, engine)
 
 
@@ -123,26 +115,15 @@ def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
 
 def ensure_store(store_dir: str | Path, corpus_path: str | Path,
                  on_progress: Progress | None = None) -> RunReport | None:
-    """Build the store from `corpus_path` unless it has a live version; None when it had one."""
-    if current_version_dir(store_dir) is not None:
+    """Build the store from `corpus_path` unless it has a live version (migrating it when it was written
+    before partitions); None when it had one."""
+    if current_version_dir(store_dir) is not None and not needs_migration(store_dir):
         return None
-    with _store_lock(store_dir):
+    with store_lock(store_dir):
+        migrate_locked(store_dir)
         if current_version_dir(store_dir) is not None:
             return None
         return _run([corpus_path], Path(store_dir), ReadOptions(), MAX_CHARS, on_progress, False, {}, Engine())
-
-
-@contextmanager
-def _store_lock(store_dir: str | Path):
-    """One writer per store at a time (an advisory lock on `DIR/.lock`)."""
-    store = Path(store_dir)
-    store.mkdir(parents=True, exist_ok=True)
-    with open(store / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_progress: Progress | None,
@@ -158,7 +139,7 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     articles = pd.concat(loaded, ignore_index=True) if loaded else empty_articles()
     clock.lap("load")
 
-    stored = _read_stored(store, ["articles"] if dry_run else TABLES)
+    stored = _read_stored(store)
     analysis_versions = versions()
     clock.lap("read store")
     reuse = stored is not None and all(
@@ -186,9 +167,12 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     fresh = _analyse_in_chunks(to_analyse, progress, engine)
     clock.lap("analyse")
 
+    # Only the months of new articles change when earlier analyses are reused: the store links the others.
+    base: Version | None = stored["version"] if reuse else None
+    touched = set(article_months(new_articles)) if reuse else set()
     tables = {"articles": all_articles}
     for name in ANALYSIS_COLUMNS:
-        parts = [stored[name]] if reuse else []
+        parts = [base.read(name, months=touched)] if base is not None and touched else []
         tables[name] = _concat([*parts, fresh[name]], ANALYSIS_COLUMNS[name])
     history = [stored["rejected"]] if stored else []
     rejections = pd.concat([*history, rejected[REJECTED_COLUMNS]], ignore_index=True)
@@ -206,21 +190,21 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
                        "unchanged": report.unchanged, "analysed": report.analysed},
         "timings": clock.laps,
     }
-    report.version_dir = write_version(store, tables, rejections, manifest)
+    report.version_dir = write_version(store, tables, rejections, manifest, base=base, touched=touched)
     clock.lap("store")
-    report.counts = {name: len(tables[name]) for name in TABLES}
+    report.counts = Version(report.version_dir).manifest()["counts"]
     return report
 
 
-def _read_stored(store: Path, names) -> dict | None:
-    """The live version's named tables, manifest and rejections, or None without a store."""
+def _read_stored(store: Path) -> dict | None:
+    """The live version, its articles, manifest and rejections, or None without a store."""
     if current_version_dir(store) is None:
         return None
-    stored = {name: read_table(store, name) for name in names}
+    version = open_version(store)
+    stored = {"version": version, "articles": version.read("articles"), "manifest": version.manifest(),
+              "rejected": version.rejected()}
     if "author_actor" not in stored["articles"]:  # a store written before authors were recorded
         stored["articles"]["author_actor"] = ""
-    stored["manifest"] = read_manifest(store)
-    stored["rejected"] = read_rejected(store)
     return stored
 
 

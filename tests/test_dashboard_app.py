@@ -22,7 +22,15 @@ from pipeline.dashboard import urlstate as url
 from pipeline.dashboard.figures import BELOW_MIN_COLOUR
 from pipeline.dashboard.settings import EVENTS_PATH
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
-from pipeline.store import current_version_dir, read_table, table_path, write_version
+from pipeline.store import (
+    TABLES,
+    current_version_dir,
+    open_version,
+    read_rejected,
+    read_table,
+    table_files,
+    write_version,
+)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EMPTY_TABLES = {
@@ -47,7 +55,7 @@ def error_details():
 @pytest.fixture(scope="module")
 def facts(demo_store):
     """What the demo store holds: its domain and the busiest directed pair."""
-    con = queries.open_dyads(table_path(demo_store, "dyads"))
+    con = queries.open_store(open_version(demo_store))
     domain = url.Domain(*queries.domain_values(con))
     return {"con": con, "domain": domain, "pair": domain.pairs[0]}
 
@@ -361,9 +369,12 @@ def test_try_text_shows_which_relations_hold_and_why(demo_store, monkeypatch):
 def test_evidence_tables_say_why_and_a_store_without_methods_shows_a_dash(demo_store, monkeypatch, tmp_path):
     table = start(demo_store, monkeypatch, page="quotes").dataframe[0].value
     assert table["why"].str.len().gt(0).all() and not table["why"].eq("—").any()
-    old = private_copy(demo_store, tmp_path)
-    dyads = table_path(old, "dyads")
-    pd.read_parquet(dyads).drop(columns=["method", "confidence"]).to_parquet(dyads)
+    from test_store import old_format_store
+
+    tables = {name: read_table(demo_store, name) for name in TABLES}
+    tables["dyads"] = tables["dyads"].drop(columns=["method", "confidence"])
+    old = tmp_path / "old"
+    old_format_store(old, tables, read_manifest_of(demo_store))
     app = start(old, monkeypatch, page="quotes")
     assert not app.error
     shown = app.dataframe[0].value
@@ -493,7 +504,8 @@ def test_either_direction_merges_the_pair_and_its_drill_down(demo_store, monkeyp
 
 def test_an_unreadable_store_is_one_line_not_a_traceback(demo_store, monkeypatch, tmp_path):
     store = private_copy(demo_store, tmp_path)
-    table_path(store, "dyads").write_bytes(b"PAR1 broken")
+    for path in table_files(store, "dyad_days"):
+        path.write_bytes(b"PAR1 broken")
     app = start(store, monkeypatch)
     [error] = texts(app.error)
     assert "cannot be read" in error and "\n" not in error
@@ -518,12 +530,17 @@ def authored_store(tmp_path_factory) -> Path:
     }).to_csv(folder / "speeches.csv", index=False)
     store = folder / "store"
     assert run([folder / "speeches.csv"], store).rejected == 0
-    path = table_path(store, "dyads")
-    dyads = pd.read_parquet(path)
-    authors = read_table(store, "articles").set_index("article_id")["author_actor"]
+    tables = {name: read_table(store, name) for name in TABLES}
+    dyads, authors = tables["dyads"], tables["articles"].set_index("article_id")["author_actor"]
     dyads.loc[dyads["source_actor"] == dyads["article_id"].map(authors), "kind"] = "author"
-    dyads.to_parquet(path)
+    write_version(store, tables, read_rejected(store), read_manifest_of(store))
     return store
+
+
+def read_manifest_of(store: Path) -> dict:
+    """The live manifest without what a write fills in itself."""
+    return {key: value for key, value in open_version(store).manifest().items()
+            if key not in ("version", "created_at", "counts", "months", "format")}
 
 
 def test_author_rows_are_a_kind_of_their_own_and_show_their_author(authored_store, monkeypatch):
@@ -540,8 +557,9 @@ def test_author_rows_are_a_kind_of_their_own_and_show_their_author(authored_stor
 
 def test_a_store_whose_articles_lack_the_author_shows_none(authored_store, monkeypatch, tmp_path):
     old = private_copy(authored_store, tmp_path)
-    articles = table_path(old, "articles")
-    pd.read_parquet(articles).drop(columns="author_actor").to_parquet(articles)
+    tables = {name: read_table(old, name) for name in TABLES}
+    tables["articles"] = tables["articles"].drop(columns="author_actor")
+    write_version(old, tables, read_rejected(old), read_manifest_of(old))
     table = start(old, monkeypatch, page="quotes").dataframe[0].value
     assert len(table) and set(table["author"]) == {""}
 

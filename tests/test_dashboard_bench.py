@@ -1,26 +1,35 @@
-"""The dashboard benchmark's generated table and filter changes (its timings are printed, not tested)."""
+"""The dashboard benchmark's generated store and filter changes (its timings are printed, not tested)."""
 
 import datetime as dt
 
 import numpy as np
 import pandas as pd
 
-from pipeline.dashboard import bench
+from pipeline.dashboard import bench, queries
 from pipeline.dashboard import urlstate as url
-from pipeline.store import DYAD_ORDER, read_table
+from pipeline.store import open_partitioned, read_table
 
 
-def test_resampled_dyads_keep_the_span_and_the_store_order(demo_store):
+def test_resampled_month_stays_in_its_month_and_keeps_the_pairs(demo_store):
     dyads = read_table(demo_store, "dyads")
-    large = bench.resampled_dyads(dyads, 30_000)
-    assert len(large) == 30_000 and list(large.columns) == list(dyads.columns)
-    assert large["date"].between(dyads["date"].min(), dyads["date"].max()).all()
-    assert large["score"].between(-1, 1).all()
-    assert large["date"].nunique() > dyads["date"].nunique()
-    assert large.equals(large.sort_values(DYAD_ORDER, kind="stable", ignore_index=True))
-    assert set(zip(large["source_actor"], large["target_actor"])) <= set(
-        zip(dyads["source_actor"], dyads["target_actor"])
-    )
+    month = dyads["date"].dt.strftime("%Y-%m").mode()[0]
+    drawn = bench.resampled_month(dyads, month, 30_000, np.random.default_rng(0))
+    assert len(drawn) == 30_000 and list(drawn.columns) == list(dyads.columns)
+    assert (drawn["date"].dt.strftime("%Y-%m") == month).all() and drawn["date"].dtype == dyads["date"].dtype
+    assert drawn["score"].between(-1, 1).all() and drawn["date"].nunique() > 20_000
+    assert set(zip(drawn["source_actor"], drawn["target_actor"])) <= set(
+        zip(dyads["source_actor"], dyads["target_actor"]))
+
+
+def test_the_resampled_store_holds_the_rows_month_by_month_with_its_indexes(demo_store, tmp_path):
+    source = open_partitioned(demo_store)
+    large = bench.write_resampled_store(source, 20_000, tmp_path / "large")
+    months = large.months("dyads")
+    assert set(months) <= set(source.months("dyads")) and large.months("dyad_days") == months
+    assert large.manifest()["counts"]["dyads"] == 20_000 == len(large.read("dyads", columns=["score"]))
+    db = queries.open_store(large)
+    assert db.cursor().execute("SELECT sum(n) FROM days").fetchone()[0] == 20_000
+    assert large.manifest()["counts"]["articles"] == source.manifest()["counts"]["articles"]
 
 
 def test_filter_changes_stay_inside_the_domain():
@@ -34,11 +43,13 @@ def test_filter_changes_stay_inside_the_domain():
     assert {f.granularity for f in changes} == set(url.GRANULARITIES)
 
 
-def test_bench_prints_both_tables(demo_store, capsys):
+def test_bench_prints_every_measure_for_both_stores(demo_store, capsys):
     assert bench.main(["--store", str(demo_store), "--rows", "20000", "--repeats", "3"]) == 0
     printed = capsys.readouterr().out
-    assert "store: " in printed and "generated: 20,000 dyads, 3 filter changes: wall p50" in printed
-    assert np.isfinite(pd.to_numeric(printed.split("CPU p50 ")[1].split(" ms")[0]))
+    assert "store: " in printed and "generated: 20,000 dyads, 3 of each" in printed
+    for measure in ("filter", "drill-down", "search"):
+        line = next(line for line in printed.splitlines() if line.strip().startswith(f"{measure}: wall"))
+        assert np.isfinite(pd.to_numeric(line.split("CPU p50 ")[1].split(" ms")[0]))
 
 
 def test_bench_reports_an_unusable_store_in_one_line(tmp_path, capsys):

@@ -10,7 +10,8 @@ import pytest
 from pipeline.dashboard import queries
 from pipeline.dashboard.urlstate import Filters, Pair
 from pipeline.schema import DYADS
-from pipeline.store import read_table, table_path
+from pipeline.store import REJECTED_COLUMNS, open_partitioned, open_version, read_table, write_version
+from pipeline.store_migrate import migrate
 
 ACTORS = ["RUS", "USA", "UKR", "CHN"]
 OUTLETS = ["Daily Planet", "Globe Wire", "Harbour Times"]
@@ -50,11 +51,18 @@ def dyads() -> pd.DataFrame:
     )[DYADS]
 
 
+def open_store_of(dyads: pd.DataFrame, store) -> queries.StoreDB:
+    """The dashboard database of a partitioned store holding ``dyads`` (and their articles)."""
+    articles = dyads.groupby("article_id", as_index=False)["date"].min().assign(author_actor="")
+    empty = pd.DataFrame({"article_id": pd.Series(dtype="str")})
+    tables = {"articles": articles, "sentences": empty, "mentions": empty, "quotes": empty, "dyads": dyads}
+    write_version(store, tables, pd.DataFrame(columns=REJECTED_COLUMNS), {})
+    return queries.open_store(open_version(store))
+
+
 @pytest.fixture(scope="module")
 def con(dyads, tmp_path_factory):
-    path = tmp_path_factory.mktemp("dash") / "dyads.parquet"
-    dyads.sample(frac=1, random_state=1).to_parquet(path)
-    return queries.open_dyads(path)
+    return open_store_of(dyads.sample(frac=1, random_state=1), tmp_path_factory.mktemp("dash") / "store")
 
 
 def year(**changes) -> Filters:
@@ -145,7 +153,27 @@ def test_evidence_of_one_point_and_search(con, dyads):
     assert found["evidence"].tolist() == [dyads["evidence"].iloc[17]]
     by_speaker = queries.evidence(con, year(), search="pesk")
     assert len(by_speaker) == (dyads["speaker"] == "Peskov").sum()
-    assert queries.evidence(con, year(), search="50%_").empty
+    assert queries.evidence(con, year(), search="%_ ").empty and queries.evidence(con, year(), search="pesk rus").empty
+
+
+def test_search_finds_every_row_holding_all_words_the_last_as_a_prefix(con, dyads):
+    text = dyads["evidence"] + " " + dyads["speaker"].fillna("")
+    words = text.str.lower().str.findall(r"\w+")
+    for search, wanted in [("ABOUT, chn", lambda w: {"about", "chn"} <= set(w)),
+                           ("statement number 1", lambda w: "statement" in w and any(x.startswith("1") for x in w)),
+                           ("blinken invented number 19", lambda w: {"blinken", "invented", "number"} <= set(w)
+                            and any(x.startswith("19") for x in w))]:
+        expected = dyads[words.map(wanted)]
+        found = queries.evidence(con, year(), search=search)
+        assert len(expected) and sorted(found["url"]) == sorted(expected["url"]), search
+        assert found["date"].is_monotonic_decreasing
+    newest = queries.evidence(con, year(), search="statement number 1", limit=7)
+    assert newest["url"].tolist() == found_urls_newest(dyads[words.map(lambda w: "statement" in w and any(
+        x.startswith("1") for x in w))], 7)
+
+
+def found_urls_newest(rows: pd.DataFrame, limit: int) -> list[str]:
+    return rows.sort_values(["date", "article_id", "start"], ascending=[False, True, True])["url"].head(limit).tolist()
 
 
 def test_matrix_matches_groupby(con, dyads):
@@ -239,9 +267,17 @@ def test_evidence_display_says_why_the_direction_holds(dyads):
 
 
 def test_a_store_written_before_methods_opens_and_shows_a_dash(dyads, tmp_path):
-    path = tmp_path / "old_dyads.parquet"
-    dyads.drop(columns=["method", "confidence"]).to_parquet(path)
-    old = queries.open_dyads(path)
+    from test_store import old_format_store
+
+    store = tmp_path / "store"
+    articles = dyads.groupby("article_id", as_index=False)["date"].min()
+    empty = pd.DataFrame({"article_id": pd.Series(dtype="str")})
+    old_format_store(store, {"articles": articles, "sentences": empty, "mentions": empty, "quotes": empty,
+                             "dyads": dyads.drop(columns=["method", "confidence"])}, {})
+    with pytest.raises(ValueError, match="older Entente"):
+        open_partitioned(store)
+    migrate(store)
+    old = queries.open_store(open_version(store))
     rows = queries.evidence(old, year(), label="RUS>USA")
     assert list(rows.columns) == queries.EVIDENCE_COLUMNS and len(rows) == ((dyads["source_actor"] == "RUS") & (
         dyads["target_actor"] == "USA")).sum()
@@ -286,15 +322,15 @@ def test_reason_counts():
 @pytest.mark.parametrize("granularity", ["day", "week", "month", "quarter"])
 def test_period_start_agrees_with_duckdb(con, granularity):
     for day in pd.date_range("2024-12-25", "2025-04-10", freq="5D").date:
-        truncated = con.execute(
+        truncated = con.cursor().execute(
             "SELECT CAST(date_trunc(?, CAST(? AS TIMESTAMP)) AS DATE)", [granularity, day]
         ).fetchone()[0]
         assert queries.period_start(day, granularity) == truncated
 
 
 def test_store_summary_synthetic_flag_and_article_text(demo_store, tmp_path):
-    con = queries.open_dyads(table_path(demo_store, "dyads"))
-    articles_path = table_path(demo_store, "articles")
+    con = queries.open_store(open_version(demo_store))
+    [articles_path] = con.version.files("articles")
     articles, dyads = read_table(demo_store, "articles"), read_table(demo_store, "dyads")
     summary = queries.store_summary(con, articles_path)
     assert (summary["articles"], summary["dyads"], summary["outlets"]) == (
@@ -348,8 +384,7 @@ def test_score_histogram_and_direction_means_match_numpy(con, dyads):
 
 def test_histogram_edges_hold_minus_one_and_one(dyads, tmp_path):
     rows = dyads.head(3).assign(source_actor="RUS", target_actor="USA", score=[-1.0, 0.05, 1.0])
-    rows.to_parquet(tmp_path / "edges.parquet")
-    histogram = queries.score_histogram(queries.open_dyads(tmp_path / "edges.parquet"), year(), Pair("RUS", "USA"))
+    histogram = queries.score_histogram(open_store_of(rows, tmp_path / "store"), year(), Pair("RUS", "USA"))
     assert np.round(histogram["bin_start"], 9).tolist() == [-1.0, 0.0, 0.9] and histogram["n"].tolist() == [1, 1, 1]
 
 

@@ -16,6 +16,7 @@ from pipeline.run import CHUNK_ARTICLES, ensure_store, run
 from pipeline.store import (
     TABLES,
     current_version_dir,
+    open_version,
     read_manifest,
     read_rejected,
     read_table,
@@ -113,6 +114,34 @@ def test_only_new_articles_are_analysed_and_the_result_matches_a_full_run(tmp_pa
         assert_same = pd.testing.assert_frame_equal
         assert_same(incremental[columns].sort_values(key, ignore_index=True),
                     full[columns].sort_values(key, ignore_index=True), obj=name)
+
+
+def test_an_incremental_run_writes_only_the_months_of_new_articles(tmp_path):
+    store = tmp_path / "store"
+    run([_csv(tmp_path / "a.csv", _articles(0, 4))], store)  # January to April 2025
+    before = open_version(store)
+    run([_csv(tmp_path / "b.csv", _articles(0, 5))], store)  # adds one article of May
+    after = open_version(store)
+    assert after.months("dyads") == [*before.months("dyads"), "2025-05"]
+    for name in ("sentences", "mentions", "dyads", "dyad_days", "dyad_terms"):
+        for month in before.months(name):
+            assert after.month_file(name, month).stat().st_ino == before.month_file(name, month).stat().st_ino
+
+
+def test_a_run_onto_a_store_of_one_file_per_table_migrates_it_first(tmp_path):
+    from test_store import old_format_store
+
+    built = tmp_path / "built"
+    run([_csv(tmp_path / "a.csv", _articles(0, 4))], built)
+    tables = {name: read_table(built, name) for name in TABLES}
+    store = tmp_path / "store"
+    old_format_store(store, tables, {key: value for key, value in read_manifest(built).items()
+                                     if key not in ("format", "months", "counts")})
+    report = run([_csv(tmp_path / "b.csv", _articles(0, 5))], store)
+    assert (report.new, report.unchanged, report.analysed) == (1, 4, 1)
+    assert open_version(store).partitioned and read_manifest(store)["counts"] == {
+        name: len(read_table(store, name)) for name in TABLES}
+    assert len(read_table(store, "articles")) == 5
 
 
 @pytest.mark.parametrize("component", ["dictionary", "lexicon", "events", "model"])

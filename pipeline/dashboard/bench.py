@@ -1,13 +1,22 @@
-"""Server-side cost of a filter change on Trends: query + figure build + ``fig.to_json()``.
+"""The dashboard at scale: filter changes, drill-downs and searches on a store of ``--rows`` dyads.
 
-``python -m pipeline.dashboard.bench [--store DIR] [--rows 1000000] [--repeats 50]`` times ~50
-filter changes (random granularity, date range, pairs, direction, kinds, smoothing; fixed seed)
-on the store's dyads and then on a generated table of ``--rows`` dyads, and prints p50/p95.
+``python -m pipeline.dashboard.bench [--store DIR] [--rows 1000000] [--repeats 50] [--large DIR] [--app]``
 
-The large table is made by resampling the store's dyads with replacement, shifting each row's
-date by a random whole number of weeks within the store's span plus up to ±3 days of jitter, and
-jittering scores by N(0, 0.05) (clipped to [-1, 1]); it is written sorted by pair and date, as the
-store writes dyads, into a temporary directory that is deleted afterwards.
+1. times ~50 filter changes (random granularity, date range, pairs, direction, kinds, smoothing; fixed
+   seed) on the store's dyads: the Trends page's code path, query + figure build + ``fig.to_json()``;
+2. writes a partitioned store of ``--rows`` dyads into a temporary directory (or ``--large DIR``, kept and
+   reused when it already holds that many): month by month, each month's dyads drawn with replacement
+   from the store's dyads of that month (rows per month in the store's proportions), dated uniformly
+   within the month, scores jittered by N(0, 0.05) (clipped to [-1, 1]); articles and the other tables
+   are the store's. Memory stays that of one month;
+3. on that store times, in this process, the database's opening, filter changes, drill-downs (a random
+   point of a random filter change: its evidence rows and their display table) and Quotes searches (a
+   word of the evidence, under the whole date range);
+4. with ``--app``, runs the real ``streamlit run app.py`` on it under headless Chromium (see
+   ``bench_app``): seconds to the first chart, fresh-session page loads of a drill-down, a search and
+   a filtered Trends view, and the app's peak memory.
+
+Every figure is printed with the machine beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import platform
+import resource
 import sys
 import tempfile
 import time
@@ -30,21 +41,47 @@ from pipeline.dashboard import urlstate as url
 from pipeline.dashboard.settings import DEMO_CORPUS, STORE_ENV, store_dir
 from pipeline.run import ensure_store
 from pipeline.schema import DYAD_KINDS
-from pipeline.store import DYAD_ORDER, table_path
+from pipeline.store import PARTITIONED, REJECTED_COLUMNS, Version, VersionWriter, open_partitioned
+
+TARGETS = {"start": 10.0, "filter": 0.100, "drill-down": 0.300, "search": 1.0, "peak": 1.5 * 2**30}
 
 
-def resampled_dyads(dyads: pd.DataFrame, rows: int, seed: int = 0) -> pd.DataFrame:
-    """``rows`` dyads drawn from ``dyads`` with shifted, jittered dates and jittered scores."""
-    rng = np.random.default_rng(seed)
+def resampled_month(dyads: pd.DataFrame, month: str, rows: int, rng: np.random.Generator) -> pd.DataFrame:
+    """``rows`` dyads drawn from ``dyads`` (of one month) dated uniformly within ``month`` (YYYY-MM), with
+    jittered scores."""
     sample = dyads.iloc[rng.integers(0, len(dyads), rows)].reset_index(drop=True)
-    span_weeks = max(int((dyads["date"].max() - dyads["date"].min()).days // 7), 1)
-    weeks = rng.integers(-span_weeks // 2, span_weeks // 2 + 1, rows)
-    jitter = rng.integers(-3 * 24, 3 * 24 + 1, rows)
-    shifted = sample["date"] + pd.to_timedelta(weeks * 7 * 24 + jitter, unit="h")
-    low, high = dyads["date"].min(), dyads["date"].max()
-    sample["date"] = shifted.where((shifted >= low) & (shifted <= high), sample["date"])
+    period = pd.Period(month, freq="M")
+    first = pd.Timestamp(period.start_time, tz="UTC")
+    offsets = pd.to_timedelta(rng.integers(0, period.days_in_month * 86_400, rows), unit="s")
+    sample["date"] = (first + offsets).astype(dyads["date"].dtype)
     sample["score"] = (sample["score"] + rng.normal(0, 0.05, rows)).clip(-1, 1)
-    return sample.sort_values(DYAD_ORDER, kind="stable", ignore_index=True)
+    return sample
+
+
+def write_resampled_store(source: Version, rows: int, target: Path, seed: int = 0) -> Version:
+    """A partitioned store at ``target`` of ``rows`` dyads resampled month by month from ``source``."""
+    rng = np.random.default_rng(seed)
+    months = source.months("dyads")
+    counts = np.array([source.manifest()["months"]["dyads"][month] for month in months], dtype=float)
+    per_month = rng.multinomial(rows, counts / counts.sum())
+    writer = VersionWriter(target)
+    try:
+        writer.write_articles(source.read("articles"))
+        for name in PARTITIONED:
+            writer.write_schema(name, source.read(name, months=[]))
+            if name == "dyads":
+                continue
+            for month in source.months(name):
+                writer.write_month(name, month, source.read(name, months=[month]))
+        for month, size in zip(months, per_month):
+            if size:
+                drawn = resampled_month(source.read("dyads", months=[month]), month, size, rng)
+                writer.write_month("dyads", month, drawn)
+        empty = pd.DataFrame(columns=REJECTED_COLUMNS)
+        return Version(writer.commit(empty, {"generated": f"{rows} dyads resampled from {source.dir}"}))
+    except BaseException:
+        writer.abandon()
+        raise
 
 
 def filter_changes(domain: url.Domain, count: int, seed: int = 1) -> list[url.Filters]:
@@ -72,34 +109,100 @@ def filter_changes(domain: url.Domain, count: int, seed: int = 1) -> list[url.Fi
     return changes
 
 
-def time_filter_change(con, filters: url.Filters, names: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds and CPU seconds (all threads of this process) for query + figure + JSON of one
-    filter change, and the JSON's size."""
+def _timed(action) -> tuple[float, float, object]:
+    """Wall and CPU seconds (all threads of this process) of ``action()`` and its result."""
     began, began_cpu = time.perf_counter(), time.process_time()
-    series = queries.trend_series(con, filters)
+    result = action()
+    return time.perf_counter() - began, time.process_time() - began_cpu, result
+
+
+def filter_change(db: queries.StoreDB, filters: url.Filters, names: dict[str, str]) -> int:
+    """Query + figure + JSON of one filter change on Trends; the JSON's size."""
+    series = queries.trend_series(db, filters)
     line_names = {label: url.label_name(label, names) for label in series["pair"].unique()}
-    payload = figures.trend_figure(series, line_names).to_json()
-    return time.perf_counter() - began, time.process_time() - began_cpu, len(payload)
+    return len(figures.trend_figure(series, line_names).to_json())
 
 
-def report(title: str, con, repeats: int, names: dict[str, str]) -> None:
-    """Print row count, wall p50/p95/max and CPU p50/p95 in milliseconds and the mean figure size
-    for ``repeats`` changes (wall time suffers when other processes share the cores; CPU time less)."""
-    rows = con.execute("SELECT count(*) FROM dyads").fetchone()[0]
-    domain = url.Domain(*queries.domain_values(con))
-    time_filter_change(con, filter_changes(domain, 1, seed=99)[0], names)
-    wall, cpu, sizes = (
-        np.array(column)
-        for column in zip(*(time_filter_change(con, f, names) for f in filter_changes(domain, repeats)))
-    )
-    wall_ms, cpu_ms = wall * 1000, cpu * 1000
-    print(
-        f"{title}: {rows:,} dyads, {repeats} filter changes: wall p50 {np.percentile(wall_ms, 50):.1f} ms, "
-        f"p95 {np.percentile(wall_ms, 95):.1f} ms, max {wall_ms.max():.1f} ms; "
-        f"CPU p50 {np.percentile(cpu_ms, 50):.1f} ms, "
-        f"p95 {np.percentile(cpu_ms, 95):.1f} ms (figure JSON {sizes.mean() / 1024:.0f} KiB on average; "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
-    )
+def drill_down(db: queries.StoreDB, filters: url.Filters, names: dict[str, str], rng: np.random.Generator) -> int:
+    """The evidence of a random point of the filters' trend, as the drill-down table shows it; its rows."""
+    series = queries.trend_series(db, filters)
+    if series.empty:
+        return 0
+    point = series.iloc[int(rng.integers(0, len(series)))]
+    rows = queries.evidence(db, filters, label=point["pair"], period=point["period"].date())
+    return len(queries.evidence_display(rows, names))
+
+
+def search(db: queries.StoreDB, filters: url.Filters, words: list[str], names: dict[str, str],
+           rng: np.random.Generator) -> int:
+    """A Quotes search for a random word of the evidence (at most 5000 rows, displayed); its rows."""
+    rows = queries.evidence(db, filters, search=words[int(rng.integers(0, len(words)))])
+    return len(queries.evidence_display(rows, names))
+
+
+def _percentiles(seconds: list[float]) -> str:
+    ms = np.array(seconds) * 1000
+    return f"p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, max {ms.max():.1f} ms"
+
+
+def report(title: str, db: queries.StoreDB, repeats: int, names: dict[str, str], words: list[str]) -> dict:
+    """Print and return wall and CPU p50/p95 of filter changes, drill-downs and searches on ``db``."""
+    domain = url.Domain(*queries.domain_values(db))
+    rows = int(db.cursor().execute("SELECT coalesce(sum(n), 0) FROM days").fetchone()[0])
+    changes = filter_changes(domain, repeats)
+    filter_change(db, changes[0], names)
+    rng = np.random.default_rng(2)
+    whole = url.Filters(start=domain.first, end=domain.last)
+    measured = {
+        "filter": [_timed(lambda f=f: filter_change(db, f, names)) for f in changes],
+        "drill-down": [_timed(lambda f=f: drill_down(db, f, names, rng)) for f in changes],
+        "search": [_timed(lambda: search(db, whole, words, names, rng)) for _ in changes],
+    }
+    print(f"{title}: {rows:,} dyads, {repeats} of each ({_machine()})")
+    for name, timings in measured.items():
+        wall, cpu, sizes = zip(*timings)
+        unit = "figure JSON KiB" if name == "filter" else "rows"
+        mean = np.mean(sizes) / (1024 if name == "filter" else 1)
+        print(f"  {name}: wall {_percentiles(wall)}; CPU {_percentiles(cpu)} ({unit} {mean:.0f} on average)")
+    return {name: float(np.percentile([t[0] for t in timings], 95)) for name, timings in measured.items()}
+
+
+def _machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    return (f"{os.cpu_count()} cores {model}, {memory:.0f} GiB RAM, load average {os.getloadavg()[0]:.1f}, "
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory in bytes."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def evidence_words(db: queries.StoreDB, count: int = 200, seed: int = 3) -> list[str]:
+    """Words (4+ letters) of the store's evidence to search for."""
+    terms = db.cursor().execute(
+        "SELECT DISTINCT term FROM read_parquet(?) WHERE length(term) >= 4 AND NOT regexp_matches(term, '[0-9]') "
+        "ORDER BY term", [[db.terms_file(month) for month in db.version.months("dyad_terms")]]
+    ).fetchall()
+    words = [term for (term,) in terms]
+    rng = np.random.default_rng(seed)
+    return [words[i] for i in rng.integers(0, len(words), count)] if words else ["the"]
+
+
+def app_visits(db: queries.StoreDB, words: list[str]) -> dict[str, tuple[str, str]]:
+    """Fresh-session page loads to time in the app: a drill-down, a search and a filtered Trends view."""
+    domain = url.Domain(*queries.domain_values(db))
+    pair = domain.pairs[0]
+    series = queries.trend_series(db, url.Filters(start=domain.first, end=domain.last, pairs=(url.parse_pair(pair),)))
+    point = f"{pair}@{series['period'].iloc[len(series) // 2].date()}"
+    return {
+        "drill-down page": (url.share_url("/", {url.PAIRS: [pair], url.POINT: point}), ".st-key-drill_table"),
+        "search page": (url.share_url("/quotes", {url.SEARCH: words[0]}), ".st-key-quotes_table"),
+        "filtered trends page": (url.share_url("/", {url.PAIRS: list(domain.pairs[:3]), url.GRANULARITY: "week"}),
+                                 ".st-key-trend_chart .js-plotly-plot .main-svg"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,39 +210,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--store", type=Path, default=None, help=f"store directory (default ${STORE_ENV} or data/store)"
     )
-    parser.add_argument("--rows", type=int, default=1_000_000, help="dyads in the generated large table")
-    parser.add_argument("--repeats", type=int, default=50, help="filter changes timed per table")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="dyads in the generated large store")
+    parser.add_argument("--repeats", type=int, default=50, help="filter changes, drill-downs and searches timed")
+    parser.add_argument("--large", type=Path, default=None, help="keep (and reuse) the generated store here")
+    parser.add_argument("--app", action="store_true", help="also measure the real app under headless Chromium")
     args = parser.parse_args(argv)
     try:
-        run_bench(args.store or store_dir(), args.rows, args.repeats)
-    except (ValueError, OSError, duckdb.Error) as error:
+        run_bench(args.store or store_dir(), args.rows, args.repeats, args.large, args.app)
+    except (ValueError, OSError, RuntimeError, duckdb.Error) as error:
         print(f"bench: {(str(error).splitlines() or [type(error).__name__])[0]}", file=sys.stderr)
         return 2
     return 0
 
 
-def run_bench(store: Path, rows: int, repeats: int) -> None:
-    """Time filter changes on ``store`` (built from the demo corpus if it has no version yet) and
-    on ``rows`` resampled dyads."""
+def run_bench(store: Path, rows: int, repeats: int, large: Path | None = None, app: bool = False) -> None:
+    """The benchmark on ``store`` (built from the demo corpus if it has no version yet) and on a store of
+    ``rows`` resampled dyads (in ``large``, or a temporary directory)."""
     ensure_store(store, DEMO_CORPUS)
     dictionary = load_dictionary()
-    dyads_path = table_path(store, "dyads")
-    began = time.perf_counter()
-    con = queries.open_dyads(dyads_path)
-    print(f"loaded {dyads_path} into DuckDB in {(time.perf_counter() - began) * 1000:.0f} ms")
-    codes = {code for pair in queries.domain_values(con)[2] for code in url.label_codes(pair)}
+    db = queries.open_store(open_partitioned(store))
+    codes = {code for pair in queries.domain_values(db)[2] for code in url.label_codes(pair)}
     names = {code: actor_name(dictionary, code) for code in codes}
-    report("store", con, repeats, names)
+    words = evidence_words(db)
+    report("store", db, repeats, names, words)
     with tempfile.TemporaryDirectory() as folder:
-        large_path = Path(folder) / "dyads.parquet"
+        target = large or Path(folder) / "large"
+        reuse = (target / "current").exists() and open_partitioned(target).manifest()["counts"]["dyads"] == rows
+        if not reuse:
+            began = time.perf_counter()
+            write_resampled_store(db.version, rows, target)
+            print(f"generated a store of {rows:,} resampled dyads in {time.perf_counter() - began:.1f} s "
+                  f"(this process's peak memory {_peak_rss() / 2**30:.2f} GiB)")
         began = time.perf_counter()
-        resampled_dyads(pd.read_parquet(dyads_path), rows).to_parquet(large_path, row_group_size=50_000)
-        print(f"generated {rows:,} resampled dyads in {time.perf_counter() - began:.1f} s")
-        began = time.perf_counter()
-        large = queries.open_dyads(large_path)
-        print(f"loaded them into DuckDB in {(time.perf_counter() - began) * 1000:.0f} ms")
-        report("generated", large, repeats, names)
+        large_db = queries.open_store(open_partitioned(target))
+        days = large_db.cursor().execute("SELECT count(*) FROM days").fetchone()[0]
+        print(f"opened it in {(time.perf_counter() - began) * 1000:.0f} ms ({days:,} rows of day totals in memory)")
+        p95 = report("generated", large_db, repeats, names, words)
+        if app:
+            from pipeline.dashboard.bench_app import measure_app
 
+            log = Path(folder) / "streamlit.log"
+            measured = measure_app(target, app_visits(large_db, words), log)
+            peak = measured.pop("peak")
+            print(f"app (streamlit run app.py, headless Chromium, {_machine()}):")
+            print(f"  start to first chart {measured['start']:.2f} s, the app's CPU {measured['start cpu']:.2f} s "
+                  f"(target ≤ {TARGETS['start']:.0f} s); peak memory {peak / 2**30:.2f} GiB, process and children "
+                  f"(target ≤ {TARGETS['peak'] / 2**30:.1f} GiB)")
+            for name in app_visits(large_db, words):
+                print(f"  {name} (fresh session, whole page) {measured[name]:.2f} s, the app's CPU "
+                      f"{measured[name + ' cpu']:.2f} s")
+        print("targets in this process: " + ", ".join(
+            f"{name} p95 {p95[name] * 1000:.0f} ms (≤ {TARGETS[name] * 1000:.0f} ms)"
+            for name in ("filter", "drill-down", "search")))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,7 +1,8 @@
 """Cached access to the store for the Streamlit app.
 
-Big objects (the DuckDB database of dyads) live in ``st.cache_resource`` and small query results
-in ``st.cache_data``; both key on ``store_version`` so that a new store version means new entries.
+Every loader reads the store version it is given (never whichever is live), so a cache entry keyed on a
+version always holds that version's data. Big objects (the DuckDB database of a version's day totals)
+live in ``st.cache_resource`` and small query results in ``st.cache_data``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +17,7 @@ from pipeline.actors import ActorDictionary, DictionaryError, actor_name, load_d
 from pipeline.dashboard import external, queries
 from pipeline.dashboard.settings import EVENTS_PATH, external_events_dir
 from pipeline.dashboard.urlstate import Domain, Filters, Pair, Point
-from pipeline.store import read_manifest, read_rejected, table_path
+from pipeline.store import open_partitioned, read_rejected
 
 
 @dataclass(frozen=True)
@@ -38,44 +38,46 @@ class View:
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the store…")
-def dyads_connection(store: Path, version: str) -> duckdb.DuckDBPyConnection:
-    """The DuckDB database of the store's dyads (one per store version; use a cursor per query)."""
-    return queries.open_dyads(table_path(store, "dyads"), table_path(store, "articles"))
+def store_db(store: Path, version: str) -> queries.StoreDB:
+    """The dashboard database of one store version (see ``queries.open_store``)."""
+    return queries.open_store(open_partitioned(store, version))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def query(store: Path, version: str, name: str, *args, **kwargs):
-    """Result of ``queries.<name>(connection, *args, **kwargs)``, cached per store version."""
-    return getattr(queries, name)(dyads_connection(store, version), *args, **kwargs)
+    """Result of ``queries.<name>(database, *args, **kwargs)``, cached per store version."""
+    return getattr(queries, name)(store_db(store, version), *args, **kwargs)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def domain(store: Path, version: str) -> Domain:
     """Date bounds, pairs and outlets of the store, for the filters and URL validation."""
-    return Domain(*queries.domain_values(dyads_connection(store, version)))
+    return Domain(*queries.domain_values(store_db(store, version)))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def summary(store: Path, version: str) -> dict:
     """Counts and ranges of the store, the manifest, and whether it holds synthetic articles."""
-    articles = table_path(store, "articles")
+    database = store_db(store, version)
+    [articles] = database.version.files("articles")
     return {
-        **queries.store_summary(dyads_connection(store, version), articles),
-        "synthetic": queries.has_synthetic(dyads_connection(store, version), articles),
-        "manifest": read_manifest(store),
+        **queries.store_summary(database, articles),
+        "synthetic": queries.has_synthetic(database, articles),
+        "manifest": database.version.manifest(),
     }
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def rejected(store: Path, version: str) -> pd.DataFrame:
     """The store's rejected input records."""
-    return read_rejected(store)
+    return read_rejected(store, version)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def article_text(store: Path, version: str, article_id: str) -> str | None:
     """The text of one stored article."""
-    return queries.article_text(dyads_connection(store, version), table_path(store, "articles"), article_id)
+    database = store_db(store, version)
+    return queries.article_text(database, database.version.files("articles")[0], article_id)
 
 
 def dictionary() -> tuple[ActorDictionary | None, str | None]:

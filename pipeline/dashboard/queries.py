@@ -1,7 +1,11 @@
 """DuckDB queries and pandas aggregates behind every dashboard view.
 
-All functions take a DuckDB connection holding the ``dyads`` table (see :func:`open_dyads`) and a
-:class:`~pipeline.dashboard.urlstate.Filters`; they return small DataFrames.
+All functions take a :class:`StoreDB` (see :func:`open_store`) and a
+:class:`~pipeline.dashboard.urlstate.Filters`; they return small DataFrames. Filter changes (trends,
+matrix, busiest pairs, direction means) query only the in-memory ``days`` table of day totals; the
+dyads themselves are read in place from the version's month files (only the months, columns and row
+groups a query needs) for evidence rows, speakers and score distributions; a search looks its words up
+in the postings the store built at write time.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -19,6 +24,8 @@ import ruptures
 from pipeline.dashboard.urlstate import DEFAULT_PAIR_COUNT, Filters, Pair, label_codes
 from pipeline.relations.explain import method_text, why_text
 from pipeline.schema import DYADS
+from pipeline.store import AUTHORS_FILE, Version
+from pipeline.store_index import query_terms
 
 Z_95 = 1.959963984540054
 SERIES_COLUMNS = ["pair", "period", "mean", "lo", "hi", "n", "period_n", "below_min"]
@@ -27,51 +34,60 @@ _ENUM_COLUMNS = ("pair", "undirected", "kind", "source", "source_actor", "target
 HISTOGRAM_BINS = 20
 EVIDENCE_COLUMNS = [*DYADS, "author_actor"]
 """What evidence rows hold: the DYADS columns and the author of their article ("" when none)."""
-_DYAD_COLUMNS = ", ".join(
-    f'CAST("{column}" AS VARCHAR) AS "{column}"' if column in _ENUM_COLUMNS else f'"{column}"'
-    for column in EVIDENCE_COLUMNS
-)
-"""The EVIDENCE_COLUMNS as stored (ENUM columns back to text)."""
-_LATER_COLUMNS = {"method": "VARCHAR", "confidence": "DOUBLE"}
-"""DYADS columns that stores written before them lack (read as NULL there)."""
+_DYAD_COLUMNS = ", ".join(f'd."{column}"' for column in DYADS)
 _PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 _PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
+_EVIDENCE_ORDER = 'date DESC, article_id, "start"'
 
 
-def open_dyads(dyads_path: Path, articles_path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database of the store's dyads, with helper columns for fast filters:
-    ``pair`` (``RUS>USA``), ``undirected`` (``RUS<>USA``) and ``ts`` (the UTC date as a naive
-    timestamp: truncating tz-aware timestamps goes through ICU and is far slower), and the
-    ``author_actor`` of each row's article from ``articles_path`` ("" without it, or when an older
-    store's articles lack the column). Pair, kind and outlet columns become ENUMs (grouping and
-    filtering on them is ~10× faster than on strings at 1M rows) and rows are sorted by pair and
-    time so that zone maps skip other pairs' row groups.
-    Columns an older store lacks (``_LATER_COLUMNS``) are added as NULL."""
-    con = duckdb.connect()
+@dataclass(frozen=True)
+class StoreDB:
+    """One store version for the dashboard: an in-memory DuckDB database of its day totals (``days``)
+    and article authors (``authors``), and the version's files for reading dyads in place."""
+
+    con: StoreDB
+    version: Version
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the database (one per query: cursors may serve different threads)."""
+        return self.con.cursor()
+
+    def months(self, start: dt.date, end: dt.date) -> list[str]:
+        """The months (newest first) holding dyads between ``start`` and ``end``."""
+        first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
+        return [month for month in reversed(self.version.months("dyads")) if first <= month <= last]
+
+    def dyad_file(self, month: str) -> str:
+        return str(self.version.month_file("dyads", month))
+
+    def terms_file(self, month: str) -> str:
+        return str(self.version.month_file("dyad_terms", month))
+
+
+def open_store(version: Version, memory_limit: str = "1GB") -> StoreDB:
+    """The dashboard database of a (partitioned) store version: its day totals, with ``pair``
+    (``RUS>USA``) and ``undirected`` (``RUS<>USA``) columns; pair, kind and outlet columns become ENUMs
+    (grouping and filtering on them is ~10× faster than on strings) and rows are sorted by pair and day
+    so that zone maps skip other pairs; and the authors of authored articles."""
+    con = duckdb.connect(config={"memory_limit": memory_limit})
     con.execute("SET TimeZone = 'UTC'")
-    authors, params = "SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS author_actor WHERE false", []
-    if articles_path is not None and "author_actor" in _parquet_columns(con, articles_path):
-        authors, params = "SELECT article_id, author_actor FROM read_parquet(?)", [str(articles_path)]
+    con.execute("SET parquet_metadata_cache = true")  # a version's files never change
     con.execute(
-        "CREATE TEMP TABLE raw AS SELECT d.*, d.source_actor || '>' || d.target_actor AS pair, "
-        "least(d.source_actor, d.target_actor) || '<>' || greatest(d.source_actor, d.target_actor) AS undirected, "
-        "CAST(d.date AS TIMESTAMP) AS ts, coalesce(a.author_actor, '') AS author_actor "
-        f"FROM read_parquet(?) AS d LEFT JOIN ({authors}) AS a USING (article_id)",
-        [str(dyads_path), *params],
+        "CREATE TEMP TABLE raw AS SELECT *, source_actor || '>' || target_actor AS pair, "
+        "least(source_actor, target_actor) || '<>' || greatest(source_actor, target_actor) AS undirected "
+        "FROM read_parquet(?)",
+        [[str(path) for path in version.files("dyad_days")]],
     )
-    present = {row[0] for row in con.execute("DESCRIBE raw").fetchall()}
-    for column, sql_type in _LATER_COLUMNS.items():
-        if column not in present:
-            con.execute(f'ALTER TABLE raw ADD COLUMN "{column}" {sql_type}')
     for column in _ENUM_COLUMNS:
         con.execute(
             f"CREATE TYPE {column}_enum AS ENUM "
             f"(SELECT DISTINCT {column} FROM raw WHERE {column} IS NOT NULL ORDER BY 1)"
         )
     replaced = ", ".join(f"CAST({column} AS {column}_enum) AS {column}" for column in _ENUM_COLUMNS)
-    con.execute(f"CREATE TABLE dyads AS SELECT * REPLACE ({replaced}) FROM raw ORDER BY pair, ts")
+    con.execute(f"CREATE TABLE days AS SELECT * REPLACE ({replaced}) FROM raw ORDER BY pair, day")
     con.execute("DROP TABLE raw")
-    return con
+    con.execute("CREATE TABLE authors AS SELECT * FROM read_parquet(?)", [str(version.dir / AUTHORS_FILE)])
+    return StoreDB(con, version)
 
 
 def _in(column: str, values) -> str:
@@ -79,11 +95,19 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})" if values else "false"
 
 
-def _where(filters: Filters, pairs: tuple[Pair, ...] | None = None) -> tuple[str, list]:
-    """SQL WHERE clause and its parameters for the filters (``pairs`` overrides filters.pairs)."""
+def _where(filters: Filters, pairs: tuple[Pair, ...] | None = None, *, in_place: bool = False) -> tuple[str, list]:
+    """SQL WHERE clause and its parameters for the filters (``pairs`` overrides filters.pairs), on the
+    ``days`` table or, ``in_place``, on dyad files (on their own columns, so that DuckDB pushes every
+    condition into the Parquet scan and skips row groups by their statistics)."""
     pairs = filters.pairs if pairs is None else pairs
-    clauses = ["ts >= ?", "ts < ?", _in("kind", filters.kinds)]
-    params: list = [pd.Timestamp(filters.start), pd.Timestamp(filters.end) + pd.Timedelta(days=1), *filters.kinds]
+    if in_place:
+        clauses = ["date >= ?", "date < ?"]
+        first = pd.Timestamp(filters.start, tz="UTC")
+        params: list = [first, pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1)]
+    else:
+        clauses, params = ["day >= ?", "day <= ?"], [filters.start, filters.end]
+    clauses.append(_in("kind", filters.kinds))
+    params.extend(filters.kinds)
     if filters.outlets:
         clauses.append(_in("source", filters.outlets))
         params.extend(filters.outlets)
@@ -91,28 +115,35 @@ def _where(filters: Filters, pairs: tuple[Pair, ...] | None = None) -> tuple[str
         directed = {str(p) for p in pairs}
         if filters.either:
             directed |= {str(p.reversed()) for p in pairs}
-        clauses.append(_in("pair", directed))
-        params.extend(sorted(directed))
+        directed = sorted(directed)
+        if in_place:
+            sources, targets = (sorted({label_codes(label)[i] for label in directed}) for i in (0, 1))
+            clauses += [_in("source_actor", sources), _in("target_actor", targets),
+                        _in("source_actor || '>' || target_actor", directed)]
+            params += [*sources, *targets]
+        else:
+            clauses.append(_in("pair", directed))
+        params.extend(directed)
     return " AND ".join(clauses), params
 
 
-def _both_directions(filters: Filters, pair: Pair) -> tuple[str, list]:
+def _both_directions(filters: Filters, pair: Pair, *, in_place: bool = False) -> tuple[str, list]:
     """The WHERE clause for both directions of ``pair`` under the other filters."""
-    return _where(dataclasses.replace(filters, either=True), (pair,))
+    return _where(dataclasses.replace(filters, either=True), (pair,), in_place=in_place)
 
 
 def _label_sql(either: bool) -> str:
     return "undirected" if either else "pair"
 
 
-def top_pairs(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = DEFAULT_PAIR_COUNT) -> tuple[Pair, ...]:
+def top_pairs(con: StoreDB, filters: Filters, limit: int = DEFAULT_PAIR_COUNT) -> tuple[Pair, ...]:
     """The busiest directed pairs under the filters (used when no pair is chosen)."""
     where, params = _where(filters, pairs=())
     rows = (
         con.cursor()
         .execute(
-            f"SELECT source_actor, target_actor FROM dyads WHERE {where} "
-            "GROUP BY pair, source_actor, target_actor ORDER BY count(*) DESC, pair LIMIT ?",
+            f"SELECT source_actor, target_actor FROM days WHERE {where} "
+            "GROUP BY pair, source_actor, target_actor ORDER BY sum(n) DESC, pair LIMIT ?",
             [*params, limit],
         )
         .fetchall()
@@ -120,12 +151,12 @@ def top_pairs(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = DEF
     return tuple(Pair(s, t) for s, t in rows)
 
 
-def chosen_pairs(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[Pair, ...]:
+def chosen_pairs(con: StoreDB, filters: Filters) -> tuple[Pair, ...]:
     """The pairs the views show: the chosen ones, else the busiest."""
     return filters.pairs or top_pairs(con, filters)
 
 
-def period_stats(con: duckdb.DuckDBPyConnection, filters: Filters, pairs: tuple[Pair, ...]) -> pd.DataFrame:
+def period_stats(con: StoreDB, filters: Filters, pairs: tuple[Pair, ...]) -> pd.DataFrame:
     """Per line label and period: the period's own count ``period_n`` and, pooled over a window of
     the last ``filters.smoothing`` periods with data, count ``n``, sum and sum of squares of the
     scores."""
@@ -134,8 +165,8 @@ def period_stats(con: duckdb.DuckDBPyConnection, filters: Filters, pairs: tuple[
         con.cursor()
         .execute(
             f"WITH periods AS (SELECT {_label_sql(filters.either)} AS pair, "
-            "CAST(date_trunc(?, ts) AS DATE) AS period, count(*) AS n, "
-            f"sum(score) AS total, sum(score * score) AS total_sq FROM dyads WHERE {where} GROUP BY ALL) "
+            "CAST(date_trunc(?, day) AS DATE) AS period, sum(n) AS n, "
+            f"sum(total) AS total, sum(total_sq) AS total_sq FROM days WHERE {where} GROUP BY ALL) "
             "SELECT CAST(pair AS VARCHAR) AS pair, period, n AS period_n, sum(n) OVER pooled AS n, "
             "sum(total) OVER pooled AS total, sum(total_sq) OVER pooled AS total_sq FROM periods WINDOW pooled AS "
             f"(PARTITION BY pair ORDER BY period ROWS BETWEEN {int(filters.smoothing) - 1} PRECEDING AND CURRENT ROW) "
@@ -170,25 +201,36 @@ def series_from_stats(stats: pd.DataFrame, min_count: int) -> pd.DataFrame:
     )
 
 
-def trend_series(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def trend_series(con: StoreDB, filters: Filters) -> pd.DataFrame:
     """SERIES_COLUMNS for the chosen pairs (or the busiest) under the filters."""
     stats = period_stats(con, filters, chosen_pairs(con, filters))
     return series_from_stats(stats, filters.min_count)
 
 
-def _period_end(period: dt.date, granularity: str) -> pd.Timestamp:
-    offsets = {
-        "day": pd.DateOffset(days=1),
-        "week": pd.DateOffset(weeks=1),
-        "month": pd.DateOffset(months=1),
-        "quarter": pd.DateOffset(months=3),
-        "year": pd.DateOffset(years=1),
-    }
-    return pd.Timestamp(period) + offsets[granularity]
+_PERIOD_OFFSET = {
+    "day": pd.DateOffset(days=1),
+    "week": pd.DateOffset(weeks=1),
+    "month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3),
+    "year": pd.DateOffset(years=1),
+}
+
+
+def _period_window(period: dt.date, granularity: str, around: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First instant of the period ``around`` periods before ``period`` and the end (exclusive) of the
+    period ``around`` periods after it."""
+    first = pd.Timestamp(period, tz="UTC")
+    step = _PERIOD_OFFSET[granularity]
+    return first - step * around, first + step * (around + 1)
+
+
+def _files(con: StoreDB, months: list[str]) -> list[str]:
+    """The dyad files of ``months``; the (row-less) schema file when there are none."""
+    return [con.dyad_file(month) for month in months] or [str(path) for path in con.version.files("dyads", [])]
 
 
 def evidence(
-    con: duckdb.DuckDBPyConnection,
+    con: StoreDB,
     filters: Filters,
     *,
     label: str | None = None,
@@ -197,11 +239,13 @@ def evidence(
     search: str = "",
     limit: int = 5000,
 ) -> pd.DataFrame:
-    """The dyad rows behind a view, newest first.
+    """The dyad rows behind a view, newest first, read month by month (newest month first) until
+    ``limit`` rows are found.
 
     ``label`` restricts to one trend line (``RUS>USA`` or ``RUS<>USA``); ``period`` to one period
-    (widened by ``periods_around`` periods each side); ``search`` is a case-insensitive substring
-    of the evidence or the speaker.
+    (widened by ``periods_around`` periods each side); ``search`` to rows whose evidence or speaker
+    holds every word of it, the last word possibly as the beginning of a word (``pesk`` finds
+    Peskov; case and punctuation do not matter), looked up in the store's postings.
     """
     pairs = filters.pairs
     either = filters.either
@@ -209,49 +253,133 @@ def evidence(
         either = "<>" in label
         pairs = (Pair(*label_codes(label)),)
     scoped = dataclasses.replace(filters, pairs=pairs, either=either)
-    where, params = _where(scoped, pairs)
+    where, params = _where(scoped, pairs, in_place=True)
+    start, end = filters.start, filters.end
     if period is not None:
-        step = _PERIOD_STEP[filters.granularity]
-        where += f" AND ts >= ? - INTERVAL '{step}' * ? AND ts < ? + INTERVAL '{step}' * ?"
-        first = pd.Timestamp(period)
-        params += [first, periods_around, _period_end(period, filters.granularity), periods_around]
+        first, stop = _period_window(period, filters.granularity, periods_around)
+        where += " AND date >= ? AND date < ?"
+        params += [first, stop]
+        start, end = max(start, first.date()), min(end, (stop - pd.Timedelta(days=1)).date())
     if search.strip():
-        where += " AND (contains(lower(evidence), ?) OR contains(lower(coalesce(speaker, '')), ?))"
-        params += [search.strip().lower()] * 2
-    return (
-        con.cursor()
-        .execute(
-            f'SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY ts DESC, article_id, "start" LIMIT ?',
-            [*params, limit],
-        )
-        .df()
+        return _searched_rows(con, con.months(start, end) if start <= end else [], where, params,
+                              query_terms(search, con.cursor()), limit)
+    frames, found = [], 0
+    for month in con.months(start, end) if start <= end else []:
+        frame = _evidence_rows(con, [month], where, params, limit - found)
+        frames.append(frame)
+        found += len(frame)
+        if found >= limit:
+            break
+    filled = [frame for frame in frames if len(frame)]
+    if not filled:
+        return frames[0] if frames else _evidence_rows(con, [], where, params, 0)
+    return filled[0] if len(filled) == 1 else pd.concat(filled, ignore_index=True)
+
+
+def _with_authors(rows_sql: str) -> str:
+    """EVIDENCE_COLUMNS of the rows of ``rows_sql`` (aliased ``d``), newest first."""
+    return (f"SELECT {_DYAD_COLUMNS}, coalesce(a.author_actor, '') AS author_actor FROM ({rows_sql}) AS d "
+            f"LEFT JOIN authors AS a USING (article_id) ORDER BY {_EVIDENCE_ORDER}")
+
+
+def _evidence_rows(con: StoreDB, months: list[str], where: str, params: list, limit: int) -> pd.DataFrame:
+    """The rows of ``months`` matching ``where``, newest first, at most ``limit``."""
+    rows = f"SELECT * FROM read_parquet(?) WHERE {where} ORDER BY {_EVIDENCE_ORDER} LIMIT ?"
+    return con.cursor().execute(_with_authors(rows), [_files(con, months), *params, limit]).df()
+
+
+def _searched_rows(con: StoreDB, months: list[str], where: str, params: list, terms: list[str], limit: int,
+                   ) -> pd.DataFrame:
+    """The rows of ``months`` (newest first) matching ``where`` whose postings hold every term (the last
+    as a prefix), newest first, at most ``limit``.
+
+    The postings give (month, row) pairs, joined with the dyad files by month and row number on the
+    narrow columns that filters and order need: first in the newest month, then in the months with hits
+    in batches of 2, 4, … months until ``limit`` rows are found; only the rows found are then read whole.
+    """
+    if not terms or not months:
+        return _evidence_rows(con, [], "false", [], 0)
+    postings = "SELECT month, row FROM read_parquet($terms, hive_partitioning = true) WHERE "
+    lookups = [postings + f"term = $term{index}" for index in range(len(terms) - 1)]
+    lookups.append(postings + "term >= $prefix AND term < $after")
+    hits = " INTERSECT ".join(lookups)
+    term_params = {f"term{index}": term for index, term in enumerate(terms[:-1])} | {
+        "prefix": terms[-1], "after": terms[-1] + "\U0010ffff"}
+    scan = "read_parquet($dyads, hive_partitioning = true, file_row_number = true) AS d"
+    narrow = (
+        f"SELECT d.month, d.file_row_number AS row FROM {scan} SEMI JOIN ({hits}) AS h "
+        f"ON d.month = h.month AND d.file_row_number = h.row WHERE {_named(where)} "
+        f"ORDER BY {_EVIDENCE_ORDER} LIMIT $limit"
     )
+    named = term_params | {f"p{index}": value for index, value in enumerate(params)}
+    cursor = con.cursor()
+
+    def found_in(chosen: list[str], wanted: int) -> list[tuple[str, int]]:
+        return cursor.execute(narrow, named | {"limit": wanted, "terms": [con.terms_file(m) for m in chosen],
+                                                "dyads": _files(con, chosen)}).fetchall()
+
+    keys = found_in(months[:1], limit)
+    remaining = months[1:]
+    if len(keys) < limit and remaining:
+        months_hit = {month for (month,) in cursor.execute(
+            f"SELECT DISTINCT month FROM ({hits})", term_params | {"terms": [con.terms_file(m) for m in remaining]}
+        ).fetchall()}
+        remaining, batch = [month for month in remaining if month in months_hit], 2
+        while remaining and len(keys) < limit:
+            chosen, remaining, batch = remaining[:batch], remaining[batch:], batch * 2
+            keys += found_in(chosen, limit - len(keys))
+    if not keys:
+        return _evidence_rows(con, [], "false", [], 0)
+    rows = (
+        f"SELECT d.* EXCLUDE (month, file_row_number) FROM {scan} SEMI JOIN "
+        "(SELECT unnest($key_months) AS month, unnest($key_rows) AS row) AS k "
+        "ON d.month = k.month AND d.file_row_number = k.row"
+    )
+    key_months, key_rows = (list(column) for column in zip(*keys))
+    return cursor.execute(_with_authors(rows), {
+        "dyads": _files(con, sorted(set(key_months), reverse=True)), "key_months": key_months,
+        "key_rows": key_rows}).df()
 
 
-def matrix(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def _named(where: str) -> str:
+    """``where`` with its ``?`` placeholders named ``$p0``, ``$p1``, …"""
+    parts = where.split("?")
+    return "".join(part + (f"$p{index}" if index < len(parts) - 1 else "") for index, part in enumerate(parts))
+
+
+def matrix(con: StoreDB, filters: Filters) -> pd.DataFrame:
     """Mean score and count per (source_actor, target_actor) under the filters, all pairs."""
     where, params = _where(filters, pairs=())
     return (
         con.cursor()
         .execute(
             "SELECT CAST(source_actor AS VARCHAR) AS source_actor, CAST(target_actor AS VARCHAR) AS target_actor, "
-            "mean, n FROM (SELECT source_actor, target_actor, avg(score) AS mean, count(*) AS n "
-            f"FROM dyads WHERE {where} GROUP BY ALL) ORDER BY 1, 2",
+            "mean, n FROM (SELECT source_actor, target_actor, sum(total) / sum(n) AS mean, sum(n) AS n "
+            f"FROM days WHERE {where} GROUP BY ALL) ORDER BY 1, 2",
             params,
         )
         .df()
     )
 
 
-def speakers(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 10) -> pd.DataFrame:
+def _pair_rows(con: StoreDB, filters: Filters, pair: Pair) -> tuple[str, list]:
+    """A FROM clause of both directions of ``pair`` read in place (with their ``direction`` label)
+    under the filters, and its parameters."""
+    where, params = _both_directions(filters, pair, in_place=True)
+    return (
+        f"(SELECT *, source_actor || '>' || target_actor AS direction FROM read_parquet(?) WHERE {where})",
+        [_files(con, con.months(filters.start, filters.end)), *params],
+    )
+
+
+def speakers(con: StoreDB, filters: Filters, pair: Pair, limit: int = 10) -> pd.DataFrame:
     """The speakers who drive each direction of ``pair``: count and mean score, busiest first."""
-    where, params = _both_directions(filters, pair)
+    rows, params = _pair_rows(con, filters, pair)
     return (
         con.cursor()
         .execute(
-            "SELECT CAST(pair AS VARCHAR) AS direction, speaker, count(*) AS n, "
-            f"avg(score) AS mean FROM dyads WHERE {where} AND speaker IS NOT NULL AND speaker <> '' "
-            "GROUP BY direction, speaker "
+            f"SELECT direction, speaker, count(*) AS n, avg(score) AS mean FROM {rows} "
+            "WHERE speaker IS NOT NULL AND speaker <> '' GROUP BY direction, speaker "
             "QUALIFY row_number() OVER (PARTITION BY direction ORDER BY n DESC, speaker) <= ? "
             "ORDER BY direction, n DESC, speaker",
             [*params, limit],
@@ -260,12 +388,14 @@ def speakers(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit
     )
 
 
-def extreme_quotes(
-    con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair, limit: int = 5
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def extreme_quotes(con: StoreDB, filters: Filters, pair: Pair, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The most positive and the most negative evidence of both directions of ``pair``."""
-    where, params = _both_directions(filters, pair)
-    query = f"SELECT {_DYAD_COLUMNS} FROM dyads WHERE {where} ORDER BY score {{}}, ts DESC LIMIT ?"
+    rows, params = _pair_rows(con, filters, pair)
+    query = (
+        f"SELECT {_DYAD_COLUMNS}, coalesce(a.author_actor, '') AS author_actor FROM "
+        f"(SELECT * FROM {rows} ORDER BY score {{0}}, date DESC LIMIT ?) AS d "
+        "LEFT JOIN authors AS a USING (article_id) ORDER BY score {0}, date DESC"
+    )
     cursor = con.cursor()
     return (
         cursor.execute(query.format("DESC"), [*params, limit]).df(),
@@ -273,32 +403,31 @@ def extreme_quotes(
     )
 
 
-def score_histogram(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.DataFrame:
+def score_histogram(con: StoreDB, filters: Filters, pair: Pair) -> pd.DataFrame:
     """Counts of the scores of each direction of ``pair`` in HISTOGRAM_BINS equal bins over
     [-1, 1] (labelled by ``bin_start``; the last bin includes 1)."""
-    where, params = _both_directions(filters, pair)
+    rows, params = _pair_rows(con, filters, pair)
     bins = HISTOGRAM_BINS
     return (
         con.cursor()
         .execute(
-            f"SELECT CAST(pair AS VARCHAR) AS direction, "
+            "SELECT direction, "
             f"least(floor((score + 1) * {bins / 2} + 1e-9), {bins - 1}) * {2 / bins} - 1 AS bin_start, "
-            "count(*) AS n FROM dyads "
-            f"WHERE {where} GROUP BY ALL ORDER BY direction, bin_start",
+            f"count(*) AS n FROM {rows} GROUP BY ALL ORDER BY direction, bin_start",
             params,
         )
         .df()
     )
 
 
-def direction_means(con: duckdb.DuckDBPyConnection, filters: Filters, pair: Pair) -> pd.DataFrame:
+def direction_means(con: StoreDB, filters: Filters, pair: Pair) -> pd.DataFrame:
     """Mean score and count of each direction of ``pair`` (indexed by direction label)."""
     where, params = _both_directions(filters, pair)
     return (
         con.cursor()
         .execute(
-            "SELECT CAST(pair AS VARCHAR) AS direction, avg(score) AS mean, count(*) AS n "
-            f"FROM dyads WHERE {where} GROUP BY pair",
+            "SELECT CAST(pair AS VARCHAR) AS direction, sum(total) / sum(n) AS mean, sum(n) AS n "
+            f"FROM days WHERE {where} GROUP BY pair",
             params,
         )
         .df()
@@ -339,7 +468,7 @@ def surrounding_paragraph(text: str, start: int, end: int) -> str:
     return text[first : len(text) if stop == -1 else stop].strip()
 
 
-def article_text(con: duckdb.DuckDBPyConnection, articles_path: Path, article_id: str) -> str | None:
+def article_text(con: StoreDB, articles_path: Path, article_id: str) -> str | None:
     """The text of one stored article, or None when it is not in the store."""
     row = (
         con.cursor()
@@ -349,7 +478,7 @@ def article_text(con: duckdb.DuckDBPyConnection, articles_path: Path, article_id
     return row[0] if row else None
 
 
-def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
+def store_summary(con: StoreDB, articles_path: Path) -> dict:
     """Counts and ranges of what the store holds (articles and dyads)."""
     articles = (
         con.cursor()
@@ -359,7 +488,7 @@ def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
         )
         .fetchone()
     )
-    dyads = con.cursor().execute("SELECT count(*), count(DISTINCT pair) FROM dyads").fetchone()
+    dyads = con.cursor().execute("SELECT coalesce(sum(n), 0), count(DISTINCT pair) FROM days").fetchone()
     return {
         "articles": articles[0],
         "first": articles[1],
@@ -370,11 +499,11 @@ def store_summary(con: duckdb.DuckDBPyConnection, articles_path: Path) -> dict:
     }
 
 
-def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+def _parquet_columns(con: StoreDB, path: Path) -> set[str]:
     return set(con.cursor().execute("SELECT name FROM parquet_schema(?)", [str(path)]).df()["name"])
 
 
-def has_synthetic(con: duckdb.DuckDBPyConnection, articles_path: Path) -> bool:
+def has_synthetic(con: StoreDB, articles_path: Path) -> bool:
     """Whether any stored article is marked ``synthetic``."""
     if "synthetic" not in _parquet_columns(con, articles_path):
         return False
@@ -386,15 +515,17 @@ def has_synthetic(con: duckdb.DuckDBPyConnection, articles_path: Path) -> bool:
     )
 
 
-def domain_values(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date, tuple[str, ...], tuple[str, ...]]:
+def domain_values(con: StoreDB) -> tuple[dt.date, dt.date, tuple[str, ...], tuple[str, ...]]:
     """First and last day (today for an empty store), directed pairs (busiest first) and outlets
     (alphabetical) of the dyads."""
     cursor = con.cursor()
     first, last = cursor.execute(
-        "SELECT coalesce(CAST(min(ts) AS DATE), current_date), coalesce(CAST(max(ts) AS DATE), current_date) FROM dyads"
+        "SELECT coalesce(min(day), current_date), coalesce(max(day), current_date) FROM days"
     ).fetchone()
-    pairs = cursor.execute("SELECT pair FROM dyads GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()
-    outlets = cursor.execute("SELECT DISTINCT source FROM dyads WHERE source IS NOT NULL ORDER BY 1").fetchall()
+    pairs = cursor.execute("SELECT CAST(pair AS VARCHAR) FROM days GROUP BY pair ORDER BY sum(n) DESC, pair").fetchall()
+    outlets = cursor.execute(
+        "SELECT DISTINCT CAST(source AS VARCHAR) FROM days WHERE source IS NOT NULL ORDER BY 1"
+    ).fetchall()
     return first, last, tuple(p for (p,) in pairs), tuple(o for (o,) in outlets)
 
 
