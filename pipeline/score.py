@@ -23,7 +23,6 @@ so it neither scores nor blocks VADER's booster rule. A term of several words ("
 import csv
 import hashlib
 import math
-import re
 import string
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -60,7 +59,6 @@ REJECTING = (("rather", "than"), ("instead", "of"))
 REJECTED_REACH = 3
 SPEAKER_REACH = 3
 """A speech verb at most this many words before the target ("said Mr. X") makes it the speaker."""
-_TOKEN = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -174,12 +172,15 @@ class _Tokens(NamedTuple):
 
 def _tokens(sentence: str, lexicon: Lexicon) -> _Tokens:
     """Tokenise like VADER (split on whitespace, strip punctuation), merging multi-word lexicon terms."""
-    matches = list(_TOKEN.finditer(sentence))
-    raws = [match.group() for match in matches]
+    raws = sentence.split()  # the same tokens as the regex \S+, found far faster
+    starts, ends, end = [], [], 0
+    for raw in raws:
+        start = sentence.find(raw, end)
+        end = start + len(raw)
+        starts.append(start)
+        ends.append(end)
     words = [token.strip(PUNCTUATION).replace("’", "'") or token for token in raws]
     lowers = [word.lower() for word in words]
-    starts = [match.start() for match in matches]
-    ends = [match.end() for match in matches]
     phrases = []  # (first token, token count, term); punctuation inside the words stops a match
     for i in [i for i, lower in enumerate(lowers) if lower in lexicon.phrase_starts]:
         if phrases and i < phrases[-1][0] + phrases[-1][1]:
