@@ -57,7 +57,7 @@ def sentence_spans(text: str) -> list[tuple[int, int, int]]:
 def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
     """One row per sentence (``SENTENCES`` columns) for ``articles[article_id, text]``."""
     rows = []
-    for article_id, text in zip(articles["article_id"], articles["text"]):
+    for article_id, text in zip(articles["article_id"].tolist(), articles["text"].tolist()):
         for sent_idx, (para_idx, start, end) in enumerate(sentence_spans(text)):
             rows.append((article_id, sent_idx, para_idx, start, end, text[start:end]))
     frame = pd.DataFrame(rows, columns=SENTENCES)
