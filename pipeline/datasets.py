@@ -62,15 +62,6 @@ def available(root: Path | None = None) -> list[str]:
     return [DEMO, *names]
 
 
-def resolve(requested: str | None, names: list[str]) -> tuple[str, str | None]:
-    """The dataset to show for a requested name: it when among ``names``, else the default (the first
-    name) and a one-line warning."""
-    if not requested or requested in names:
-        return requested or names[0], None
-    shown = requested.encode("unicode_escape").decode()[:MAX_NAME + 10]
-    return names[0], f"No dataset named {shown!r}: showing '{names[0]}'."
-
-
 def is_demo(store: Path, root: Path | None = None) -> bool:
     """Whether ``store`` is the demo dataset's directory."""
     return Path(store).resolve() == ((root or datasets_root()) / DEMO).resolve()

@@ -45,16 +45,6 @@ def test_available_lists_the_demo_first_then_built_datasets(tmp_path):
     assert datasets.available(tmp_path / "root") == ["demo", "gulf", "zulu"]
 
 
-def test_resolve_keeps_known_names_and_warns_on_unknown_ones():
-    names = ["demo", "gulf"]
-    assert datasets.resolve("gulf", names) == ("gulf", None)
-    assert datasets.resolve(None, names) == ("demo", None)
-    assert datasets.resolve("", names) == ("demo", None)
-    for unknown in ("ukraine", "../demo", "gulf\n"):
-        name, warning = datasets.resolve(unknown, names)
-        assert name == "demo" and "No dataset named" in warning and "'demo'" in warning and "\n" not in warning
-
-
 def test_a_run_never_extends_the_demo_dataset(tmp_path, monkeypatch):
     monkeypatch.setenv(datasets.DATASETS_ENV, str(tmp_path))
     with pytest.raises(ValueError, match="never extended.*--dataset NAME"):
