@@ -67,17 +67,23 @@ def clear_dataset_values() -> None:
     """Forget the filter values that belong to the previous dataset (dates, pairs, outlets, point)."""
     for name in url.DATASET_VALUES:
         st.session_state.pop(name, None)
+    st.session_state["dataset_switched"] = True
 
 
 if target := st.session_state.pop("goto", None):
     st.switch_page(PAGES[target], query_params={})
 
-raw_params = {name: st.query_params.get_all(name) for name in st.query_params}
+if opened := st.session_state.pop("open_dataset", None):  # a dataset just created on the Data page
+    st.session_state[url.DATASET] = opened
+    clear_dataset_values()
+switched = st.session_state.pop("dataset_switched", False)  # then the URL still holds the old dataset's values
+raw_params = {
+    name: st.query_params.get_all(name)
+    for name in st.query_params
+    if not (switched and name in url.DATASET_VALUES)
+}
 dataset_names = [] if settings.single_store() else datasets.available()
 if dataset_names:
-    if opened := st.session_state.pop("open_dataset", None):  # a dataset just created on the Data page
-        st.session_state[url.DATASET] = opened
-        clear_dataset_values()
     dataset = st.sidebar.selectbox(
         "Dataset",
         dataset_names,

@@ -56,9 +56,10 @@ def _healthy(base: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(store: Path, log_path: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on ``store`` (``ENTENTE_STORE``) on a free port and yield its
-    base URL once ``/_stcore/health`` answers ``ok``; the server is stopped on exit, also on failure."""
+def streamlit_server(store: Path | None, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``store`` (``ENTENTE_STORE``; None: on the named datasets) with the
+    extra environment ``env`` on a free port and yield its base URL once ``/_stcore/health`` answers
+    ``ok``; the server is stopped on exit, also on failure."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
@@ -68,7 +69,7 @@ def streamlit_server(store: Path, log_path: Path) -> Iterator[str]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, "ENTENTE_STORE": str(store)}, stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=_environment(store, env or {}), stdout=log, stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + SERVER_START_S
@@ -85,6 +86,11 @@ def streamlit_server(store: Path, log_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _environment(store: Path | None, extra: dict[str, str]) -> dict[str, str]:
+    variables = {name: value for name, value in os.environ.items() if name != "ENTENTE_STORE"} | extra
+    return variables | ({"ENTENTE_STORE": str(store)} if store else {})
 
 
 def new_context(browser: Browser) -> BrowserContext:
