@@ -3,6 +3,7 @@ never extended), and uploads kept unchanged in the dataset's `raw/` folder."""
 
 import gzip
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,14 @@ def test_cli_refuses_the_demo_bad_names_and_a_run_without_a_dataset(tmp_path):
 def _csv(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_the_readme_loads_own_articles_into_named_datasets_never_the_demo():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    runs = [" ".join(command.split()) for command in
+            re.findall(r"python -m pipeline run (?:[^\n]|\\\n)+", readme.replace("\\\n", " "))]
+    assert len(runs) >= 4
+    for command in runs:
+        [name] = re.findall(r"--dataset (\S+)", command)
+        assert datasets.valid_name(name) and name != datasets.DEMO, command
+        assert "--store" not in command, command
