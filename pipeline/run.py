@@ -91,10 +91,9 @@ def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
     if author is not None and author.strip().casefold() not in author_ids(load_dictionary()):
         raise ValueError(f"--author {author}: not an actor id or name in the dictionary")
     options = ReadOptions(mapping or {}, author, year_day)
-    if not dry_run:
-        refuse_demo(Path(store_dir))
     if dry_run:
         return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {})
+    refuse_demo(Path(store_dir))
     with _store_lock(store_dir):
         return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {})
 
@@ -105,7 +104,10 @@ def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
     store's ``raw/`` folder (which the manifest's inputs name), so that the dataset can be rebuilt; a
     file that fails to load is not kept. Errors and rejections name the files by their uploaded names."""
     refuse_demo(Path(store_dir))
-    kept = [(*keep_raw(Path(store_dir) / RAW, upload_name(name), data), upload_name(name)) for name, data in files]
+    kept = []
+    for name, data in files:
+        safe_name = upload_name(name)
+        kept.append((*keep_raw(Path(store_dir) / RAW, safe_name, data), safe_name))
     try:
         return run([path for path, _, _ in kept], store_dir, on_progress=on_progress,
                    labels={path: name for path, _, name in kept})
