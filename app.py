@@ -11,7 +11,8 @@ from pipeline.run import ensure_store
 from pipeline.schema import DYAD_KINDS
 from pipeline.store import current_version_dir, store_version
 
-st.set_page_config(page_title="Entente", page_icon=":material/public:", layout="wide")
+st.set_page_config(page_title="Entente", page_icon="🌐", layout="wide")
+"""The favicon is an emoji, drawn in the browser: a Material icon would be fetched from fonts.gstatic.com."""
 
 PAGES = {
     "trends": st.Page(

@@ -21,7 +21,9 @@ from pipeline.validate import MAX_CHARS
 
 TOP_REASONS = 10
 EXAMPLES_PER_REASON = 3
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+"""Control, line-separator, zero-width and bidi characters: blanked in every line printed, so input text
+can neither move the cursor nor reorder what the terminal shows."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -127,12 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         with nullcontext(store) if store else tempfile.TemporaryDirectory() as target:
             report = run(args.inputs, target, mapping=mapping, max_chars=args.max_chars,
                          on_progress=on_progress, dry_run=dry_run, author=args.author, year_day=args.year_day)
-    except (ValueError, OSError) as error:  # InputError, FileNotFoundError, ... from loading
+    except Exception as error:  # noqa: BLE001 - whatever a bad input raises is one line, never a traceback
         _close(bars)
-        print(_printable(f"error: {' '.join(str(error).split())}"), file=sys.stderr)
+        known = isinstance(error, (ValueError, OSError))  # InputError, FileNotFoundError, ...
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(_printable(f"error: {message if known else f'{type(error).__name__}: {message}'}"), file=sys.stderr)
         return 2
     _close(bars)
-    print(summary(report, dry_run))
+    print("\n".join(_printable(line) for line in summary(report, dry_run).split("\n")))
     return 0
 
 
@@ -144,6 +148,10 @@ def _close(bars: dict[str, tqdm]) -> None:
 def summary(report: RunReport, dry_run: bool) -> str:
     """The human-readable outcome of a run or a dry run."""
     lines = [("would accept: " if dry_run else "") + report.accounting_line()]
+    encodings = list(report.encodings.items())
+    lines += [f"encoding: {file}: {label}" for file, label in encodings[:TOP_REASONS]]
+    if len(encodings) > TOP_REASONS:
+        lines.append(f"encoding: … and {len(encodings) - TOP_REASONS} more files not in UTF-8")
     if dry_run and report.accepted:
         lines += _accepted_preview(report.accepted_articles)
     reasons = report.rejections["reason"].str.split(":", n=1).str[0]
@@ -179,8 +187,8 @@ def _accepted_preview(articles: pd.DataFrame) -> list[str]:
 
 
 def _printable(text: str) -> str:
-    """Input-derived text with control characters (terminal escapes, newlines) blanked."""
-    return CONTROL_CHARACTERS.sub(" ", text)
+    """Input-derived text with `UNPRINTABLE` characters (terminal escapes, newlines, bidi controls) blanked."""
+    return UNPRINTABLE.sub(" ", text)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ class RunReport:
     counts: dict[str, int] = field(default_factory=dict)
     accepted_articles: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     """The accepted input records (new and unchanged), with an `unchanged` column."""
+    encodings: dict[str, str] = field(default_factory=dict)
+    """{input file: detected encoding} for the files that were not plain UTF-8."""
 
     def accounting_line(self) -> str:
         return (f"read {self.read} = accepted {self.accepted} + rejected {self.rejected}; "
@@ -168,9 +170,10 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
          dry_run: bool, labels: Mapping[Path, str]) -> RunReport:
     progress = on_progress or (lambda done, total, stage: None)
     clock = _Stopwatch()
-    loaded = []
+    loaded, encodings = [], {}
     for done, item in enumerate(inputs, 1):
         frame = load_input(item, options.mapping, year_day=options.year_day, author=options.author)
+        encodings |= {labels.get(item, file): label for file, label in frame.attrs.get("encodings", {}).items()}
         loaded.append(frame.assign(input_file=labels[item]) if item in labels else frame)
         progress(done, len(inputs), "load")
     articles = pd.concat(loaded, ignore_index=True) if loaded else empty_articles()
@@ -191,7 +194,8 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     report = RunReport(
         read=len(articles), accepted=len(accepted), rejected=len(rejected),
         new=len(new_articles), unchanged=int(accepted["unchanged"].sum()), analysed=0,
-        rejections=rejected, timings=clock.laps, version_dir=None, accepted_articles=accepted)
+        rejections=rejected, timings=clock.laps, version_dir=None, accepted_articles=accepted,
+        encodings=encodings)
     if dry_run:
         return report
 

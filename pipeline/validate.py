@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.actors import author_ids, load_dictionary
-from pipeline.load import normalise_text
+from pipeline.load import date_problems, normalise_text, visible_text
 
 MAX_CHARS = 1_000_000
 EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
@@ -22,9 +22,10 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
              authors: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split loaded `articles` into (accepted, rejected).
 
-    Checks run in order and each rejected record gets the first reason that applies:
-    undecodable bytes, no date, unparseable date, impossible date (before 1900 or more than a
-    day ahead of `now`), empty text, text too long (over `max_chars`), an author that `authors`
+    Checks run in order and each rejected record gets the first reason that applies: the reader's
+    (`read_error`: a broken line, item, row or file), undecodable bytes, no date, a relative date or an
+    ambiguous or unknown time zone, unparseable date, impossible date (before 1900 or more than a
+    day ahead of `now`), empty text (nothing visible), text too long (over `max_chars`), an author that `authors`
     (case-folded id, name or alias → actor id; default: the shipped dictionary's ``actors.author_ids``)
     does not know, then duplicates — of an
     earlier accepted record or of an article in `stored` (url, normalised text, article_id).
@@ -43,12 +44,17 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
     date_raw = articles["date_raw"].fillna("").str.strip()
     shown_date = date_raw.str.slice(0, 40).map(repr)
     text = articles["text"].fillna("")
-    reject(articles["undecodable"], "undecodable bytes: invalid UTF-8 in this record")
+    read_error = articles["read_error"].fillna("") if "read_error" in articles else \
+        pd.Series("", index=articles.index, dtype="str")
+    reject(read_error != "", read_error)
+    reject(articles["undecodable"], "undecodable bytes: invalid in this file's encoding")
     reject(date_raw == "", "no date")
+    problem = date_problems(date_raw)
+    reject(problem != "", problem)
     reject(articles["date"].isna(), "unparseable date: " + shown_date)
     impossible = (articles["date"] < EARLIEST) | (articles["date"] > now + pd.Timedelta(days=1))
     reject(impossible.fillna(False), "impossible date: " + shown_date)
-    reject(text.str.strip() == "", "empty text")
+    reject(visible_text(text) == "", "empty text")
     length = text.str.len()
     reject(length > max_chars, "text too long: " + length.astype(str) + f" chars > {max_chars}")
     author = articles["author_actor"].fillna("").str.strip()
@@ -75,7 +81,8 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
         reject(in_store, f"duplicate {kind}: already in the store")
 
     rejected_mask = reason.notna()
-    accepted = articles.assign(author_actor=author)[~rejected_mask].drop(columns=["date_raw", "undecodable"])
+    bookkeeping = [name for name in ("date_raw", "undecodable", "read_error") if name in articles]
+    accepted = articles.assign(author_actor=author)[~rejected_mask].drop(columns=bookkeeping)
     accepted = accepted.assign(unchanged=unchanged[~rejected_mask])
     rejected = pd.DataFrame({
         "file": articles["input_file"], "row": articles["input_row"], "reason": reason,

@@ -5,92 +5,29 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from pipeline.dashboard import urlstate as url
+from pipeline.dashboard.load import BASE_PATH_PROBE, CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: F401 (for the tests)
+from pipeline.dashboard.server import streamlit_server  # noqa: F401 (the tests start the app with it)
+from pipeline.export import FORMULA_PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 90_000
 """For loads and runs: generous, since CI has two cores and a page's first run fills the caches."""
 EXPECT_TIMEOUT_MS = 30_000
 """For a widget to show a value once the run that sets it has finished."""
-SERVER_START_S = 120
 GRID_ROW_PX = 35
 """Height of a header or body row of st.dataframe at the default row height."""
 expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@contextmanager
-def streamlit_server(store: Path | None, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on ``store`` (``ENTENTE_STORE``; None: on the named datasets) with the
-    extra environment ``env`` on a free port and yield its base URL once ``/_stcore/health`` answers
-    ``ok``; the server is stopped on exit, also on failure."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=_environment(store, env or {}), stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while not _healthy(base):
-            if process.poll() is not None or time.monotonic() > deadline:
-                tail = log_path.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"streamlit did not become healthy on {base} (exit code {process.poll()}):\n{tail}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _environment(store: Path | None, extra: dict[str, str]) -> dict[str, str]:
-    variables = {name: value for name, value in os.environ.items() if name != "ENTENTE_STORE"} | extra
-    return variables | ({"ENTENTE_STORE": str(store)} if store else {})
 
 
 def new_context(browser: Browser) -> BrowserContext:
@@ -242,6 +179,16 @@ def download(page: Page, key: str) -> list[dict[str, str]]:
     with page.expect_download() as event:
         widget(page, key).get_by_role("button").click()
     return list(csv.DictReader(io.StringIO(Path(event.value.path()).read_text(encoding="utf-8"))))
+
+
+def assert_no_formula_cells(rows: list[dict[str, str]]) -> None:
+    """Every text cell that a spreadsheet would take for a formula carries the ``'`` prefix
+    (plain numbers such as ``-0.35`` are numbers, not formulas)."""
+    for row in rows:
+        for column, cell in row.items():
+            assert not column.startswith(FORMULA_PREFIXES), column
+            if cell.startswith(FORMULA_PREFIXES):
+                assert pd.to_numeric(cell, errors="coerce") == pd.to_numeric(cell, errors="coerce"), (column, cell)
 
 
 def shared_link(page: Page) -> str:

@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from pipeline.dashboard import urlstate as url
-from pipeline.export import FORMULA_PREFIXES
 from pipeline.run import run
 
 PAIR = "RUS>USA"
@@ -83,16 +82,6 @@ def query_string(**values) -> str:
 def mean_traces(traces: list[dict]) -> dict[str, dict]:
     """The clickable mean lines of a trend figure by line label (their customdata is [label, period, count])."""
     return {trace["customdata"][0][0]: trace for trace in traces if trace["type"] == "scatter" and trace["customdata"]}
-
-
-def assert_no_formula_cells(rows: list[dict[str, str]]) -> None:
-    """Every text cell that a spreadsheet would take for a formula carries the ``'`` prefix
-    (plain numbers such as ``-0.35`` are numbers, not formulas)."""
-    for row in rows:
-        for column, cell in row.items():
-            assert not column.startswith(FORMULA_PREFIXES), column
-            if cell.startswith(FORMULA_PREFIXES):
-                assert pd.to_numeric(cell, errors="coerce") == pd.to_numeric(cell, errors="coerce"), (column, cell)
 
 
 def assert_healthy(page) -> None:
@@ -211,7 +200,7 @@ def test_trend_csv_holds_the_plotted_points(app, page):
     }
     assert len(rows) == len(plotted) == 16
     assert downloaded == plotted
-    assert_no_formula_cells(rows)
+    b.assert_no_formula_cells(rows)
 
 
 def test_drill_down_csv_neutralises_formula_cells(app, page):
@@ -219,7 +208,7 @@ def test_drill_down_csv_neutralises_formula_cells(app, page):
     rows = b.download(page, "drill_table_csv")
     outlets = [row["source"] for row in rows if row["article_id"] == FORMULA_ARTICLE["article_id"]]
     assert outlets == [f"'{FORMULA_OUTLET}"]
-    assert_no_formula_cells(rows)
+    b.assert_no_formula_cells(rows)
 
 
 def test_selected_evidence_row_shows_its_paragraph_as_text(app, page):

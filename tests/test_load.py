@@ -88,7 +88,7 @@ def test_gzip_is_detected_by_magic_bytes(tmp_path):
 
 
 def test_gzip_bombs_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("pipeline.load.MAX_GUNZIPPED_BYTES", 1000)
+    monkeypatch.setattr("pipeline.load.limits.MAX_INPUT_BYTES", 1000)
     path = tmp_path / "bomb.csv.gz"
     path.write_bytes(gzip.compress(b"date,text\n" + b"2025-03-04,aaaa\n" * 1000))
     with pytest.raises(InputError, match="gzip expands beyond 1,000 bytes"):
@@ -229,22 +229,27 @@ def test_folder_skips_hidden_files_and_needs_some_text_files(tmp_path):
         load_input(only_hidden)
 
 
-def test_undecodable_row_is_flagged_and_the_rest_is_read(tmp_path):
+def test_a_windows_1252_file_is_decoded_and_stray_bytes_in_utf8_are_flagged_per_row(tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes(b"date,text\n2025-03-04,clean text\n2025-03-05,caf\xe9 au lait\n"
                      b"2025-03-06,more clean text\n")
     articles = load_input(path)
-    assert articles["undecodable"].tolist() == [False, True, False]
-    assert articles["text"][1] == "caf\ufffd au lait"
-    assert articles["text"][2] == "more clean text"
-    lines = tmp_path / "latin.jsonl"
-    lines.write_bytes(b'{"date": "2025-03-04", "text": "clean"}\n'
-                      b'{"date": "2025-03-05", "text": "caf\xe9"}\n')
+    assert articles["text"].tolist() == ["clean text", "caf\u00e9 au lait", "more clean text"]
+    assert not articles["undecodable"].any() and articles.attrs["encodings"] == {str(path): "windows-1252"}
+    damaged = tmp_path / "damaged.csv"  # UTF-8 (Zürich, Genève) with one stray Latin-1 byte
+    damaged.write_bytes("date,text\n2025-03-04,Z\u00fcrich talks\n2025-03-05,Gen\u00e8ve talks\n".encode()
+                        + b"2025-03-05,caf\xe9 au lait\n2025-03-06,more clean text\n")
+    articles = load_input(damaged)
+    assert articles["undecodable"].tolist() == [False, False, True, False]
+    assert articles["text"][2] == "caf\ufffd au lait" and articles["text"][0] == "Z\u00fcrich talks"
+    lines = tmp_path / "damaged.jsonl"
+    lines.write_bytes('{"date": "2025-03-04", "text": "Z\u00fcrich"}\n'.encode()
+                      + b'{"date": "2025-03-05", "text": "caf\xe9"}\n')
     assert load_input(lines)["undecodable"].tolist() == [False, True]
     note = tmp_path / "note.md"
     note.write_bytes(b"---\ntitle: Caf\xe9 talks\ndate: 2025-03-04\n---\nFrance and Italy met.\n")
     [article] = load_input(note).to_dict("records")
-    assert article["undecodable"] and article["title"] == "Caf\ufffd talks"
+    assert not article["undecodable"] and article["title"] == "Caf\u00e9 talks"
 
 
 @pytest.mark.parametrize("name, content, reason", [
@@ -253,7 +258,7 @@ def test_undecodable_row_is_flagged_and_the_rest_is_read(tmp_path):
     ("broken.csv.gz", b"\x1f\x8b\x08\x00garbage", "corrupt gzip"),
     ("fake.csv.gz", b"not gzip at all", "corrupt gzip"),
     ("broken.parquet", b"PAR1 this is not parquet PAR1", "corrupt parquet"),
-    ("bad.jsonl", b'{"text": "ok", "date": "2025-03-04"}\n{"text": oops}\n', "line 2: invalid JSON"),
+    ("bad.jsonl", b'{"text": oops}\n[1, 2]\n', "no line is a JSON object (line 1: invalid JSON"),
     ("object.json", b'{"text": "not an array"}', "expected a JSON array of objects"),
     ("feed.rss", b"just some words, not a feed", "not a readable RSS/Atom feed"),
 ])

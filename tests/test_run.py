@@ -232,3 +232,69 @@ def test_the_author_is_stored_and_a_store_written_before_authors_still_loads(tmp
     articles = read_table(store, "articles").set_index("url")["author_actor"]
     assert articles.to_dict() == {**{f"https://news.example.org/{i}": "" for i in (0, 1)},
                                   "https://news.example.org/10": "FRA", "https://news.example.org/11": "DEU"}
+
+
+KILL_SEEDS = [11, 23, 37, 41, 59]
+
+
+@pytest.fixture(scope="module")
+def kill_inputs(tmp_path_factory) -> tuple[list[Path], Path, float]:
+    """Mixed inputs for the new readers (a Windows-1252 CSV with a ragged row, JSON Lines with broken
+    lines, a folder of notes with bad front matter), a reference store built from a small first batch
+    and then those inputs, and how long a CLI run of them takes (the range kills are drawn from)."""
+    folder = tmp_path_factory.mktemp("kill")
+    table = _articles(100, 120, sentences=2)
+    table.loc[3, "text"] = "Señor Pérez said “the naïve plan” costs €5; " + table.loc[3, "text"]
+    data = table.to_csv(index=False).encode("cp1252") + b"2025-03-04,ragged,row,with,too,many,fields\n"
+    (folder / "windows.csv").write_bytes(data)
+    lines = [json.dumps(record) for record in _articles(300, 60).to_dict("records")]
+    lines[10:10] = ['{"date": broken', "[1, 2]"]
+    (folder / "lines.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    notes = folder / "notes"
+    notes.mkdir()
+    for record in _articles(400, 40).to_dict("records"):
+        (notes / f"{record['date'][:10]}-{record['url'].rsplit('/', 1)[1]}.md").write_text(
+            f"---\ntitle: {record['title']}\n---\n{record['text']}\n", encoding="utf-8")
+    (notes / "2025-02-30-bad.md").write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    inputs = [folder / "windows.csv", folder / "lines.jsonl", notes]
+    small = _csv(folder / "small.csv", _articles(0, 5))
+    reference = folder / "reference"
+    run([small], reference)
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", *map(str, inputs), "--store", str(reference)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert "read 224 = accepted 220 + rejected 4" in result.stdout, result.stdout
+    return [small, *inputs], reference, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("seed", KILL_SEEDS)
+def test_sigkill_at_a_random_point_leaves_a_complete_store_and_a_rerun_gives_the_same_tables(
+        tmp_path, kill_inputs, seed):
+    import random
+
+    (small, *inputs), reference, duration = kill_inputs
+    store = tmp_path / "store"
+    run([small], store)
+    old_version = store_version(store)
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *map(str, inputs), "--store", str(store)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kill_at = random.Random(seed).uniform(0.5, 0.9 * duration)
+    try:
+        process.wait(timeout=kill_at)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    print(f"seed {seed}: {'killed' if process.returncode == -signal.SIGKILL else 'finished'} at {kill_at:.1f}s "
+          f"of {duration:.1f}s; live version {'unchanged' if store_version(store) == old_version else 'new'}")
+    live = current_version_dir(store)
+    assert live is not None
+    counts = read_manifest(store)["counts"]
+    assert {name: len(read_table(store, name)) for name in TABLES} == counts  # complete, old or new
+    assert store_version(store) == old_version or counts == read_manifest(reference)["counts"]
+    run(inputs, store)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(read_table(store, name), read_table(reference, name), obj=name)
+    rejected = read_rejected(store)[["file", "row", "reason"]].sort_values(["file", "row"], ignore_index=True)
+    expected = read_rejected(reference)[["file", "row", "reason"]].sort_values(["file", "row"], ignore_index=True)
+    pd.testing.assert_frame_equal(rejected, expected)

@@ -40,6 +40,7 @@ def loaded(tmp_path) -> pd.DataFrame:
     path = tmp_path / "rows.csv"
     frame = pd.DataFrame([row[:4] for row in ROWS], columns=["date", "title", "text", "url"])
     data = frame.to_csv(index=False).encode("utf-8")
+    data += "2025-03-07,Z\u00fcrich,Talks in Z\u00fcrich.,https://x.example.org/11\n".encode("utf-8")
     data += b'2025-03-07,Broken bytes,Caf\xe9 diplomacy in Paris.,https://x.example.org/10\n'
     path.write_bytes(data)
     return load_input(path)
@@ -48,12 +49,12 @@ def loaded(tmp_path) -> pd.DataFrame:
 def test_every_reason_and_the_first_occurrence_kept(loaded):
     accepted, rejected = validate(loaded, max_chars=300, now=NOW)
     expected = {row: reason for row, (*_, reason) in enumerate(ROWS, 1) if reason}
-    expected[len(ROWS) + 1] = "undecodable bytes"
+    expected[len(ROWS) + 2] = "undecodable bytes"  # a stray byte in a UTF-8 file
     got = dict(zip(rejected["row"], rejected["reason"]))
     assert sorted(got) == sorted(expected)
     for row, reason in expected.items():
         assert got[row].startswith(reason), (row, got[row])
-    assert accepted["input_row"].tolist() == [1, 6, 11]
+    assert accepted["input_row"].tolist() == [1, 6, 11, 12]
     assert not accepted["unchanged"].any()
     assert {"date_raw", "undecodable"}.isdisjoint(accepted.columns)
     assert list(rejected.columns) == ["file", "row", "reason", "article_id", "title"]
@@ -77,7 +78,7 @@ def test_duplicates_against_the_store(loaded):
     reasons = dict(zip(edited_rejected["row"], edited_rejected["reason"]))
     assert reasons[1] == "duplicate url: already in the store"
     assert reasons[10] == "duplicate text: already in the store"  # first copy is gone now
-    assert len(edited_accepted) == 2
+    assert len(edited_accepted) == 3
 
 
 def _every_fixture(tmp_path):

@@ -1,0 +1,57 @@
+"""Raw records: what every reader returns, before canonicalisation.
+
+A reader returns a DataFrame of the input's own columns, indexed by 1-based row/line/item number.
+Bookkeeping columns: `READ_ERROR` holds the reason a record could not be read (its other cells are
+empty: validation rejects it, its neighbours are kept); `FILE` names a record's own file (folders);
+`ENCODING` the codec its file was decoded with; `undecodable` flags records with invalid bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+READ_ERROR = "_read_error"
+FILE = "_file"
+ENCODING = "_encoding"
+
+
+def numbered(frame: pd.DataFrame, rows: Iterable[int] | None = None) -> pd.DataFrame:
+    frame.index = pd.Index(list(rows) if rows is not None else range(1, len(frame) + 1), dtype="int64")
+    return frame
+
+
+def records_frame(records: list[dict], rows: Iterable[int] | None = None) -> pd.DataFrame:
+    """Records as object columns (which, unlike Arrow strings, can hold undecodable bytes)."""
+    return numbered(pd.DataFrame(records, dtype=object), rows)
+
+
+def unreadable(reason: str) -> dict:
+    """The record standing for one that could not be read."""
+    return {READ_ERROR: " ".join(reason.split())}
+
+
+def nesting_depth_over(value, limit: int) -> bool:
+    """Whether lists/dicts in `value` nest deeper than `limit` (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in item if isinstance(child, (list, dict)))
+    return False
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Values as str dtype, missing as ""."""
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return values.fillna("")
+    text = values.astype(object).where(values.notna(), "")
+    if pd.api.types.infer_dtype(text, skipna=False) != "string":
+        text = text.map(str)
+    return text.astype("str")

@@ -1,0 +1,38 @@
+"""The load command, run small: real browser sessions on a started server, with its figures printed."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.dashboard.load import CHROMIUM
+from pipeline.dashboard.server import free_port
+from pipeline.dashboard.settings import ROOT
+
+FIGURES = re.compile(r"^(navigation|interaction) → finished run: n=(\d+) p50 ([\d.]+) s p95 ([\d.]+) s", re.MULTILINE)
+
+
+def load(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.dashboard.load", *args], cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+
+
+def test_two_sessions_change_filters_without_errors_and_print_their_figures(demo_store):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium package to run the browser tests")
+    result = load("--sessions", "2", "--seconds", "5", "--store", str(demo_store))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^errors 0$", result.stdout, re.MULTILINE), result.stdout
+    figures = {kind: (int(n), float(p50), float(p95)) for kind, n, p50, p95 in FIGURES.findall(result.stdout)}
+    assert set(figures) == {"navigation", "interaction"}, result.stdout
+    for n, p50, p95 in figures.values():
+        assert n >= 2 and 0 < p50 <= p95, result.stdout
+    assert "load average" in result.stdout
+
+
+def test_a_url_without_a_server_is_one_line_and_exit_2():
+    result = load("--sessions", "1", "--seconds", "1", "--url", f"http://127.0.0.1:{free_port()}")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "no Streamlit server" in result.stderr
