@@ -3,6 +3,7 @@
 import duckdb
 import streamlit as st
 
+from pipeline import datasets
 from pipeline.dashboard import loaders, settings
 from pipeline.dashboard import urlstate as url
 from pipeline.export import markdown_escape
@@ -63,12 +64,41 @@ PAGE_PARAMS = {"Trends": [url.EVENTS], "Pair": [url.PAIR], "Quotes": [url.SEARCH
 """The page-level URL parameters of each page (by title), for the shareable link."""
 page = st.navigation(list(PAGES.values()), position="top")
 
+
+def clear_dataset_values() -> None:
+    """Forget the filter values that belong to the previous dataset (dates, pairs, outlets, point)."""
+    for name in url.DATASET_VALUES:
+        st.session_state.pop(name, None)
+    st.session_state["dataset_switched"] = True
+
+
 if target := st.session_state.pop("goto", None):
     st.switch_page(PAGES[target], query_params={})
 
-store = settings.store_dir()
+if opened := st.session_state.pop("open_dataset", None):  # a dataset just created on the Data page
+    st.session_state[url.DATASET] = opened
+    clear_dataset_values()
+switched = st.session_state.pop("dataset_switched", False)  # then the URL still holds the old dataset's values
+raw_params = {
+    name: st.query_params.get_all(name)
+    for name in st.query_params
+    if not (switched and name in url.DATASET_VALUES)
+}
+dataset_names = [] if settings.single_store() else datasets.available()
+if dataset_names:
+    dataset = st.sidebar.selectbox(
+        "Dataset",
+        dataset_names,
+        key=url.DATASET,
+        bind="query-params",
+        on_change=clear_dataset_values,
+        help=f"Named datasets side by side; '{datasets.DEMO}' is the synthetic demo.",
+    )
+    store = datasets.dataset_dir(dataset)
+else:
+    dataset, store = None, settings.store_dir()
 try:
-    if current_version_dir(store) is None:
+    if current_version_dir(store) is None and dataset in (None, datasets.DEMO):
         progress = st.progress(0.0, text="Building the demo store…")
         ensure_store(
             store,
@@ -85,14 +115,13 @@ try:
 except (ValueError, OSError, duckdb.Error) as error:
     st.error(f"The store at {markdown_escape(store)} cannot be read: {markdown_escape(str(error).splitlines()[0])}")
     st.stop()
-raw_params = {name: st.query_params.get_all(name) for name in st.query_params}
 
 with st.sidebar:
     if not domain.pairs:
         st.info("The store holds no actor pairs yet: add articles on the Data page.", icon=":material/info:")
     if summary["synthetic"]:
         st.badge("Synthetic demo data", icon=":material/science:", color="orange")
-    for warning in url.check_params(raw_params, domain):
+    for warning in url.check_dataset(raw_params, dataset_names) + url.check_params(raw_params, domain):
         st.warning(warning, icon=":material/link_off:")
     dates = st.date_input(
         "Date range",
@@ -170,7 +199,11 @@ page_values = {
     for name in PAGE_PARAMS.get(page.title, ())
 }
 with st.sidebar.popover("Copy link", icon=":material/link:"), st.container(key="share_link"):
-    params = url.filters_to_params(filters, domain, point or "") | url.page_params(page_values)
+    params = (
+        url.dataset_params(dataset, dataset_names)
+        | url.filters_to_params(filters, domain, point or "")
+        | url.page_params(page_values)
+    )
     st.code(url.share_url(st.context.url or "", params), language=None, wrap_lines=True)
 
 page.run()

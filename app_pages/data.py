@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.components import download
+from pipeline import datasets
 from pipeline.dashboard import loaders, queries
 from pipeline.export import markdown_escape
 from pipeline.run import run_uploads
@@ -55,12 +56,26 @@ uploads = st.file_uploader(
     accept_multiple_files=True,
     key="upload_files",
 )
-if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":material/upload:"):
+new_dataset = None
+if datasets.is_demo(view.store):
+    name = st.text_input("New dataset", key="upload_dataset", placeholder="e.g. gulf-desk").strip()
+    st.caption("The synthetic demo is never extended: your files start (or extend) the dataset you name here.")
+    try:
+        new_dataset = datasets.check_name(name) if name else None
+    except ValueError as problem:
+        st.warning(markdown_escape(problem))
+target = datasets.dataset_dir(new_dataset) if new_dataset else view.store
+if st.button(
+    f"Add to '{new_dataset}'" if new_dataset else "Add to the store",
+    disabled=not uploads or (datasets.is_demo(view.store) and not new_dataset),
+    key="upload_run",
+    icon=":material/upload:",
+):
     progress = st.progress(0.0, text="Starting…")
     try:
         report = run_uploads(
             [(upload.name, upload.getvalue()) for upload in uploads],
-            view.store,
+            target,
             on_progress=lambda done, total, stage: progress.progress(
                 min(done / max(total, 1), 1.0), text=f"{stage} {done}/{total}"
             ),
@@ -71,6 +86,9 @@ if st.button("Add to the store", disabled=not uploads, key="upload_run", icon=":
         st.stop()
     progress.progress(1.0, text="Done")
     st.session_state["upload_report"] = report
+    if new_dataset:
+        st.session_state["open_dataset"] = new_dataset
+        st.rerun()
 
 if report := st.session_state.get("upload_report"):
     st.success(report.accounting_line(), icon=":material/task_alt:")

@@ -1,6 +1,7 @@
-"""Command line: `python -m pipeline run|validate INPUT... [--store DIR] [--map field=column] [--author ACTOR]
-[--year-day MM-DD]`; `run` also takes `[--workers N] [--engine local|dask] [--scheduler ADDRESS|local]`;
-`python -m pipeline migrate [--store DIR]` rewrites a store of one file per table in the partitioned layout."""
+"""Command line: `python -m pipeline run|validate INPUT... (--dataset NAME | --store DIR) [--map field=column]
+[--author ACTOR] [--year-day MM-DD]`; `run` also takes `[--workers N] [--engine local|dask] [--scheduler
+ADDRESS|local]`; `python -m pipeline migrate (--dataset NAME | --store DIR)` rewrites a store of one file per
+table in the partitioned layout."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ import argparse
 import datetime as dt
 import re
 import sys
+import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
 from pipeline.analyse import versions, warm_up
+from pipeline.datasets import check_name, dataset_dir, datasets_root
 from pipeline.engines import ENGINES, Engine, default_workers, make_engine
 from pipeline.load import FIELD_CANDIDATES, YEAR_DAY
 from pipeline.run import RunReport, run
 from pipeline.store_migrate import migrate
 from pipeline.validate import MAX_CHARS
 
-DEFAULT_STORE = Path(__file__).resolve().parents[1] / "data" / "store"
 TOP_REASONS = 10
 EXAMPLES_PER_REASON = 3
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
@@ -62,6 +65,34 @@ def month_day(text: str) -> str:
     return text
 
 
+def dataset_name(text: str) -> str:
+    """Parse `--dataset NAME` (a safe slug, see ``pipeline.datasets``)."""
+    try:
+        return check_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_target(command: argparse.ArgumentParser) -> None:
+    """`--dataset NAME` or `--store DIR`: the store a command writes to or checks against."""
+    target = command.add_mutually_exclusive_group()
+    target.add_argument("--dataset", type=dataset_name, metavar="NAME",
+                        help=f"the dataset to create or extend, a folder of {datasets_root()} "
+                             "(lowercase letters, digits, - and _; the demo is never extended)")
+    target.add_argument("--store", type=Path, metavar="DIR", help="a store directory instead of a named dataset")
+
+
+def target_store(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path | None:
+    """The store named by `--dataset` or `--store`; a run needs one, a dry run without one checks the
+    inputs alone (None)."""
+    if args.dataset:
+        return dataset_dir(args.dataset)
+    if args.store is None and args.command in ("run", "migrate"):
+        parser.error(f"{args.command} needs the dataset to create or extend: --dataset NAME "
+                     "(or a store directory: --store DIR)")
+    return args.store
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pipeline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -70,8 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("inputs", nargs="+", metavar="INPUT",
                              help="file, folder of .txt/.md, or http(s) URL of a feed/page")
-        command.add_argument("--store", type=Path, default=DEFAULT_STORE,
-                             help=f"store directory (default {DEFAULT_STORE})")
+        add_target(command)
         command.add_argument("--map", dest="mapping", action="append", type=field_mapping,
                              default=[], metavar="FIELD=COLUMN",
                              help="take a field from this input column, e.g. text=body")
@@ -92,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                              help="with --engine dask: the scheduler's address (e.g. tcp://10.0.0.5:8786), "
                                   "or local for a cluster of --workers processes on this machine (default)")
     command = commands.add_parser("migrate", help="rewrite a store of one file per table in the partitioned layout")
-    command.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store directory (default {DEFAULT_STORE})")
+    add_target(command)
     return parser
 
 
@@ -100,13 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "migrate":
-        return _migrate(args.store)
+        return _migrate(target_store(parser, args))
     mapping = dict(args.mapping)
     if args.author is not None and "author" in mapping:
         parser.error("--author and --map author=... both name the author: give one")
     dry_run = args.command == "validate"
     if not dry_run and args.scheduler is not None and args.engine != "dask":
         parser.error("--scheduler is for --engine dask")
+    store = target_store(parser, args)
     bars: dict[str, tqdm] = {}
 
     def on_progress(done: int, total: int, stage: str) -> None:
@@ -118,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = Engine() if dry_run else make_engine(args.engine, args.workers, args.scheduler,
                                                        prepare=warm_up, same=versions)
-        with engine:
-            report = run(args.inputs, args.store, mapping=mapping, max_chars=args.max_chars, on_progress=on_progress,
+        with engine, nullcontext(store) if store else tempfile.TemporaryDirectory() as target:
+            report = run(args.inputs, target, mapping=mapping, max_chars=args.max_chars, on_progress=on_progress,
                          dry_run=dry_run, author=args.author, year_day=args.year_day, engine=engine)
     except Exception as error:  # noqa: BLE001 - whatever a bad input raises is one line, never a traceback
         _close(bars)

@@ -7,8 +7,7 @@ version (dictionary, lexicons, relation model) changed, in which case every arti
 
 from __future__ import annotations
 
-import re
-import tempfile
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import pandas as pd
 import pipeline
 from pipeline.actors import author_ids, load_dictionary
 from pipeline.analyse import analyse, versions
+from pipeline.datasets import RAW, refuse_demo
 from pipeline.engines import Engine
 from pipeline.load import YEAR_DAY, consistent_columns, empty_articles, load_input
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
@@ -89,6 +89,7 @@ def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
     engine = engine or Engine()
     if dry_run:
         return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {}, engine)
+    refuse_demo(Path(store_dir))
     with store_lock(store_dir):
         migrate_locked(store_dir)
         return _run(inputs, Path(store_dir), options, max_chars, on_progress, dry_run, labels or {}, engine)
@@ -96,21 +97,44 @@ def run(inputs: Iterable[str | Path] | str | Path, store_dir: str | Path, *,
 
 def run_uploads(files: Iterable[tuple[str, bytes]], store_dir: str | Path, *,
                 on_progress: Progress | None = None) -> RunReport:
-    """``run`` on uploaded files given as (file name, bytes): they are written to a temporary
-    folder for the readers, and reported (errors and rejections) by their own names only."""
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for index, (name, data) in enumerate(files):
-            safe_name = Path(name).name if Path(name).name not in ("", ".", "..") else "upload"
-            path = Path(folder) / str(index) / safe_name
-            path.parent.mkdir()
-            path.write_bytes(data)
-            paths.append(path)
-        try:
-            return run(paths, store_dir, on_progress=on_progress, labels={path: path.name for path in paths})
-        except (ValueError, OSError) as error:
-            message = (str(error).splitlines() or [type(error).__name__])[0]
-            raise ValueError(re.sub(re.escape(folder) + r"/\d+/", "", message)) from None
+    """``run`` on uploaded files given as (file name, bytes). Each file is kept, unchanged, in the
+    store's ``raw/`` folder (which the manifest's inputs name), so that the dataset can be rebuilt; a
+    file that fails to load is not kept. Errors and rejections name the files by their uploaded names."""
+    refuse_demo(Path(store_dir))
+    kept = []
+    for name, data in files:
+        safe_name = upload_name(name)
+        kept.append((*keep_raw(Path(store_dir) / RAW, safe_name, data), safe_name))
+    try:
+        return run([path for path, _, _ in kept], store_dir, on_progress=on_progress,
+                   labels={path: name for path, _, name in kept})
+    except (ValueError, OSError) as error:
+        for path, new, _ in kept:
+            if new:
+                path.unlink(missing_ok=True)
+        message = (str(error).splitlines() or [type(error).__name__])[0]
+        for path, _, name in kept:
+            message = message.replace(str(path), name)
+        raise ValueError(message) from None
+
+
+def upload_name(name: str) -> str:
+    """The file name of an uploaded file's name (any path dropped; "upload" when none is left)."""
+    return Path(name).name if Path(name).name not in ("", ".", "..") else "upload"
+
+
+def keep_raw(folder: Path, safe_name: str, data: bytes) -> tuple[Path, bool]:
+    """Write ``data`` into ``folder`` as ``safe_name`` and say whether the file is new. An identical file
+    already there is reused; another file of that name is never overwritten: the new one gets the first
+    12 hex digits of its sha256 as a prefix."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / safe_name
+    if path.exists() and path.read_bytes() != data:
+        path = folder / f"{hashlib.sha256(data).hexdigest()[:12]}-{safe_name}"
+    if path.exists() and path.read_bytes() == data:
+        return path, False
+    path.write_bytes(data)
+    return path, True
 
 
 def ensure_store(store_dir: str | Path, corpus_path: str | Path,

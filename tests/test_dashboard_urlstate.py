@@ -191,3 +191,29 @@ def test_yearly_granularity_and_a_point_at_the_start_of_the_first_year():
     raw = {url.GRANULARITY: ["year"], url.POINT: ["RUS>USA@2005-01-01"]}
     assert url.check_params(raw, speeches) == []
     assert url.check_params({url.POINT: ["RUS>USA@2004-01-01"]}, speeches)[0].startswith("Ignored URL parameter `point")
+
+
+DATASETS = ["demo", "gulf", "ukraine-desk"]
+
+
+def test_the_dataset_round_trips_through_a_shared_link_beside_the_filters():
+    filters = url.Filters(start=dt.date(2025, 2, 1), end=dt.date(2025, 4, 30), pairs=(url.Pair("RUS", "USA"),))
+    params = url.dataset_params("ukraine-desk", DATASETS) | url.filters_to_params(filters, DOMAIN)
+    link = url.share_url("http://host/pair", params)
+    raw = parse_qs(urlsplit(link).query)
+    assert raw[url.DATASET] == ["ukraine-desk"] and raw[url.PAIRS] == ["RUS>USA"]
+    assert url.check_dataset(raw, DATASETS) == [] and url.check_params(raw, DOMAIN) == []
+
+
+def test_the_default_dataset_and_a_single_store_stay_out_of_the_url():
+    assert url.dataset_params("demo", DATASETS) == {}
+    assert url.dataset_params(None, []) == {}
+    assert url.check_dataset({}, DATASETS) == []
+
+
+@pytest.mark.parametrize("value", ["ukraine", "../demo", "Gulf", "gulf`\n**x**"])
+def test_an_unknown_dataset_is_one_warning_naming_the_default(value):
+    [warning] = url.check_dataset({url.DATASET: [value]}, DATASETS)
+    assert warning.startswith(f"Ignored URL parameter `{url.DATASET}=") and "showing 'demo'" in warning
+    assert "\n" not in warning and warning.count("`") == 2
+

@@ -208,7 +208,7 @@ def app_visits(db: queries.StoreDB, words: list[str]) -> dict[str, tuple[str, st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.dashboard.bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--store", type=Path, default=None, help=f"store directory (default ${STORE_ENV} or data/store)"
+        "--store", type=Path, default=None, help=f"store directory (default ${STORE_ENV} or data/stores/demo)"
     )
     parser.add_argument("--rows", type=int, default=1_000_000, help="dyads in the generated large store")
     parser.add_argument("--repeats", type=int, default=50, help="filter changes, drill-downs and searches timed")

@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions")
     parser.add_argument("--seconds", type=float, default=60, help="how long the sessions change filters")
     parser.add_argument("--url", help="attach to the dashboard at this URL instead of starting one")
-    parser.add_argument("--store", type=Path, help=f"store of the started server (default ${STORE_ENV} or data/store)")
+    parser.add_argument("--store", type=Path, help=f"store of the started server (default ${STORE_ENV} or the demo)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sessions' random choices")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.seconds <= 0:

@@ -35,9 +35,10 @@ def healthy(base: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(store: Path, log_path: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on ``store`` (``ENTENTE_STORE``) on a free port, its output in
-    ``log_path``, and yield its base URL once healthy; the server is stopped on exit, also on failure."""
+def streamlit_server(store: Path | None, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``store`` (``ENTENTE_STORE``; None: on the named datasets) with the
+    extra environment ``env`` on a free port, its output in ``log_path``, and yield its base URL once
+    healthy; the server is stopped on exit, also on failure."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
@@ -47,7 +48,7 @@ def streamlit_server(store: Path, log_path: Path) -> Iterator[str]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, STORE_ENV: str(store)}, stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=_environment(store, env or {}), stdout=log, stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -64,3 +65,9 @@ def streamlit_server(store: Path, log_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _environment(store: Path | None, extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment plus ``extra``, with ``ENTENTE_STORE`` set to ``store`` (or unset)."""
+    variables = {name: value for name, value in os.environ.items() if name != STORE_ENV} | extra
+    return variables | ({STORE_ENV: str(store)} if store else {})

@@ -3,18 +3,24 @@
 import os
 from pathlib import Path
 
+from pipeline.datasets import DEMO, dataset_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 STORE_ENV = "ENTENTE_STORE"
-DEFAULT_STORE = ROOT / "data" / "store"
 DEMO_CORPUS = ROOT / "data" / "demo" / "articles.jsonl.gz"
 EVENTS_PATH = ROOT / "data" / "events.csv"
 EXTERNAL_ENV = "ENTENTE_EVENTS_EXTERNAL"
 DEFAULT_EXTERNAL_DIR = ROOT / "data" / "events_external"
 
 
+def single_store() -> Path | None:
+    """``$ENTENTE_STORE`` when set: the one store the dashboard shows (no dataset picker then)."""
+    return Path(os.environ[STORE_ENV]) if os.environ.get(STORE_ENV) else None
+
+
 def store_dir() -> Path:
-    """The store the dashboard shows: ``$ENTENTE_STORE`` or ``data/store``."""
-    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+    """The default store: ``$ENTENTE_STORE`` or the demo dataset (``data/stores/demo``)."""
+    return single_store() or dataset_dir(DEMO)
 
 
 def external_events_dir() -> Path:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from pipeline.schema import DYAD_KINDS
 
+DATASET = "dataset"
 DATES = "dates"
 PAIRS = "pairs"
 EITHER = "either"
@@ -29,8 +30,11 @@ SEARCH = "q"
 PAIR = "pair"
 EVENTS = "events"
 SENSITIVITY = "sens"
-"""Query-parameter names (each is also the widget key). DATES … POINT are the shared sidebar
-filters (kept across pages); SEARCH, PAIR, EVENTS and SENSITIVITY belong to one page each."""
+"""Query-parameter names (each is also the widget key). DATASET (the named dataset shown) and DATES …
+POINT are the shared sidebar filters (kept across pages); SEARCH, PAIR, EVENTS and SENSITIVITY belong
+to one page each."""
+DATASET_VALUES = (DATES, PAIRS, OUTLETS, POINT, PAIR)
+"""The parameters whose values belong to one dataset: switching datasets clears them."""
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year")
 DEFAULT_GRANULARITY = "month"
@@ -145,13 +149,17 @@ def _int_in(text: str, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
+def _shown(value: str) -> str:
+    """A rejected URL value as a warning quotes it: inside a code span it cannot leave, on one line."""
+    return value.replace("`", "'").replace("\n", " ").replace("\r", " ")[:MAX_SHOWN_VALUE]
+
+
 def check_params(raw: Mapping[str, Sequence[str]], domain: Domain) -> list[str]:
     """One warning per URL parameter whose value cannot be used (the filter then uses its default)."""
     warnings: list[str] = []
 
     def warn(name: str, value: str, reason: str) -> None:
-        shown = value.replace("`", "'").replace("\n", " ").replace("\r", " ")[:MAX_SHOWN_VALUE]
-        warnings.append(f"Ignored URL parameter `{name}={shown}`: {reason}; using the default.")
+        warnings.append(f"Ignored URL parameter `{name}={_shown(value)}`: {reason}; using the default.")
 
     if values := raw.get(DATES):
         days = [_parse_day(v) for v in values]
@@ -200,6 +208,21 @@ def check_params(raw: Mapping[str, Sequence[str]], domain: Domain) -> list[str]:
         elif not domain.first - dt.timedelta(days=MAX_PERIOD_DAYS) <= point.period <= domain.last:
             warn(POINT, values[-1], f"outside the data ({domain.first} … {domain.last})")
     return warnings
+
+
+def check_dataset(raw: Mapping[str, Sequence[str]], names: Sequence[str]) -> list[str]:
+    """A warning when the URL names a dataset that is not among ``names`` (the first is then shown)."""
+    values = raw.get(DATASET)
+    if not values or values[-1] in names:
+        return []
+    return [f"Ignored URL parameter `{DATASET}={_shown(values[-1])}`: no such dataset (datasets: {', '.join(names)}); "
+            f"showing '{names[0]}'."]
+
+
+def dataset_params(name: str | None, names: Sequence[str]) -> dict[str, list[str]]:
+    """The query parameter naming the shown dataset: none for the default (the first of ``names``) or
+    without named datasets (``name`` None)."""
+    return {DATASET: [name]} if name and names and name != names[0] else {}
 
 
 def filters_from_widgets(
