@@ -1,8 +1,10 @@
 """A pipeline run: load → validate → analyse the new articles → merge with the store → write.
 
-Accounting: `read == accepted + rejected` and `accepted == new + unchanged`. An article stored
-before with the same id and content is `unchanged` and is not analysed again unless an analysis
+Accounting: `read == accepted + rejected` and `accepted == new + updated + unchanged`. An article
+stored before with the same id and content is `unchanged` and is not analysed again unless an analysis
 version (dictionary, lexicons, relation model) changed, in which case every article is analysed afresh.
+An `updated` article (republished at a stored url with other content) replaces the stored one and is
+analysed again; the replaced version moves to the store's `history` table.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pipeline.store import (
     TABLES,
     current_version_dir,
     read_manifest,
+    read_optional_table,
     read_rejected,
     read_table,
     write_version,
@@ -57,11 +60,13 @@ class RunReport:
     version_dir: Path | None
     counts: dict[str, int] = field(default_factory=dict)
     accepted_articles: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    """The accepted input records (new and unchanged), with an `unchanged` column."""
+    """The accepted input records (new, updated and unchanged), with `unchanged` and `updated` columns."""
+    updated: int = 0
 
     def accounting_line(self) -> str:
+        updated = f" + updated {self.updated}" if self.updated else ""
         return (f"read {self.read} = accepted {self.accepted} + rejected {self.rejected}; "
-                f"accepted {self.accepted} = new {self.new} + unchanged {self.unchanged}")
+                f"accepted {self.accepted} = new {self.new}{updated} + unchanged {self.unchanged}")
 
 
 @dataclass(frozen=True)
@@ -161,16 +166,20 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
                                   stored=stored["articles"] if stored else None)
     run_at = datetime.now(UTC).isoformat(timespec="seconds")
     rejected = rejected.assign(run_at=run_at)
-    new_articles = accepted[~accepted["unchanged"]].drop(columns="unchanged")
+    new_articles = accepted[~accepted["unchanged"]].drop(columns=["unchanged", "updated"])
+    replaced_ids = accepted.loc[accepted["updated"], "article_id"]
     clock.lap("validate")
 
     report = RunReport(
         read=len(articles), accepted=len(accepted), rejected=len(rejected),
-        new=len(new_articles), unchanged=int(accepted["unchanged"].sum()), analysed=0,
+        new=len(new_articles) - len(replaced_ids), updated=len(replaced_ids),
+        unchanged=int(accepted["unchanged"].sum()), analysed=0,
         rejections=rejected, timings=clock.laps, version_dir=None, accepted_articles=accepted)
     if dry_run:
         return report
 
+    if stored:
+        stored = _without_replaced(stored, replaced_ids, run_at)
     all_articles = pd.concat([stored["articles"], new_articles] if stored else [new_articles],
                              ignore_index=True)
     all_articles = consistent_columns(all_articles).sort_values(ARTICLE_ORDER, kind="stable",
@@ -179,7 +188,7 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     fresh = _analyse_in_chunks(to_analyse, progress)
     clock.lap("analyse")
 
-    tables = {"articles": all_articles}
+    tables = {"articles": all_articles, "history": stored["history"] if stored else None}
     for name in ANALYSIS_COLUMNS:
         parts = [stored[name]] if reuse else []
         tables[name] = _concat([*parts, fresh[name]], ANALYSIS_COLUMNS[name])
@@ -195,7 +204,7 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
         "inputs": list(dict.fromkeys([*(stored["manifest"]["inputs"] if stored else []),
                                       *map(str, inputs)])),
         "accounting": {"read": report.read, "accepted": report.accepted,
-                       "rejected": report.rejected, "new": report.new,
+                       "rejected": report.rejected, "new": report.new, "updated": report.updated,
                        "unchanged": report.unchanged, "analysed": report.analysed},
         "timings": clock.laps,
     }
@@ -214,7 +223,21 @@ def _read_stored(store: Path, names) -> dict | None:
         stored["articles"]["author_actor"] = ""
     stored["manifest"] = read_manifest(store)
     stored["rejected"] = read_rejected(store)
+    stored["history"] = read_optional_table(store, "history")
     return stored
+
+
+def _without_replaced(stored: dict, replaced_ids: pd.Series, run_at: str) -> dict:
+    """The stored tables without the articles `replaced_ids` names, whose stored versions are added
+    to the `history` table (stamped `replaced_at`)."""
+    if replaced_ids.empty:
+        return stored
+    replaced = stored["articles"]["article_id"].isin(replaced_ids)
+    previous = stored["articles"][replaced].assign(replaced_at=run_at)
+    earlier = [stored["history"]] if stored["history"] is not None else []
+    kept = {name: table[~table["article_id"].isin(replaced_ids)].reset_index(drop=True)
+            for name, table in stored.items() if name in TABLES}
+    return stored | kept | {"history": consistent_columns(pd.concat([*earlier, previous], ignore_index=True))}
 
 
 def _analyse_in_chunks(articles: pd.DataFrame, progress: Progress) -> dict[str, pd.DataFrame]:

@@ -23,6 +23,9 @@ import pyarrow.parquet as pq
 from pipeline.export import to_csv_bytes
 
 TABLES = ("articles", "sentences", "mentions", "quotes", "dyads")
+OPTIONAL_TABLES = ("history",)
+"""Tables a version holds only once they have rows: `history` keeps the earlier versions of
+articles whose text was replaced (the article columns plus `replaced_at`)."""
 REJECTED_COLUMNS = ["file", "row", "reason", "article_id", "title", "run_at"]
 DYAD_ORDER = ["source_actor", "target_actor", "date", "article_id", "start", "end"]
 ROW_GROUP_ROWS = 50_000
@@ -49,8 +52,8 @@ def store_version(store_dir: str | Path) -> str:
 
 def table_path(store_dir: str | Path, name: str) -> Path:
     """The live version's `<name>.parquet`."""
-    if name not in TABLES:
-        raise ValueError(f"unknown table {name!r} (tables: {', '.join(TABLES)})")
+    if name not in TABLES + OPTIONAL_TABLES:
+        raise ValueError(f"unknown table {name!r} (tables: {', '.join(TABLES + OPTIONAL_TABLES)})")
     return _live_dir(store_dir) / f"{name}.parquet"
 
 
@@ -58,6 +61,12 @@ def read_table(store_dir: str | Path, name: str, columns: list[str] | None = Non
                ) -> pd.DataFrame:
     """One table of the live version (optionally only some columns)."""
     return pd.read_parquet(table_path(store_dir, name), columns=columns)
+
+
+def read_optional_table(store_dir: str | Path, name: str) -> pd.DataFrame | None:
+    """One of the `OPTIONAL_TABLES` of the live version, or None when the version has none."""
+    path = table_path(store_dir, name)
+    return pd.read_parquet(path) if path.is_file() else None
 
 
 def read_manifest(store_dir: str | Path) -> dict:
@@ -83,8 +92,9 @@ def write_version(store_dir: str | Path, tables: dict[str, pd.DataFrame],
                   rejected: pd.DataFrame, manifest: dict) -> Path:
     """Write a complete new version, swap `current` to it atomically, prune old versions.
 
-    `tables` must hold every name in `TABLES`; `manifest` is completed with the version id,
-    `created_at` and the row count of each table. Returns the new version's directory.
+    `tables` must hold every name in `TABLES` and may hold `OPTIONAL_TABLES` (None or empty: not
+    written); `manifest` is completed with the version id, `created_at` and the row count of each table.
+    Returns the new version's directory.
     """
     missing = [name for name in TABLES if name not in tables]
     if missing:
@@ -99,6 +109,9 @@ def write_version(store_dir: str | Path, tables: dict[str, pd.DataFrame],
         if name == "dyads":
             table = table.sort_values(DYAD_ORDER, kind="stable")
         _write_parquet(table.reset_index(drop=True), version_dir / f"{name}.parquet")
+    for name in OPTIONAL_TABLES:
+        if tables.get(name) is not None and len(tables[name]):
+            _write_parquet(tables[name].reset_index(drop=True), version_dir / f"{name}.parquet")
     # Titles and file names are untrusted: neutralised so a spreadsheet never runs them as formulas.
     _write_file(version_dir / REJECTED_FILE, to_csv_bytes(rejected[REJECTED_COLUMNS]))
     manifest = {**manifest, "version": version_id, "created_at": created_at.isoformat(),
