@@ -1,5 +1,5 @@
 """Command line: `python -m pipeline run|validate INPUT... [--store DIR] [--map field=column] [--author ACTOR]
-[--year-day MM-DD]`."""
+[--year-day MM-DD]` and `python -m pipeline follow FEEDS.txt [--store DIR] [--every 15m] [--cycles N]`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from pipeline import follow
+from pipeline.fetch import MAX_BYTES, TIMEOUT_SECONDS
 from pipeline.load import FIELD_CANDIDATES, YEAR_DAY
 from pipeline.run import RunReport, run
 from pipeline.validate import MAX_CHARS
@@ -56,6 +58,13 @@ def month_day(text: str) -> str:
     return text
 
 
+def interval(text: str) -> float:
+    try:
+        return follow.parse_interval(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pipeline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -76,12 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
                                   "author's statements; replaces any author column")
         command.add_argument("--year-day", type=month_day, default=YEAR_DAY, metavar="MM-DD",
                              help=f"the day a date given as a bare year falls on (default {YEAR_DAY})")
+    command = commands.add_parser("follow", help="poll RSS/Atom feeds and pages, ingest new and updated items")
+    command.add_argument("feeds", type=Path, metavar="FEEDS.txt",
+                         help="http(s) addresses of feeds or pages, one a line (# starts a comment)")
+    command.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store directory (default {DEFAULT_STORE})")
+    command.add_argument("--every", type=interval, default=follow.parse_interval("15m"), metavar="INTERVAL",
+                         help="time between cycles, e.g. 30s, 15m, 2h (default 15m)")
+    command.add_argument("--cycles", type=positive_int, help="stop after this many cycles (default: run until stopped)")
+    command.add_argument("--timeout", type=interval, default=TIMEOUT_SECONDS, metavar="INTERVAL",
+                         help=f"give up a fetch after this long (default {TIMEOUT_SECONDS:.0f}s)")
+    command.add_argument("--max-bytes", type=positive_int, default=MAX_BYTES,
+                         help=f"refuse responses larger than this (default {MAX_BYTES:,})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "follow":
+        return follow_command(args)
     mapping = dict(args.mapping)
     if args.author is not None and "author" in mapping:
         parser.error("--author and --map author=... both name the author: give one")
@@ -103,6 +125,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _close(bars)
     print(summary(report, dry_run))
+    return 0
+
+
+def follow_command(args: argparse.Namespace) -> int:
+    """`follow`: poll until the cycles are done or the user interrupts; a bad feed list is a one-line error."""
+    try:
+        follow.follow(args.feeds, args.store, every=args.every, cycles=args.cycles,
+                      limits=follow.FetchLimits(args.timeout, args.max_bytes),
+                      log=lambda line: print(_printable(line), flush=True))
+    except (ValueError, OSError) as error:
+        print(_printable(f"error: {' '.join(str(error).split())}"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
     return 0
 
 

@@ -9,6 +9,7 @@ row/line/item number within its file), `date_raw` (the date as written) and `und
 from __future__ import annotations
 
 import csv
+import dataclasses
 import email.utils
 import gzip
 import hashlib
@@ -84,9 +85,23 @@ class InputError(ValueError):
         super().__init__(f"{source}: {one_line}")
 
 
-def load_input(source: str | Path, mapping: Mapping[str, str] | None = None, *, year_day: str = YEAR_DAY,
+@dataclasses.dataclass(frozen=True)
+class Fetched:
+    """The body of an http(s) response fetched already (by ``pipeline.follow``), read as its URL would be."""
+
+    url: str
+    data: bytes = dataclasses.field(repr=False)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+def load_input(source: str | Path | Fetched, mapping: Mapping[str, str] | None = None, *, year_day: str = YEAR_DAY,
                author: str | None = None) -> pd.DataFrame:
-    """Read one file, folder or http(s) URL into the canonical article frame (see ``canonicalise``)."""
+    """Read one file, folder, http(s) URL or fetched response into the canonical article frame (see
+    ``canonicalise``)."""
+    if isinstance(source, Fetched):
+        return canonicalise(_read_response(source.data, source.url), source.url, mapping, year_day, author)
     source_text = str(source)
     if re.match(r"^https?://", source_text, re.I):
         return canonicalise(_read_url(source_text), source_text, mapping, year_day, author)
@@ -278,10 +293,15 @@ def _read_url(url: str) -> pd.DataFrame:
     if response is None or response.status >= 400 or not response.data:
         status = f" (HTTP {response.status})" if response is not None else ""
         raise InputError(url, f"could not fetch the page{status}")
-    feed = feedparser.parse(response.data)
+    return _read_response(response.data, url)
+
+
+def _read_response(data: bytes, url: str) -> pd.DataFrame:
+    """An http(s) response body: a feed's entries, or else the article of an HTML page."""
+    feed = feedparser.parse(data)
     if feed.entries:
         return _feed_frame(feed, url)
-    return _read_html(response.data, url, url=url)
+    return _read_html(data, url, url=url)
 
 
 def _read_text_folder(folder: Path) -> list[tuple[str, pd.DataFrame]]:
