@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pipeline.dashboard import loaders, queries
+from pipeline.dashboard import loaders, queries, updates
 from pipeline.dashboard.urlstate import Filters
 from pipeline.export import markdown_escape, to_csv_bytes
 
@@ -35,6 +35,9 @@ def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: 
     """The evidence rows as a sortable table with a CSV download; selecting a row shows the
     surrounding paragraph of the article (as plain text)."""
     shown = queries.evidence_display(rows, view.names)
+    updated = updates.updated_articles(view.store, view.version)
+    if notice := updates.rows_notice(rows["article_id"], updated):
+        st.caption(notice)
     selection = st.dataframe(
         shown,
         key=key,
@@ -64,6 +67,8 @@ def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: 
         f"{view.names.get(row['target_actor'], row['target_actor'])}"
     )
     st.text(queries.surrounding_paragraph(text, int(row["start"]), int(row["end"])))
+    if notice := updates.article_notice(row["article_id"], updated):
+        st.caption(notice)
 
 
 def no_data(message: str) -> None:
