@@ -168,6 +168,8 @@ page_values = {
 }
 with st.sidebar.popover("Copy link", icon=":material/link:"), st.container(key="share_link"):
     params = url.filters_to_params(filters, domain, point or "") | url.page_params(page_values)
-    st.code(url.share_url(st.context.url or "", params), language=None, wrap_lines=True)
+    st.session_state["share_url"] = url.share_url(st.context.url or "", params)
+    st.code(st.session_state["share_url"], language=None, wrap_lines=True)
+st.session_state["synthetic"] = summary["synthetic"]
 
 page.run()
