@@ -72,4 +72,6 @@ def test_the_svg_chart_draws_each_line_with_its_band(data):
     heights = [y for _, y in points]  # higher means are drawn higher (smaller y)
     order = first_line["mean"].rank(method="first").to_numpy()
     assert sorted(range(len(heights)), key=lambda i: -heights[i]) == sorted(range(len(order)), key=lambda i: order[i])
-    assert any(text.text == data.title for text in root.iter(f"{namespace}text"))
+    texts = [text.text for text in root.iter(f"{namespace}text")]
+    assert data.title in texts
+    assert f"{data.series['period'].min():%Y-%m-%d}" in texts and f"{data.series['period'].max():%Y-%m-%d}" in texts

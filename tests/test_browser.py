@@ -303,3 +303,35 @@ def test_the_author_kind_is_a_pill_of_its_own_and_an_old_link_keeps_its_kinds(ap
         b.widget(page, url.KINDS).get_by_role("button", name="statement", exact=True).click()
     b.wait_for_params(page, lambda query: sorted(query.get(url.KINDS, [])) == ["author", "quote"])
     assert b.params(page.url)[url.GRANULARITY] == ["year"]
+
+
+def test_a_brief_downloads_from_the_pair_page_and_opens_offline(app, browser, page, tmp_path):
+    b.open_app(page, f"{app}/pair{query_string(pairs=[PAIR], gran=['quarter'])}")
+    b.chart(page, "pair_chart")
+    with page.expect_download() as event:
+        b.widget(page, "pair_brief").get_by_role("button").click()
+    saved = tmp_path / event.value.suggested_filename
+    event.value.save_as(saved)
+    assert saved.name == "entente_pair_RUS-USA_brief.html"
+    quotes = b.widget(page, "pair_positive").get_by_test_id("stDataFrame")
+    quotes.wait_for()
+
+    offline = b.new_context(browser)
+    requested = []
+    offline.route(re.compile(r"^(?!file:)"), lambda route: (requested.append(route.request.url), route.abort()))
+    offline.set_offline(True)
+    brief = offline.new_page()
+    brief.goto(saved.as_uri())
+    brief.locator("#interactive-chart .js-plotly-plot .main-svg").first.wait_for()
+    legend = brief.locator("#interactive-chart .legendtext").evaluate_all("texts => texts.map(t => t.textContent)")
+    assert {f"{PAIR} · Russia → United States", f"{REVERSE} · United States → Russia"} <= set(legend)
+    assert brief.locator("#interactive-chart .scatterlayer path.point").count() > 8
+    expect(brief.locator("#static-chart svg polyline")).to_have_count(2)
+    tables = brief.locator("table.quotes")
+    expect(tables).to_have_count(2)
+    assert tables.first.locator("tr").count() > 1
+    links = tables.first.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert links and all(link.startswith(("http://", "https://")) for link in links)
+    assert requested == [] and brief.locator("script[src]").count() == 0
+    b.screenshot(brief, "brief_offline")
+    offline.close()

@@ -11,7 +11,7 @@ import pandas as pd
 from pipeline.dashboard.figures import BELOW_MIN_COLOUR, PALETTE
 
 WIDTH, HEIGHT = 900, 420
-MARGIN = {"left": 56, "right": 20, "top": 56, "bottom": 40}
+MARGIN = {"left": 56, "right": 48, "top": 56, "bottom": 40}
 Y_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 X_TICKS = 6
 
@@ -20,7 +20,7 @@ def trend_svg(series: pd.DataFrame, names: dict[str, str], title: str = "") -> s
     """The series (``queries.trend_series`` columns) as a standalone SVG document; every text is escaped."""
     plot_left, plot_right = MARGIN["left"], WIDTH - MARGIN["right"]
     plot_top, plot_bottom = MARGIN["top"], HEIGHT - MARGIN["bottom"]
-    stamps = series["period"].astype("int64").to_numpy() if len(series) else np.array([0])
+    stamps = _seconds(series["period"]) if len(series) else np.array([0])
     first, last = int(stamps.min()), int(stamps.max())
 
     def x(values) -> np.ndarray:
@@ -42,13 +42,13 @@ def trend_svg(series: pd.DataFrame, names: dict[str, str], title: str = "") -> s
         parts.append(f'<text x="{plot_left - 8}" y="{level + 4:.1f}" text-anchor="end">{tick:+.1f}</text>')
     for stamp in np.unique(np.linspace(first, last, X_TICKS).astype("int64")):
         parts.append(f'<text x="{x([stamp])[0]:.1f}" y="{plot_bottom + 18}" text-anchor="middle">'
-                     f'{pd.Timestamp(stamp):%Y-%m-%d}</text>')
+                     f'{pd.Timestamp(stamp, unit="s"):%Y-%m-%d}</text>')
     order = {label: rank for rank, label in enumerate(names)}
     labels = sorted(series["pair"].unique(), key=lambda label: order.get(label, len(order)))
     for index, label in enumerate(labels):
         colour = PALETTE[index % len(PALETTE)]
         line = series[series["pair"] == label].sort_values("period")
-        xs = x(line["period"].astype("int64"))
+        xs = x(_seconds(line["period"]))
         band = [*zip(xs, y(line["hi"])), *zip(xs[::-1], y(line["lo"])[::-1])]
         parts.append(f'<polygon points="{_points(band)}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
         parts.append(f'<polyline points="{_points(zip(xs, y(line["mean"])))}" fill="none" stroke="{colour}" '
@@ -60,6 +60,11 @@ def trend_svg(series: pd.DataFrame, names: dict[str, str], title: str = "") -> s
                      f'<text x="{legend_x + 20}" y="38">{escape(names.get(label, label))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _seconds(periods: pd.Series) -> np.ndarray:
+    """Epoch seconds of timestamps, whatever their unit."""
+    return periods.to_numpy(dtype="datetime64[s]").astype("int64")
 
 
 def _points(pairs) -> str:
