@@ -1,5 +1,7 @@
 """Entente dashboard entry: navigation, the shared URL-bound sidebar filters, then the page."""
 
+from contextlib import nullcontext
+
 import duckdb
 import streamlit as st
 
@@ -12,53 +14,74 @@ from pipeline.store import current_version_dir, store_version
 
 st.set_page_config(page_title="Entente", page_icon=":material/public:", layout="wide")
 
+PURPOSES = {
+    "Trends": "Sentiment of each actor pair over time with 95% confidence bands; click a point for its quotes.",
+    "Pair": "One pair in both directions: asymmetry, score distribution, speakers, extreme quotes, a brief.",
+    "Matrix": "Mean sentiment of what each source actor says about each target; click a cell for its trend.",
+    "Quotes": "Search the evidence under the filters: a sortable table with CSV export.",
+    "Shifts": "The biggest changes in each pair's sentiment (change-point detection), with the quotes around them.",
+    "Try text": "Paste a text and a date to see the actors, quotes and relations the pipeline finds in it.",
+    "Data": "What the store holds and rejected, uploads of new articles, and the actor dictionary.",
+}
+"""What each page is for (by title): its navigation tooltip and the line under its title."""
+
 PAGES = {
     "trends": st.Page(
         "app_pages/trends.py",
         title="Trends",
         icon=":material/show_chart:",
         default=True,
-        help="Sentiment of each actor pair over time with confidence bands; click a point for its quotes.",
+        help=PURPOSES["Trends"],
     ),
     "pair": st.Page(
         "app_pages/pair.py",
         title="Pair",
         icon=":material/compare_arrows:",
-        help="One pair in both directions: asymmetry, score distribution, speakers, extreme quotes.",
+        help=PURPOSES["Pair"],
     ),
     "matrix": st.Page(
         "app_pages/matrix.py",
         title="Matrix",
         icon=":material/grid_on:",
-        help="Source × target mean sentiment for the period; click a cell to open its trend.",
+        help=PURPOSES["Matrix"],
     ),
     "quotes": st.Page(
         "app_pages/quotes.py",
         title="Quotes",
         icon=":material/format_quote:",
-        help="Search the evidence under all filters; sortable table with CSV export.",
+        help=PURPOSES["Quotes"],
     ),
     "shifts": st.Page(
         "app_pages/shifts.py",
         title="Shifts",
         icon=":material/trending_up:",
-        help="The biggest changes in each pair's sentiment (change-point detection).",
+        help=PURPOSES["Shifts"],
     ),
     "try": st.Page(
         "app_pages/try_text.py",
         title="Try text",
         icon=":material/edit_note:",
-        help="Paste a text and a date and see what the pipeline finds in it.",
+        help=PURPOSES["Try text"],
     ),
     "data": st.Page(
         "app_pages/data.py",
         title="Data",
         icon=":material/database:",
-        help="What the store holds, uploads of new articles, and the actor dictionary.",
+        help=PURPOSES["Data"],
     ),
 }
 PAGE_PARAMS = {"Trends": [url.EVENTS], "Pair": [url.PAIR], "Quotes": [url.SEARCH], "Shifts": [url.SENSITIVITY]}
 """The page-level URL parameters of each page (by title), for the shareable link."""
+ALL_FILTERS = frozenset({url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.SMOOTHING, url.KINDS, url.OUTLETS,
+                         url.MIN_COUNT, url.POINT})
+PAGE_FILTERS = {
+    "Trends": ALL_FILTERS,
+    "Pair": ALL_FILTERS - {url.EITHER, url.POINT},
+    "Matrix": frozenset({url.DATES, url.KINDS, url.OUTLETS}),
+    "Quotes": frozenset({url.DATES, url.PAIRS, url.EITHER, url.KINDS, url.OUTLETS}),
+    "Shifts": frozenset({url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.KINDS, url.OUTLETS}),
+}
+"""The sidebar filters that act on each page (by title); Try text and Data have none."""
 page = st.navigation(list(PAGES.values()), position="top")
 
 if target := st.session_state.pop("goto", None):
@@ -84,6 +107,7 @@ except (ValueError, OSError, duckdb.Error) as error:
     st.stop()
 raw_params = {name: st.query_params.get_all(name) for name in st.query_params}
 
+active_filters = PAGE_FILTERS.get(page.title, set())
 with st.sidebar:
     if not domain.pairs:
         st.info("The store holds no actor pairs yet: add articles on the Data page.", icon=":material/info:")
@@ -91,73 +115,95 @@ with st.sidebar:
         st.badge("Synthetic demo data", icon=":material/science:", color="orange")
     for warning in url.check_params(raw_params, domain):
         st.warning(warning, icon=":material/link_off:")
-    dates = st.date_input(
-        "Date range",
-        value=(domain.first, domain.last),
-        min_value=domain.first,
-        max_value=domain.last,
-        key=url.DATES,
-        bind="query-params",
-    )
+    if not active_filters:
+        st.caption("No filters act on this page.")
+    # Filters that do not act on the page are rendered hidden rather than left out: Streamlit drops the URL
+    # parameter of a bound widget that is not rendered, and the URL must keep every filter.
+    hidden = st.container(key="inactive_filters")
+    st.html("<style>.st-key-inactive_filters { display: none; }</style>")
+
+    def shown_if(name: str):
+        """Where the filter `name` goes: the sidebar when it acts on the page, else the hidden container."""
+        return nullcontext() if name in active_filters else hidden
+
+    with shown_if(url.DATES):
+        dates = st.date_input(
+            "Date range",
+            value=(domain.first, domain.last),
+            min_value=domain.first,
+            max_value=domain.last,
+            key=url.DATES,
+            bind="query-params",
+        )
     codes = tuple(sorted({code for pair in domain.pairs for code in url.label_codes(pair)}))
     names = loaders.actor_names(codes, loaders.names_version())
-    pairs = st.multiselect(
-        "Actor pairs",
-        domain.pairs,
-        key=url.PAIRS,
-        bind="query-params",
-        placeholder=f"busiest {url.DEFAULT_PAIR_COUNT} pairs",
-        help="Directed pairs SOURCE>TARGET (RUS>USA: what Russian actors say about the United States).",
-    )
-    for pair in pairs:
-        st.caption(url.label_name(pair, names))
-    either = st.toggle(
-        "Either direction", key=url.EITHER, bind="query-params", help="Merge A>B and B>A into one line A<>B."
-    )
-    granularity = st.segmented_control(
-        "Granularity",
-        url.GRANULARITIES,
-        default=url.DEFAULT_GRANULARITY,
-        key=url.GRANULARITY,
-        bind="query-params",
-    )
-    smoothing = st.number_input(
-        "Smoothing window (periods)",
-        1,
-        url.MAX_SMOOTHING,
-        url.DEFAULT_SMOOTHING,
-        key=url.SMOOTHING,
-        bind="query-params",
-        help="Pool the scores of this many consecutive periods with data.",
-    )
-    kinds = st.pills(
-        "Evidence",
-        DYAD_KINDS,
-        selection_mode="multi",
-        default=list(DYAD_KINDS),
-        format_func=url.KIND_LABELS.get,
-        key=url.KINDS,
-        bind="query-params",
-        help="quote: a speaker's quoted words; statement: what the text says an actor does or says; "
-        "author: what an authored text's author (a speech's country) says in the first person; "
-        "co-mention: two actors named together, no direction.",
-    )
-    outlets = st.multiselect("Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets")
-    min_count = st.number_input(
-        "Minimum items per point",
-        1,
-        url.MAX_MIN_COUNT,
-        url.DEFAULT_MIN_COUNT,
-        key=url.MIN_COUNT,
-        bind="query-params",
-        help="Points with fewer items are greyed.",
-    )
-    point = st.text_input(
-        "Selected point",
-        key=url.POINT,
-        bind="query-params",
-        help="PAIR@PERIOD-START, set by clicking a point on Trends; clear it to close the drill-down.",
-    )
+    with shown_if(url.PAIRS):
+        pairs = st.multiselect(
+            "Actor pairs",
+            domain.pairs,
+            key=url.PAIRS,
+            bind="query-params",
+            placeholder=f"busiest {url.DEFAULT_PAIR_COUNT} pairs",
+            help="Directed pairs SOURCE>TARGET (RUS>USA: what Russian actors say about the United States).",
+        )
+        for pair in pairs:
+            st.caption(url.label_name(pair, names))
+    with shown_if(url.EITHER):
+        either = st.toggle(
+            "Either direction", key=url.EITHER, bind="query-params", help="Merge A>B and B>A into one line A<>B."
+        )
+    with shown_if(url.GRANULARITY):
+        granularity = st.segmented_control(
+            "Granularity",
+            url.GRANULARITIES,
+            default=url.DEFAULT_GRANULARITY,
+            key=url.GRANULARITY,
+            bind="query-params",
+        )
+    with shown_if(url.SMOOTHING):
+        smoothing = st.number_input(
+            "Smoothing window (periods)",
+            1,
+            url.MAX_SMOOTHING,
+            url.DEFAULT_SMOOTHING,
+            key=url.SMOOTHING,
+            bind="query-params",
+            help="Pool the scores of this many consecutive periods with data.",
+        )
+    with shown_if(url.KINDS):
+        kinds = st.pills(
+            "Evidence",
+            DYAD_KINDS,
+            selection_mode="multi",
+            default=list(DYAD_KINDS),
+            format_func=url.KIND_LABELS.get,
+            key=url.KINDS,
+            bind="query-params",
+            help="quote: a speaker's quoted words; statement: what the text says an actor does or says; "
+            "author: what an authored text's author (a speech's country) says in the first person; "
+            "co-mention: two actors named together, no direction.",
+        )
+    with shown_if(url.OUTLETS):
+        outlets = st.multiselect(
+            "Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets"
+        )
+    with shown_if(url.MIN_COUNT):
+        min_count = st.number_input(
+            "Minimum items per point",
+            1,
+            url.MAX_MIN_COUNT,
+            url.DEFAULT_MIN_COUNT,
+            key=url.MIN_COUNT,
+            bind="query-params",
+            help="Points with fewer items are greyed.",
+        )
+    with shown_if(url.POINT):
+        point = st.text_input(
+            "Selected point",
+            key=url.POINT,
+            bind="query-params",
+            help="PAIR@PERIOD-START, set by clicking a point on Trends; clear it to close the drill-down.",
+        )
 
 filters = url.filters_from_widgets(dates, pairs, either, granularity, smoothing, kinds, outlets, min_count, domain)
 st.session_state["view"] = loaders.View(store, version, domain, filters, names, url.parse_point(point or ""))
@@ -172,4 +218,6 @@ with st.sidebar.popover("Copy link", icon=":material/link:"), st.container(key="
     st.code(st.session_state["share_url"], language=None, wrap_lines=True)
 st.session_state["synthetic"] = summary["synthetic"]
 
+st.title(page.title, anchor=False)
+st.caption(PURPOSES[page.title])
 page.run()

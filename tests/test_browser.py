@@ -150,18 +150,32 @@ def test_shared_link_reopens_the_same_filters_point_and_quotes(app, browser, pag
         other.close()
 
 
+FILTER_KEYS = {url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.SMOOTHING, url.KINDS, url.OUTLETS, url.MIN_COUNT,
+               url.POINT}
+SIDEBAR_FILTERS = {
+    "Trends": FILTER_KEYS, "Pair": FILTER_KEYS - {url.EITHER, url.POINT}, "Matrix": {url.DATES, url.KINDS, url.OUTLETS},
+    "Quotes": {url.DATES, url.PAIRS, url.EITHER, url.KINDS, url.OUTLETS},
+    "Shifts": {url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.KINDS, url.OUTLETS},
+    "Try text": set(), "Data": set(),
+}
+"""The filters the sidebar shows on each page: those that act on it."""
+
+
 def test_page_switch_keeps_the_filters(app, page):
     b.open_app(page, f"{app}/{query_string(pairs=[PAIR, REVERSE], dates=[START, END])}")
     b.choose_granularity(page, "week")
     before = b.params(page.url)
     assert before == {url.PAIRS: [PAIR, REVERSE], url.DATES: [START, END], url.GRANULARITY: ["week"]}
 
-    for title, page_path in (("Pair", "/pair"), ("Quotes", "/quotes"), ("Trends", "/")):
+    for title, page_path in (("Pair", "/pair"), ("Quotes", "/quotes"), ("Try text", "/try_text"), ("Matrix", "/matrix"),
+                             ("Data", "/data"), ("Shifts", "/shifts"), ("Trends", "/")):
         with b.rerun(page):
             page.get_by_test_id("stTopNavLink").filter(has_text=title).click()
         page.wait_for_url(lambda address, page_path=page_path: b.path(address) == page_path)
         assert b.params(page.url) == before, title
-        b.expect_filters(page, [PAIR, REVERSE], "week", (START, END))
+        b.expect_filters(page, [PAIR, REVERSE], "week", (START, END))  # hidden filters keep their values
+        shown = {key for key in FILTER_KEYS if b.widget(page, key).is_visible()}
+        assert shown == SIDEBAR_FILTERS[title], title
         if page_path == "/pair":
             expect(b.widget(page, url.PAIR).get_by_role("combobox")).to_have_value(re.compile(f"^{PAIR}"))
     assert sorted(mean_traces(b.traces(b.chart(page, "trend_chart")))) == sorted([PAIR, REVERSE])
@@ -287,7 +301,9 @@ def test_every_page_renders_without_errors_and_is_screenshotted(app, page, name)
     if name in PREPARE:
         PREPARE[name](page)
     assert_healthy(page)
-    assert page.get_by_test_id("stTopNavLink").and_(page.locator("[aria-current='page']")).inner_text().strip()
+    title = page.get_by_test_id("stTopNavLink").and_(page.locator("[aria-current='page']")).inner_text().strip()
+    assert page.get_by_test_id("stHeading").first.inner_text().strip() == title  # each page says what it is
+    assert page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first.inner_text().strip()
     shot = b.screenshot(page, name)
     assert shot.stat().st_size > 10_000
 
