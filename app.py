@@ -1,7 +1,5 @@
 """Entente dashboard entry: navigation, the shared URL-bound sidebar filters, then the page."""
 
-from contextlib import nullcontext
-
 import duckdb
 import streamlit as st
 
@@ -117,93 +115,81 @@ with st.sidebar:
         st.warning(warning, icon=":material/link_off:")
     if not active_filters:
         st.caption("No filters act on this page.")
-    # Filters that do not act on the page are rendered hidden rather than left out: Streamlit drops the URL
+    # Filters that do not act on the page are hidden by style rather than left out: Streamlit drops the URL
     # parameter of a bound widget that is not rendered, and the URL must keep every filter.
-    hidden = st.container(key="inactive_filters")
-    st.html("<style>.st-key-inactive_filters { display: none; }</style>")
-
-    def shown_if(name: str):
-        """Where the filter `name` goes: the sidebar when it acts on the page, else the hidden container."""
-        return nullcontext() if name in active_filters else hidden
-
-    with shown_if(url.DATES):
-        dates = st.date_input(
-            "Date range",
-            value=(domain.first, domain.last),
-            min_value=domain.first,
-            max_value=domain.last,
-            key=url.DATES,
-            bind="query-params",
-        )
+    hidden = [f".st-key-{name}" for name in sorted(ALL_FILTERS - active_filters)]
+    hidden += [f".st-key-{url.PAIRS}_names"] if url.PAIRS not in active_filters else []
+    st.html(f"<style>{', '.join(hidden)} {{ display: none; }}</style>" if hidden else "<style></style>")
+    dates = st.date_input(
+        "Date range",
+        value=(domain.first, domain.last),
+        min_value=domain.first,
+        max_value=domain.last,
+        key=url.DATES,
+        bind="query-params",
+    )
     codes = tuple(sorted({code for pair in domain.pairs for code in url.label_codes(pair)}))
     names = loaders.actor_names(codes, loaders.names_version())
-    with shown_if(url.PAIRS):
-        pairs = st.multiselect(
-            "Actor pairs",
-            domain.pairs,
-            key=url.PAIRS,
-            bind="query-params",
-            placeholder=f"busiest {url.DEFAULT_PAIR_COUNT} pairs",
-            help="Directed pairs SOURCE>TARGET (RUS>USA: what Russian actors say about the United States).",
-        )
+    pairs = st.multiselect(
+        "Actor pairs",
+        domain.pairs,
+        key=url.PAIRS,
+        bind="query-params",
+        placeholder=f"busiest {url.DEFAULT_PAIR_COUNT} pairs",
+        help="Directed pairs SOURCE>TARGET (RUS>USA: what Russian actors say about the United States).",
+    )
+    with st.container(key=f"{url.PAIRS}_names"):
         for pair in pairs:
             st.caption(url.label_name(pair, names))
-    with shown_if(url.EITHER):
-        either = st.toggle(
-            "Either direction", key=url.EITHER, bind="query-params", help="Merge A>B and B>A into one line A<>B."
-        )
-    with shown_if(url.GRANULARITY):
-        granularity = st.segmented_control(
-            "Granularity",
-            url.GRANULARITIES,
-            default=url.DEFAULT_GRANULARITY,
-            key=url.GRANULARITY,
-            bind="query-params",
-        )
-    with shown_if(url.SMOOTHING):
-        smoothing = st.number_input(
-            "Smoothing window (periods)",
-            1,
-            url.MAX_SMOOTHING,
-            url.DEFAULT_SMOOTHING,
-            key=url.SMOOTHING,
-            bind="query-params",
-            help="Pool the scores of this many consecutive periods with data.",
-        )
-    with shown_if(url.KINDS):
-        kinds = st.pills(
-            "Evidence",
-            DYAD_KINDS,
-            selection_mode="multi",
-            default=list(DYAD_KINDS),
-            format_func=url.KIND_LABELS.get,
-            key=url.KINDS,
-            bind="query-params",
-            help="quote: a speaker's quoted words; statement: what the text says an actor does or says; "
-            "author: what an authored text's author (a speech's country) says in the first person; "
-            "co-mention: two actors named together, no direction.",
-        )
-    with shown_if(url.OUTLETS):
-        outlets = st.multiselect(
-            "Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets"
-        )
-    with shown_if(url.MIN_COUNT):
-        min_count = st.number_input(
-            "Minimum items per point",
-            1,
-            url.MAX_MIN_COUNT,
-            url.DEFAULT_MIN_COUNT,
-            key=url.MIN_COUNT,
-            bind="query-params",
-            help="Points with fewer items are greyed.",
-        )
-    with shown_if(url.POINT):
-        point = st.text_input(
-            "Selected point",
-            key=url.POINT,
-            bind="query-params",
-            help="PAIR@PERIOD-START, set by clicking a point on Trends; clear it to close the drill-down.",
-        )
+    either = st.toggle(
+        "Either direction", key=url.EITHER, bind="query-params", help="Merge A>B and B>A into one line A<>B."
+    )
+    granularity = st.segmented_control(
+        "Granularity",
+        url.GRANULARITIES,
+        default=url.DEFAULT_GRANULARITY,
+        key=url.GRANULARITY,
+        bind="query-params",
+    )
+    smoothing = st.number_input(
+        "Smoothing window (periods)",
+        1,
+        url.MAX_SMOOTHING,
+        url.DEFAULT_SMOOTHING,
+        key=url.SMOOTHING,
+        bind="query-params",
+        help="Pool the scores of this many consecutive periods with data.",
+    )
+    kinds = st.pills(
+        "Evidence",
+        DYAD_KINDS,
+        selection_mode="multi",
+        default=list(DYAD_KINDS),
+        format_func=url.KIND_LABELS.get,
+        key=url.KINDS,
+        bind="query-params",
+        help="quote: a speaker's quoted words; statement: what the text says an actor does or says; "
+        "author: what an authored text's author (a speech's country) says in the first person; "
+        "co-mention: two actors named together, no direction.",
+    )
+    outlets = st.multiselect(
+        "Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets"
+    )
+    min_count = st.number_input(
+        "Minimum items per point",
+        1,
+        url.MAX_MIN_COUNT,
+        url.DEFAULT_MIN_COUNT,
+        key=url.MIN_COUNT,
+        bind="query-params",
+        help="Points with fewer items are greyed.",
+    )
+    point = st.text_input(
+        "Selected point",
+        key=url.POINT,
+        bind="query-params",
+        help="PAIR@PERIOD-START, set by clicking a point on Trends; clear it to close the drill-down.",
+    )
 
 filters = url.filters_from_widgets(dates, pairs, either, granularity, smoothing, kinds, outlets, min_count, domain)
 st.session_state["view"] = loaders.View(store, version, domain, filters, names, url.parse_point(point or ""))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pipeline.dashboard import loaders, queries, updates
+from pipeline.dashboard import loaders, queries, svgchart, updates
 from pipeline.dashboard.urlstate import Filters
 from pipeline.export import markdown_escape, to_csv_bytes
 
@@ -27,6 +27,19 @@ def download(frame: pd.DataFrame, file_name: str, key: str) -> None:
         mime="text/csv",
         key=key,
         icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def chart_svg_download(series: pd.DataFrame, names: dict[str, str], title: str, file_name: str, key: str) -> None:
+    """The trend chart of ``series`` as an SVG file (drawn server-side; PNG comes from the chart's toolbar)."""
+    st.download_button(
+        "Chart as SVG",
+        svgchart.trend_svg(series, names, title=title),
+        file_name=file_name,
+        mime="image/svg+xml",
+        key=key,
+        icon=":material/image:",
         on_click="ignore",
     )
 

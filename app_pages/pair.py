@@ -5,8 +5,8 @@ import functools
 
 import streamlit as st
 
-from app_pages.components import download, evidence_table, no_data, period_text
-from pipeline.dashboard import brief, figures, loaders, queries, svgchart
+from app_pages.components import chart_svg_download, download, evidence_table, no_data, period_text
+from pipeline.dashboard import brief, figures, loaders, queries
 from pipeline.dashboard import urlstate as url
 from pipeline.export import markdown_escape
 
@@ -71,15 +71,7 @@ brief_data = brief.BriefData(
 file_stem = f"entente_pair_{pair.source}-{pair.target}"
 with st.container(horizontal=True):
     download(series, f"{file_stem}.csv", key="pair_series_csv")
-    st.download_button(
-        "Chart as SVG",
-        svgchart.trend_svg(series, names, title=brief_data.title),
-        file_name=f"{file_stem}.svg",
-        mime="image/svg+xml",
-        key="pair_svg",
-        icon=":material/image:",
-        on_click="ignore",
-    )
+    chart_svg_download(series, names, brief_data.title, f"{file_stem}.svg", key="pair_svg")
     st.download_button(
         "Brief (HTML)",
         functools.partial(brief.build, brief_data),

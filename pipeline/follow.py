@@ -143,6 +143,7 @@ def poll_cycle(number: int, feeds: list[str], store_dir: str | Path, states: dic
                backoff: tuple[float, float] = (BACKOFF_BASE, BACKOFF_CAP)) -> CycleReport:
     """Poll every feed once, ingest the bodies received into `store_dir` and update `states`."""
     now = time.time() if now is None else now
+    report = CycleReport(number, [])
     results: dict[str, FeedResult] = {}
     bodies: dict[str, tuple[Fetched, str, str]] = {}
     for url in feeds:
@@ -166,7 +167,6 @@ def poll_cycle(number: int, feeds: list[str], store_dir: str | Path, states: dic
             state.retry_at = now + delay
             reason = " ".join(str(error).split()).removeprefix(f"{url}: ")
             results[url] = FeedResult(url, "error", error=reason, retry_in=delay)
-    report = CycleReport(number, [])
     if bodies:
         try:
             report.run, report.stored = _ingest([body for body, _, _ in bodies.values()], store_dir)

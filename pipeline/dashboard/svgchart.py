@@ -11,7 +11,8 @@ import pandas as pd
 from pipeline.dashboard.figures import BELOW_MIN_COLOUR, PALETTE
 
 WIDTH, HEIGHT = 900, 420
-MARGIN = {"left": 56, "right": 48, "top": 56, "bottom": 40}
+MARGIN = {"left": 56, "right": 48, "top": 48, "bottom": 40}
+LEGEND_COLUMNS, LEGEND_WIDTH, LEGEND_ROW = 3, 270, 16
 Y_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 X_TICKS = 6
 
@@ -19,7 +20,9 @@ X_TICKS = 6
 def trend_svg(series: pd.DataFrame, names: dict[str, str], title: str = "") -> str:
     """The series (``queries.trend_series`` columns) as a standalone SVG document; every text is escaped."""
     plot_left, plot_right = MARGIN["left"], WIDTH - MARGIN["right"]
-    plot_top, plot_bottom = MARGIN["top"], HEIGHT - MARGIN["bottom"]
+    lines = series["pair"].nunique()
+    plot_top = MARGIN["top"] + LEGEND_ROW * -(-lines // LEGEND_COLUMNS)  # room for the legend's rows
+    plot_bottom = HEIGHT - MARGIN["bottom"]
     stamps = _seconds(series["period"]) if len(series) else np.array([0])
     first, last = int(stamps.min()), int(stamps.max())
 
@@ -55,9 +58,10 @@ def trend_svg(series: pd.DataFrame, names: dict[str, str], title: str = "") -> s
                      'stroke-width="2"/>')
         for cx, cy, low in zip(xs, y(line["mean"]), line["below_min"]):
             parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{BELOW_MIN_COLOUR if low else colour}"/>')
-        legend_x = plot_left + index * 260
-        parts.append(f'<rect x="{legend_x}" y="32" width="14" height="4" fill="{colour}"/>'
-                     f'<text x="{legend_x + 20}" y="38">{escape(names.get(label, label))}</text>')
+        legend_x = plot_left + index % LEGEND_COLUMNS * LEGEND_WIDTH
+        legend_y = MARGIN["top"] - 10 + index // LEGEND_COLUMNS * LEGEND_ROW
+        parts.append(f'<rect x="{legend_x}" y="{legend_y - 6}" width="14" height="4" fill="{colour}"/>'
+                     f'<text x="{legend_x + 20}" y="{legend_y}">{escape(names.get(label, label))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
