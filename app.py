@@ -15,53 +15,74 @@ from pipeline.store_migrate import migrate
 st.set_page_config(page_title="Entente", page_icon="🌐", layout="wide")
 """The favicon is an emoji, drawn in the browser: a Material icon would be fetched from fonts.gstatic.com."""
 
+PURPOSES = {
+    "Trends": "Sentiment of each actor pair over time with 95% confidence bands; click a point for its quotes.",
+    "Pair": "One pair in both directions: asymmetry, score distribution, speakers, extreme quotes, a brief.",
+    "Matrix": "Mean sentiment of what each source actor says about each target; click a cell for its trend.",
+    "Quotes": "Search the evidence under the filters: a sortable table with CSV export.",
+    "Shifts": "The biggest changes in each pair's sentiment (change-point detection), with the quotes around them.",
+    "Try text": "Paste a text and a date to see the actors, quotes and relations the pipeline finds in it.",
+    "Data": "What the store holds and rejected, uploads of new articles, and the actor dictionary.",
+}
+"""What each page is for (by title): its navigation tooltip and the line under its title."""
+
 PAGES = {
     "trends": st.Page(
         "app_pages/trends.py",
         title="Trends",
         icon=":material/show_chart:",
         default=True,
-        help="Sentiment of each actor pair over time with confidence bands; click a point for its quotes.",
+        help=PURPOSES["Trends"],
     ),
     "pair": st.Page(
         "app_pages/pair.py",
         title="Pair",
         icon=":material/compare_arrows:",
-        help="One pair in both directions: asymmetry, score distribution, speakers, extreme quotes.",
+        help=PURPOSES["Pair"],
     ),
     "matrix": st.Page(
         "app_pages/matrix.py",
         title="Matrix",
         icon=":material/grid_on:",
-        help="Source × target mean sentiment for the period; click a cell to open its trend.",
+        help=PURPOSES["Matrix"],
     ),
     "quotes": st.Page(
         "app_pages/quotes.py",
         title="Quotes",
         icon=":material/format_quote:",
-        help="Search the evidence under all filters; sortable table with CSV export.",
+        help=PURPOSES["Quotes"],
     ),
     "shifts": st.Page(
         "app_pages/shifts.py",
         title="Shifts",
         icon=":material/trending_up:",
-        help="The biggest changes in each pair's sentiment (change-point detection).",
+        help=PURPOSES["Shifts"],
     ),
     "try": st.Page(
         "app_pages/try_text.py",
         title="Try text",
         icon=":material/edit_note:",
-        help="Paste a text and a date and see what the pipeline finds in it.",
+        help=PURPOSES["Try text"],
     ),
     "data": st.Page(
         "app_pages/data.py",
         title="Data",
         icon=":material/database:",
-        help="What the store holds, uploads of new articles, and the actor dictionary.",
+        help=PURPOSES["Data"],
     ),
 }
 PAGE_PARAMS = {"Trends": [url.EVENTS], "Pair": [url.PAIR], "Quotes": [url.SEARCH], "Shifts": [url.SENSITIVITY]}
 """The page-level URL parameters of each page (by title), for the shareable link."""
+ALL_FILTERS = frozenset({url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.SMOOTHING, url.KINDS, url.OUTLETS,
+                         url.MIN_COUNT, url.POINT})
+PAGE_FILTERS = {
+    "Trends": ALL_FILTERS,
+    "Pair": ALL_FILTERS - {url.EITHER, url.POINT},
+    "Matrix": frozenset({url.DATES, url.KINDS, url.OUTLETS}),
+    "Quotes": frozenset({url.DATES, url.PAIRS, url.EITHER, url.KINDS, url.OUTLETS}),
+    "Shifts": frozenset({url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.KINDS, url.OUTLETS}),
+}
+"""The sidebar filters that act on each page (by title); Try text and Data have none."""
 page = st.navigation(list(PAGES.values()), position="top")
 
 
@@ -116,6 +137,7 @@ except (ValueError, OSError, duckdb.Error) as error:
     st.error(f"The store at {markdown_escape(store)} cannot be read: {markdown_escape(str(error).splitlines()[0])}")
     st.stop()
 
+active_filters = PAGE_FILTERS.get(page.title, set())
 with st.sidebar:
     if not domain.pairs:
         st.info("The store holds no actor pairs yet: add articles on the Data page.", icon=":material/info:")
@@ -123,6 +145,13 @@ with st.sidebar:
         st.badge("Synthetic demo data", icon=":material/science:", color="orange")
     for warning in url.check_dataset(raw_params, dataset_names) + url.check_params(raw_params, domain):
         st.warning(warning, icon=":material/link_off:")
+    if not active_filters:
+        st.caption("No filters act on this page.")
+    # Filters that do not act on the page are hidden by style rather than left out: Streamlit drops the URL
+    # parameter of a bound widget that is not rendered, and the URL must keep every filter.
+    hidden = [f".st-key-{name}" for name in sorted(ALL_FILTERS - active_filters)]
+    hidden += [f".st-key-{url.PAIRS}_names"] if url.PAIRS not in active_filters else []
+    st.html(f"<style>{', '.join(hidden)} {{ display: none; }}</style>" if hidden else "<style></style>")
     dates = st.date_input(
         "Date range",
         value=(domain.first, domain.last),
@@ -141,8 +170,9 @@ with st.sidebar:
         placeholder=f"busiest {url.DEFAULT_PAIR_COUNT} pairs",
         help="Directed pairs SOURCE>TARGET (RUS>USA: what Russian actors say about the United States).",
     )
-    for pair in pairs:
-        st.caption(url.label_name(pair, names))
+    with st.container(key=f"{url.PAIRS}_names"):
+        for pair in pairs:
+            st.caption(url.label_name(pair, names))
     either = st.toggle(
         "Either direction", key=url.EITHER, bind="query-params", help="Merge A>B and B>A into one line A<>B."
     )
@@ -174,7 +204,9 @@ with st.sidebar:
         "author: what an authored text's author (a speech's country) says in the first person; "
         "co-mention: two actors named together, no direction.",
     )
-    outlets = st.multiselect("Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets")
+    outlets = st.multiselect(
+        "Outlets", domain.outlets, key=url.OUTLETS, bind="query-params", placeholder="all outlets"
+    )
     min_count = st.number_input(
         "Minimum items per point",
         1,
@@ -204,6 +236,10 @@ with st.sidebar.popover("Copy link", icon=":material/link:"), st.container(key="
         | url.filters_to_params(filters, domain, point or "")
         | url.page_params(page_values)
     )
-    st.code(url.share_url(st.context.url or "", params), language=None, wrap_lines=True)
+    st.session_state["share_url"] = url.share_url(st.context.url or "", params)
+    st.code(st.session_state["share_url"], language=None, wrap_lines=True)
+st.session_state["synthetic"] = summary["synthetic"]
 
+st.title(page.title, anchor=False)
+st.caption(PURPOSES[page.title])
 page.run()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pipeline.dashboard import loaders, queries
+from pipeline.dashboard import loaders, queries, svgchart, updates
 from pipeline.dashboard.urlstate import Filters
 from pipeline.export import markdown_escape, to_csv_bytes
 
@@ -31,10 +31,26 @@ def download(frame: pd.DataFrame, file_name: str, key: str) -> None:
     )
 
 
+def chart_svg_download(series: pd.DataFrame, names: dict[str, str], title: str, file_name: str, key: str) -> None:
+    """The trend chart of ``series`` as an SVG file (drawn server-side; PNG comes from the chart's toolbar)."""
+    st.download_button(
+        "Chart as SVG",
+        svgchart.trend_svg(series, names, title=title),
+        file_name=file_name,
+        mime="image/svg+xml",
+        key=key,
+        icon=":material/image:",
+        on_click="ignore",
+    )
+
+
 def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: str) -> None:
     """The evidence rows as a sortable table with a CSV download; selecting a row shows the
     surrounding paragraph of the article (as plain text)."""
     shown = queries.evidence_display(rows, view.names)
+    updated = updates.updated_articles(view.store, view.version)
+    if notice := updates.rows_notice(rows["article_id"], updated):
+        st.caption(notice)
     selection = st.dataframe(
         shown,
         key=key,
@@ -64,6 +80,8 @@ def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: 
         f"{view.names.get(row['target_actor'], row['target_actor'])}"
     )
     st.text(queries.surrounding_paragraph(text, int(row["start"]), int(row["end"])))
+    if notice := updates.article_notice(row["article_id"], updated):
+        st.caption(notice)
 
 
 def no_data(message: str) -> None:

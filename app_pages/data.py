@@ -13,18 +13,18 @@ UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "parquet", "gz"]
 view: loaders.View = st.session_state["view"]
 summary = loaders.summary(view.store, view.version)
 
-columns = st.columns([1, 1, 1, 1, 3])
-columns[0].metric("Articles", f"{summary['articles']:,}", border=True)
-columns[1].metric("Dyads", f"{summary['dyads']:,}", border=True)
-columns[2].metric("Actor pairs", f"{summary['pairs']:,}", border=True)
-columns[3].metric("Outlets", f"{summary['outlets']:,}", border=True)
-first, last = summary["first"], summary["last"]
-columns[4].metric(
-    "Date range",
-    f"{first:%b %Y} – {last:%b %Y}" if first else "empty",
-    help=f"{first:%Y-%m-%d} … {last:%Y-%m-%d}" if first else None,
-    border=True,
-)
+with st.container(horizontal=True):  # each metric as wide as its figure: long counts are never cut
+    counts = {"Articles": "articles", "Dyads": "dyads", "Actor pairs": "pairs", "Outlets": "outlets"}
+    for label, name in counts.items():
+        st.metric(label, f"{summary[name]:,}", border=True, width="content")
+    first, last = summary["first"], summary["last"]
+    st.metric(
+        "Date range",
+        f"{first:%b %Y} – {last:%b %Y}" if first else "empty",
+        help=f"{first:%Y-%m-%d} … {last:%Y-%m-%d}" if first else None,
+        border=True,
+        width="content",
+    )
 
 manifest = summary["manifest"]
 accounting = manifest.get("accounting", {})

@@ -1,11 +1,12 @@
 """Pair: A→B beside B→A — asymmetry over time, score distribution, speakers, extreme quotes."""
 
 import dataclasses
+import functools
 
 import streamlit as st
 
-from app_pages.components import download, evidence_table, no_data, period_text
-from pipeline.dashboard import figures, loaders
+from app_pages.components import chart_svg_download, download, evidence_table, no_data, period_text
+from pipeline.dashboard import brief, figures, loaders, queries
 from pipeline.dashboard import urlstate as url
 from pipeline.export import markdown_escape
 
@@ -52,7 +53,35 @@ if set(directions) <= set(means.index):
 
 names = {direction: url.label_name(direction, view.names) for direction in directions}
 st.plotly_chart(figures.trend_figure(series, names), key="pair_chart")
-download(series, f"entente_pair_{pair.source}-{pair.target}.csv", key="pair_series_csv")
+most_positive, most_negative = view.query("extreme_quotes", filters, pair)
+brief_data = brief.BriefData(
+    title=url.label_name(f"{pair.source}<>{pair.target}", view.names),
+    directions=directions,
+    names=names,
+    filters_text=f"{period_text(filters)}, per {filters.granularity}, smoothing {filters.smoothing}",
+    share_url=st.session_state.get("share_url", ""),
+    synthetic=st.session_state.get("synthetic", False),
+    series=series,
+    means=means,
+    shifts=queries.change_points(view.query("trend_series", dataclasses.replace(both, smoothing=1))),
+    most_positive=most_positive,
+    most_negative=most_negative,
+    actor_names=view.names,
+)
+file_stem = f"entente_pair_{pair.source}-{pair.target}"
+with st.container(horizontal=True):
+    download(series, f"{file_stem}.csv", key="pair_series_csv")
+    chart_svg_download(series, names, brief_data.title, f"{file_stem}.svg", key="pair_svg")
+    st.download_button(
+        "Brief (HTML)",
+        functools.partial(brief.build, brief_data),
+        file_name=f"{file_stem}_brief.html",
+        mime="text/html",
+        key="pair_brief",
+        icon=":material/description:",
+        on_click="ignore",
+        help="A self-contained page of this view (chart, figures, shifts, quotes) that opens offline.",
+    )
 
 external_series, external_problem = loaders.external_series(both, pair)
 if external_problem:
@@ -81,7 +110,6 @@ with right:
         st.dataframe(speakers, hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%+.2f")})
         download(speakers, f"entente_speakers_{pair.source}-{pair.target}.csv", key="pair_speakers_csv")
 
-most_positive, most_negative = view.query("extreme_quotes", filters, pair)
 st.markdown("**Most positive**")
 evidence_table(most_positive, view, key="pair_positive", file_name="entente_most_positive.csv")
 st.markdown("**Most negative**")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.components import download, evidence_table, no_data, period_text
+from app_pages.components import chart_svg_download, download, evidence_table, no_data, period_text
 from pipeline.dashboard import figures, loaders, queries
 from pipeline.dashboard import urlstate as url
 from pipeline.export import markdown_escape
@@ -48,7 +48,9 @@ if shown_events is not None and not shown_events.empty:
     with st.expander(f"Events on the chart ({len(shown_events)})"):
         for number, event in enumerate(shown_events.itertuples(), start=1):
             st.markdown(f"**{number}** · {event.date:%Y-%m-%d} · {markdown_escape(event.title)}")
-download(series, "entente_trends.csv", key="trend_csv")
+with st.container(horizontal=True):
+    download(series, "entente_trends.csv", key="trend_csv")
+    chart_svg_download(series, line_names, "Entente trends", "entente_trends.svg", key="trend_svg")
 
 if view.point is None:
     st.stop()

@@ -1,7 +1,8 @@
 """Command line: `python -m pipeline run|validate INPUT... (--dataset NAME | --store DIR) [--map field=column]
 [--author ACTOR] [--year-day MM-DD]`; `run` also takes `[--workers N] [--engine local|dask] [--scheduler
-ADDRESS|local]`; `python -m pipeline migrate (--dataset NAME | --store DIR)` rewrites a store of one file per
-table in the partitioned layout."""
+ADDRESS|local]`; `python -m pipeline follow FEEDS.txt (--dataset NAME | --store DIR) [--every 15m] [--cycles N]`;
+`python -m pipeline migrate (--dataset NAME | --store DIR)` rewrites a store of one file per table in the
+partitioned layout."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from pipeline import follow
 from pipeline.analyse import versions, warm_up
 from pipeline.datasets import check_name, dataset_dir, datasets_root
 from pipeline.engines import ENGINES, Engine, default_workers, make_engine
+from pipeline.fetch import MAX_BYTES, TIMEOUT_SECONDS
 from pipeline.load import FIELD_CANDIDATES, YEAR_DAY
 from pipeline.run import RunReport, run
 from pipeline.store_migrate import migrate
@@ -73,6 +76,13 @@ def dataset_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def interval(text: str) -> float:
+    try:
+        return follow.parse_interval(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def add_target(command: argparse.ArgumentParser) -> None:
     """`--dataset NAME` or `--store DIR`: the store a command writes to or checks against."""
     target = command.add_mutually_exclusive_group()
@@ -87,7 +97,7 @@ def target_store(parser: argparse.ArgumentParser, args: argparse.Namespace) -> P
     inputs alone (None)."""
     if args.dataset:
         return dataset_dir(args.dataset)
-    if args.store is None and args.command in ("run", "migrate"):
+    if args.store is None and args.command in ("run", "migrate", "follow"):
         parser.error(f"{args.command} needs the dataset to create or extend: --dataset NAME "
                      "(or a store directory: --store DIR)")
     return args.store
@@ -123,6 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
                                   "or local for a cluster of --workers processes on this machine (default)")
     command = commands.add_parser("migrate", help="rewrite a store of one file per table in the partitioned layout")
     add_target(command)
+    command = commands.add_parser("follow", help="poll RSS/Atom feeds and pages, ingest new and updated items")
+    command.add_argument("feeds", type=Path, metavar="FEEDS.txt",
+                         help="http(s) addresses of feeds or pages, one a line (# starts a comment)")
+    add_target(command)
+    command.add_argument("--every", type=interval, default=follow.parse_interval("15m"), metavar="INTERVAL",
+                         help="time between cycles, e.g. 30s, 15m, 2h (default 15m)")
+    command.add_argument("--cycles", type=positive_int, help="stop after this many cycles (default: run until stopped)")
+    command.add_argument("--timeout", type=interval, default=TIMEOUT_SECONDS, metavar="INTERVAL",
+                         help=f"give up a fetch after this long (default {TIMEOUT_SECONDS:.0f}s)")
+    command.add_argument("--max-bytes", type=positive_int, default=MAX_BYTES,
+                         help=f"refuse responses larger than this (default {MAX_BYTES:,})")
     return parser
 
 
@@ -131,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "migrate":
         return _migrate(target_store(parser, args))
+    if args.command == "follow":
+        return follow_command(args, target_store(parser, args))
     mapping = dict(args.mapping)
     if args.author is not None and "author" in mapping:
         parser.error("--author and --map author=... both name the author: give one")
@@ -170,6 +193,20 @@ def _migrate(store: Path) -> int:
         print(_printable(f"error: {' '.join(str(error).split())}"), file=sys.stderr)
         return 2
     print(f"migrated to {migrated}" if migrated else f"{store}: nothing to migrate (partitioned or empty)")
+    return 0
+
+
+def follow_command(args: argparse.Namespace, store: Path) -> int:
+    """`follow`: poll until the cycles are done or the user interrupts; a bad feed list is a one-line error."""
+    try:
+        follow.follow(args.feeds, store, every=args.every, cycles=args.cycles,
+                      limits=follow.FetchLimits(args.timeout, args.max_bytes),
+                      log=lambda line: print(_printable(line), flush=True))
+    except (ValueError, OSError) as error:
+        print(_printable(f"error: {' '.join(str(error).split())}"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
     return 0
 
 

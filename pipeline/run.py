@@ -1,8 +1,10 @@
 """A pipeline run: load → validate → analyse the new articles → merge with the store → write.
 
-Accounting: `read == accepted + rejected` and `accepted == new + unchanged`. An article stored
-before with the same id and content is `unchanged` and is not analysed again unless an analysis
+Accounting: `read == accepted + rejected` and `accepted == new + updated + unchanged`. An article
+stored before with the same id and content is `unchanged` and is not analysed again unless an analysis
 version (dictionary, lexicons, relation model) changed, in which case every article is analysed afresh.
+An `updated` article (republished at a stored url with other content) replaces the stored one and is
+analysed again; the replaced version moves to the store's `history` table.
 """
 
 from __future__ import annotations
@@ -49,13 +51,15 @@ class RunReport:
     version_dir: Path | None
     counts: dict[str, int] = field(default_factory=dict)
     accepted_articles: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    """The accepted input records (new and unchanged), with an `unchanged` column."""
+    """The accepted input records (new, updated and unchanged), with `unchanged` and `updated` columns."""
     encodings: dict[str, str] = field(default_factory=dict)
     """{input file: detected encoding} for the files that were not plain UTF-8."""
+    updated: int = 0
 
     def accounting_line(self) -> str:
+        updated = f" + updated {self.updated}" if self.updated else ""
         return (f"read {self.read} = accepted {self.accepted} + rejected {self.rejected}; "
-                f"accepted {self.accepted} = new {self.new} + unchanged {self.unchanged}")
+                f"accepted {self.accepted} = new {self.new}{updated} + unchanged {self.unchanged}")
 
 
 @dataclass(frozen=True)
@@ -172,17 +176,21 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
                                   stored=stored["articles"] if stored else None)
     run_at = datetime.now(UTC).isoformat(timespec="seconds")
     rejected = rejected.assign(run_at=run_at)
-    new_articles = accepted[~accepted["unchanged"]].drop(columns="unchanged")
+    new_articles = accepted[~accepted["unchanged"]].drop(columns=["unchanged", "updated"])
+    replaced_ids = accepted.loc[accepted["updated"], "article_id"]
     clock.lap("validate")
 
     report = RunReport(
         read=len(articles), accepted=len(accepted), rejected=len(rejected),
-        new=len(new_articles), unchanged=int(accepted["unchanged"].sum()), analysed=0,
+        new=len(new_articles) - len(replaced_ids), updated=len(replaced_ids),
+        unchanged=int(accepted["unchanged"].sum()), analysed=0,
         rejections=rejected, timings=clock.laps, version_dir=None, accepted_articles=accepted,
         encodings=encodings)
     if dry_run:
         return report
 
+    if stored:
+        stored = _without_replaced(stored, replaced_ids, run_at)
     all_articles = pd.concat([stored["articles"], new_articles] if stored else [new_articles],
                              ignore_index=True)
     all_articles = consistent_columns(all_articles).sort_values(ARTICLE_ORDER, kind="stable",
@@ -191,12 +199,14 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     fresh = _analyse_in_chunks(to_analyse, progress, engine)
     clock.lap("analyse")
 
-    # Only the months of new articles change when earlier analyses are reused: the store links the others.
+    # Only the months of new (and replaced) articles change when earlier analyses are reused: the store
+    # links the others.
     base: Version | None = stored["version"] if reuse else None
-    touched = set(article_months(new_articles)) if reuse else set()
-    tables = {"articles": all_articles}
+    touched = set(article_months(new_articles)) | set(stored["replaced_months"]) if reuse else set()
+    tables = {"articles": all_articles, "history": stored["history"] if stored else None}
     for name in ANALYSIS_COLUMNS:
-        parts = [base.read(name, months=touched)] if base is not None and touched else []
+        parts = [_without_ids(base.read(name, months=touched), stored["replaced_ids"])] \
+            if base is not None and touched else []
         tables[name] = _concat([*parts, fresh[name]], ANALYSIS_COLUMNS[name])
     history = [stored["rejected"]] if stored else []
     rejections = pd.concat([*history, rejected[REJECTED_COLUMNS]], ignore_index=True)
@@ -210,7 +220,7 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
         "inputs": list(dict.fromkeys([*(stored["manifest"]["inputs"] if stored else []),
                                       *map(str, inputs)])),
         "accounting": {"read": report.read, "accepted": report.accepted,
-                       "rejected": report.rejected, "new": report.new,
+                       "rejected": report.rejected, "new": report.new, "updated": report.updated,
                        "unchanged": report.unchanged, "analysed": report.analysed},
         "timings": clock.laps,
     }
@@ -229,7 +239,24 @@ def _read_stored(store: Path) -> dict | None:
               "rejected": version.rejected()}
     if "author_actor" not in stored["articles"]:  # a store written before authors were recorded
         stored["articles"]["author_actor"] = ""
+    stored["history"] = version.optional("history")
     return stored
+
+
+def _without_replaced(stored: dict, replaced_ids: pd.Series, run_at: str) -> dict:
+    """The stored articles without those `replaced_ids` names, whose stored versions are added to the
+    `history` table (stamped `replaced_at`); `replaced_months` are the months they were stored in."""
+    replaced = stored["articles"]["article_id"].isin(replaced_ids)
+    previous = stored["articles"][replaced].assign(replaced_at=run_at)
+    earlier = [stored["history"]] if stored["history"] is not None else []
+    history = consistent_columns(pd.concat([*earlier, previous], ignore_index=True)) if len(previous) else \
+        stored["history"]
+    return stored | {"articles": stored["articles"][~replaced].reset_index(drop=True), "history": history,
+                     "replaced_ids": set(replaced_ids), "replaced_months": set(article_months(previous))}
+
+
+def _without_ids(table: pd.DataFrame, article_ids: set[str]) -> pd.DataFrame:
+    return table[~table["article_id"].isin(article_ids)].reset_index(drop=True) if article_ids else table
 
 
 def _analyse_in_chunks(articles: pd.DataFrame, progress: Progress, engine: Engine) -> dict[str, pd.DataFrame]:

@@ -42,6 +42,9 @@ FORMAT = 2
 TABLES = ("articles", "sentences", "mentions", "quotes", "dyads")
 PARTITIONED = ("sentences", "mentions", "quotes", "dyads")
 INDEXES = ("dyad_days", "dyad_terms")
+OPTIONAL_TABLES = ("history",)
+"""Unpartitioned tables a version holds only once they have rows: `history` keeps the earlier versions of
+articles whose text was replaced (the article columns plus `replaced_at`)."""
 REJECTED_COLUMNS = ["file", "row", "reason", "article_id", "title", "run_at"]
 DYAD_ORDER = ["source_actor", "target_actor", "date", "article_id", "start", "end"]
 ROW_ORDER = {
@@ -108,6 +111,13 @@ class Version:
     def rejected(self) -> pd.DataFrame:
         return pd.read_csv(self.dir / REJECTED_FILE, dtype={"row": "int64"}, keep_default_na=False)
 
+    def optional(self, name: str) -> pd.DataFrame | None:
+        """One of the `OPTIONAL_TABLES`, or None when this version has none."""
+        if name not in OPTIONAL_TABLES:
+            raise ValueError(f"unknown optional table {name!r} (optional tables: {', '.join(OPTIONAL_TABLES)})")
+        path = self.dir / f"{name}.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
+
 
 def _checked(name: str) -> str:
     if name not in (*TABLES, *INDEXES):
@@ -164,6 +174,11 @@ def read_table(store_dir: str | Path, name: str, columns: list[str] | None = Non
     return open_version(store_dir, version).read(name, columns)
 
 
+def read_optional_table(store_dir: str | Path, name: str, version: str | None = None) -> pd.DataFrame | None:
+    """One of the `OPTIONAL_TABLES` of `version` (the live one when None), or None when it has none."""
+    return open_version(store_dir, version).optional(name)
+
+
 def read_manifest(store_dir: str | Path, version: str | None = None) -> dict:
     return open_version(store_dir, version).manifest()
 
@@ -193,7 +208,8 @@ def write_version(store_dir: str | Path, tables: dict[str, pd.DataFrame], reject
                   *, base: Version | None = None, touched: Iterable[str] = ()) -> Path:
     """Write a complete new version, swap `current` to it atomically, prune old versions.
 
-    `tables` must hold every name in `TABLES`. Without `base` the partitioned tables hold all their rows;
+    `tables` must hold every name in `TABLES` and may hold `OPTIONAL_TABLES` (None or empty: not written).
+    Without `base` the partitioned tables hold all their rows;
     with `base` they hold the rows of the `touched` months only, and every other month of `base` is
     hard-linked. `manifest` is completed with the version id, `created_at` and the row count of each
     table. Returns the new version's directory.
@@ -206,6 +222,9 @@ def write_version(store_dir: str | Path, tables: dict[str, pd.DataFrame], reject
     writer = VersionWriter(store_dir, base)
     try:
         writer.write_articles(tables["articles"])
+        for name in OPTIONAL_TABLES:
+            if tables.get(name) is not None and len(tables[name]):
+                _write_parquet(tables[name].reset_index(drop=True), writer.dir / f"{name}.parquet")
         for name in PARTITIONED:
             table = tables[name]
             months = row_months(table, months_of)

@@ -30,9 +30,10 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
     does not know, then duplicates — of an
     earlier accepted record or of an article in `stored` (url, normalised text, article_id).
     A record stored before with the same `article_id` and `content_hash` is accepted with
-    `unchanged=True`.
-    `accepted` keeps the article columns (the author as an actor id) plus `input_file`, `input_row`
-    and `unchanged`.
+    `unchanged=True`; one whose url is stored with other content (a correction republished at the
+    same address) is accepted with `updated=True` and the stored article's id, which it replaces.
+    `accepted` keeps the article columns (the author as an actor id) plus `input_file`, `input_row`,
+    `unchanged` and `updated`.
     """
     now = pd.Timestamp.now(tz="UTC") if now is None else now
     reason = pd.Series(None, index=articles.index, dtype=object)
@@ -69,21 +70,29 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
         reason.isna()
     file_names = {name: Path(name).name for name in articles["input_file"].unique()}
     where = articles["input_file"].map(file_names) + ":" + articles["input_row"].astype(str)
-    keys = {"url": (articles["url"].fillna(""), stored["url"]),
-            "text": (normalise_text(text), normalise_text(stored["text"].fillna(""))),
-            "id": (articles["article_id"], stored["article_id"])}
-    for kind, (values, stored_values) in keys.items():
+    keys = {"url": articles["url"].fillna(""), "text": normalise_text(text), "id": articles["article_id"]}
+    for kind, values in keys.items():
         valid = reason.isna() & (values != "")
         first_seen = where[valid].groupby(values[valid]).transform("first")
         later = values.where(valid).duplicated(keep="first") & valid
         reject(later, f"duplicate {kind}: same as " + first_seen.reindex(values.index))
-        in_store = valid & ~unchanged & _is_in(values, stored_values)
+
+    replaced_id = _replaced_ids(articles, stored).where(reason.isna() & ~unchanged)
+    updated = replaced_id.notna()
+    keys["id"] = keys["id"].where(~updated, replaced_id).astype("str")
+    replaced = _is_in(stored["article_id"], replaced_id)
+    # an update takes its stored article's url and id; its text must differ from every other article's
+    stored_keys = {"url": (stored["url"], updated), "id": (stored["article_id"], updated),
+                   "text": (normalise_text(stored["text"][~replaced].fillna("")), False)}
+    for kind, values in keys.items():
+        in_store_values, exempt = stored_keys[kind]
+        in_store = reason.isna() & (values != "") & ~unchanged & ~exempt & _is_in(values, in_store_values)
         reject(in_store, f"duplicate {kind}: already in the store")
 
     rejected_mask = reason.notna()
     bookkeeping = [name for name in ("date_raw", "undecodable", "read_error") if name in articles]
-    accepted = articles.assign(author_actor=author)[~rejected_mask].drop(columns=bookkeeping)
-    accepted = accepted.assign(unchanged=unchanged[~rejected_mask])
+    accepted = articles.assign(author_actor=author, article_id=keys["id"])[~rejected_mask].drop(columns=bookkeeping)
+    accepted = accepted.assign(unchanged=unchanged[~rejected_mask], updated=updated[~rejected_mask])
     rejected = pd.DataFrame({
         "file": articles["input_file"], "row": articles["input_row"], "reason": reason,
         "article_id": articles["article_id"],
@@ -93,6 +102,16 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
         raise AssertionError("validation lost records: "
                              f"{len(articles)} != {len(accepted)} + {len(rejected)}")
     return accepted.reset_index(drop=True), rejected.astype({"reason": "str"})
+
+
+def _replaced_ids(articles: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """Per record, the id of the stored article at the same (non-empty) url whose content differs
+    (None where there is none)."""
+    by_url = stored[stored["url"].fillna("") != ""].drop_duplicates("url").set_index("url")
+    url = articles["url"].fillna("")
+    stored_id = url.map(by_url["article_id"]).astype(object)
+    changed = url.map(by_url["content_hash"]).ne(articles["content_hash"])
+    return stored_id.where(stored_id.notna() & changed, None)
 
 
 def _is_in(values: pd.Series, others: pd.Series) -> pd.Series:

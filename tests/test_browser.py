@@ -139,18 +139,32 @@ def test_shared_link_reopens_the_same_filters_point_and_quotes(app, browser, pag
         other.close()
 
 
+FILTER_KEYS = {url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.SMOOTHING, url.KINDS, url.OUTLETS, url.MIN_COUNT,
+               url.POINT}
+SIDEBAR_FILTERS = {
+    "Trends": FILTER_KEYS, "Pair": FILTER_KEYS - {url.EITHER, url.POINT}, "Matrix": {url.DATES, url.KINDS, url.OUTLETS},
+    "Quotes": {url.DATES, url.PAIRS, url.EITHER, url.KINDS, url.OUTLETS},
+    "Shifts": {url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.KINDS, url.OUTLETS},
+    "Try text": set(), "Data": set(),
+}
+"""The filters the sidebar shows on each page: those that act on it."""
+
+
 def test_page_switch_keeps_the_filters(app, page):
     b.open_app(page, f"{app}/{query_string(pairs=[PAIR, REVERSE], dates=[START, END])}")
     b.choose_granularity(page, "week")
     before = b.params(page.url)
     assert before == {url.PAIRS: [PAIR, REVERSE], url.DATES: [START, END], url.GRANULARITY: ["week"]}
 
-    for title, page_path in (("Pair", "/pair"), ("Quotes", "/quotes"), ("Trends", "/")):
+    for title, page_path in (("Pair", "/pair"), ("Quotes", "/quotes"), ("Try text", "/try_text"), ("Matrix", "/matrix"),
+                             ("Data", "/data"), ("Shifts", "/shifts"), ("Trends", "/")):
         with b.rerun(page):
             page.get_by_test_id("stTopNavLink").filter(has_text=title).click()
         page.wait_for_url(lambda address, page_path=page_path: b.path(address) == page_path)
         assert b.params(page.url) == before, title
-        b.expect_filters(page, [PAIR, REVERSE], "week", (START, END))
+        b.expect_filters(page, [PAIR, REVERSE], "week", (START, END))  # hidden filters keep their values
+        shown = {key for key in FILTER_KEYS if b.widget(page, key).is_visible()}
+        assert shown == SIDEBAR_FILTERS[title], title
         if page_path == "/pair":
             expect(b.widget(page, url.PAIR).get_by_role("combobox")).to_have_value(re.compile(f"^{PAIR}"))
     assert sorted(mean_traces(b.traces(b.chart(page, "trend_chart")))) == sorted([PAIR, REVERSE])
@@ -276,7 +290,10 @@ def test_every_page_renders_without_errors_and_is_screenshotted(app, page, name)
     if name in PREPARE:
         PREPARE[name](page)
     assert_healthy(page)
-    assert page.get_by_test_id("stTopNavLink").and_(page.locator("[aria-current='page']")).inner_text().strip()
+    link = page.get_by_test_id("stTopNavLink").and_(page.locator("[aria-current='page']")).inner_text().strip()
+    title = link.splitlines()[-1]  # after the icon's name
+    assert page.get_by_test_id("stHeading").first.inner_text().strip() == title  # each page says what it is
+    assert page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first.inner_text().strip()
     shot = b.screenshot(page, name)
     assert shot.stat().st_size > 10_000
 
@@ -292,3 +309,35 @@ def test_the_author_kind_is_a_pill_of_its_own_and_an_old_link_keeps_its_kinds(ap
         b.widget(page, url.KINDS).get_by_role("button", name="statement", exact=True).click()
     b.wait_for_params(page, lambda query: sorted(query.get(url.KINDS, [])) == ["author", "quote"])
     assert b.params(page.url)[url.GRANULARITY] == ["year"]
+
+
+def test_a_brief_downloads_from_the_pair_page_and_opens_offline(app, browser, page, tmp_path):
+    b.open_app(page, f"{app}/pair{query_string(pairs=[PAIR], gran=['quarter'])}")
+    b.chart(page, "pair_chart")
+    with page.expect_download() as event:
+        b.widget(page, "pair_brief").get_by_role("button").click()
+    saved = tmp_path / event.value.suggested_filename
+    event.value.save_as(saved)
+    assert saved.name == "entente_pair_RUS-USA_brief.html"
+    quotes = b.widget(page, "pair_positive").get_by_test_id("stDataFrame")
+    quotes.wait_for()
+
+    offline = b.new_context(browser)
+    requested = []
+    offline.route(re.compile(r"^(?!file:)"), lambda route: (requested.append(route.request.url), route.abort()))
+    offline.set_offline(True)
+    brief = offline.new_page()
+    brief.goto(saved.as_uri())
+    brief.locator("#interactive-chart .js-plotly-plot .main-svg").first.wait_for()
+    legend = brief.locator("#interactive-chart .legendtext").evaluate_all("texts => texts.map(t => t.textContent)")
+    assert {f"{PAIR} · Russia → United States", f"{REVERSE} · United States → Russia"} <= set(legend)
+    assert brief.locator("#interactive-chart .scatterlayer path.point").count() > 8
+    expect(brief.locator("#static-chart svg polyline")).to_have_count(2)
+    tables = brief.locator("table.quotes")
+    expect(tables).to_have_count(2)
+    assert tables.first.locator("tr").count() > 1
+    links = tables.first.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert links and all(link.startswith(("http://", "https://")) for link in links)
+    assert requested == [] and brief.locator("script[src]").count() == 0
+    b.screenshot(brief, "brief_offline")
+    offline.close()

@@ -18,6 +18,7 @@ from pipeline.store import (
     current_version_dir,
     open_version,
     read_manifest,
+    read_optional_table,
     read_rejected,
     read_table,
     store_version,
@@ -68,7 +69,7 @@ def test_accounting_and_what_is_written(tmp_path, first_batch):
     report = run([first_batch], store)
     assert (report.read, report.accepted, report.rejected) == (8, 6, 2)
     assert report.read == report.accepted + report.rejected
-    assert report.accepted == report.new + report.unchanged and report.new == 6
+    assert report.accepted == report.new + report.updated + report.unchanged and report.new == 6
     assert report.analysed == 6
     assert report.version_dir.resolve() == current_version_dir(store)
     tables = _tables(store)
@@ -76,7 +77,7 @@ def test_accounting_and_what_is_written(tmp_path, first_batch):
     assert len(tables["dyads"]) > 0 and set(tables["dyads"]["article_id"]) <= set(
         tables["articles"]["article_id"])
     manifest = read_manifest(store)
-    assert manifest["accounting"] == {"read": 8, "accepted": 6, "rejected": 2, "new": 6,
+    assert manifest["accounting"] == {"read": 8, "accepted": 6, "rejected": 2, "new": 6, "updated": 0,
                                       "unchanged": 0, "analysed": 6}
     assert set(versions()) == {"dictionary", "lexicon", "events", "model"}
     assert {name: manifest[name] for name in versions()} == versions()
@@ -142,6 +143,33 @@ def test_a_run_onto_a_store_of_one_file_per_table_migrates_it_first(tmp_path):
     assert open_version(store).partitioned and read_manifest(store)["counts"] == {
         name: len(read_table(store, name)) for name in TABLES}
     assert len(read_table(store, "articles")) == 5
+
+
+def test_an_article_republished_with_new_text_replaces_the_stored_one_and_keeps_its_history(tmp_path):
+    store = tmp_path / "store"
+    original = _articles(0, 3)
+    run([_csv(tmp_path / "a.csv", original)], store)
+    before = _tables(store)
+    first_id = before["articles"].loc[before["articles"]["url"] == original.loc[0, "url"], "article_id"].item()
+    corrected = original.copy()
+    corrected.loc[0, "text"] = "Correction: the foreign minister of Norway praised Chile over the fisheries pact."
+    report = run([_csv(tmp_path / "b.csv", corrected)], store)
+    assert (report.read, report.accepted, report.rejected) == (3, 3, 0)
+    assert (report.new, report.updated, report.unchanged, report.analysed) == (0, 1, 2, 1)
+    assert "accepted 3 = new 0 + updated 1 + unchanged 2" in report.accounting_line()
+    after = _tables(store)
+    article = after["articles"].set_index("article_id").loc[first_id]
+    assert article["text"] == corrected.loc[0, "text"] and len(after["articles"]) == 3
+    pairs = set(zip(after["dyads"].loc[after["dyads"]["article_id"] == first_id, "source_actor"],
+                    after["dyads"].loc[after["dyads"]["article_id"] == first_id, "target_actor"]))
+    assert ("NOR", "CHL") in pairs and ("FRA", "DEU") not in pairs  # re-analysed, old rows gone
+    history = read_optional_table(store, "history")
+    assert history["article_id"].tolist() == [first_id]
+    assert history["text"].item() == original.loc[0, "text"] and history["replaced_at"].item()
+    assert read_manifest(store)["accounting"]["updated"] == 1
+    again = run([_csv(tmp_path / "c.csv", corrected)], store)  # the same correction again is unchanged
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
+    assert len(read_optional_table(store, "history")) == 1
 
 
 @pytest.mark.parametrize("component", ["dictionary", "lexicon", "events", "model"])

@@ -76,9 +76,22 @@ def test_duplicates_against_the_store(loaded):
     edited_accepted, edited_rejected = validate(edited, max_chars=300, now=NOW,
                                                 stored=first_accepted)
     reasons = dict(zip(edited_rejected["row"], edited_rejected["reason"]))
-    assert reasons[1] == "duplicate url: already in the store"
-    assert reasons[10] == "duplicate text: already in the store"  # first copy is gone now
-    assert len(edited_accepted) == 3
+    assert 1 not in reasons and reasons[9] == "duplicate url: same as rows.csv:1"
+    by_row = edited_accepted.set_index("input_row")
+    assert by_row.loc[1, "updated"] and not by_row.loc[1, "unchanged"]  # republished with new text
+    assert by_row.loc[1, "article_id"] == first_accepted.set_index("input_row").loc[1, "article_id"]
+    assert by_row.loc[[6, 11], "unchanged"].all() and not by_row.loc[[6, 11], "updated"].any()
+    # the replaced text leaves the live store, so its twin at another address is no longer a duplicate
+    assert not by_row.loc[10, "updated"] and 10 not in reasons
+
+
+def test_a_changed_url_and_unchanged_content_stay_duplicates(loaded):
+    first_accepted, _ = validate(loaded, max_chars=300, now=NOW)
+    moved = loaded.copy()
+    moved.loc[0, "article_id"] = "another-id"  # same url, same content, new guid
+    accepted, rejected = validate(moved, max_chars=300, now=NOW, stored=first_accepted)
+    assert dict(zip(rejected["row"], rejected["reason"]))[1] == "duplicate url: already in the store"
+    assert not accepted["updated"].any()
 
 
 def _every_fixture(tmp_path):

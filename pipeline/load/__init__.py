@@ -34,10 +34,11 @@ from pipeline.load.json_records import read_json, read_jsonl
 from pipeline.load.limits import MAX_INPUT_BYTES, InputError, read_capped
 from pipeline.load.tables import read_csv, read_parquet
 from pipeline.load.text_files import read_text_file, read_text_folder
-from pipeline.load.web import read_feed, read_html, read_url
+from pipeline.load.web import Fetched, read_feed, read_html, read_response, read_url
 
-__all__ = ["FIELD_CANDIDATES", "MAX_INPUT_BYTES", "YEAR_DAY", "InputError", "canonicalise", "consistent_columns",
-           "date_problems", "empty_articles", "load_input", "normalise_text", "parse_dates", "visible_text"]
+__all__ = ["FIELD_CANDIDATES", "Fetched", "MAX_INPUT_BYTES", "YEAR_DAY", "InputError", "canonicalise",
+           "consistent_columns", "date_problems", "empty_articles", "load_input", "normalise_text", "parse_dates",
+           "visible_text"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
            ".parquet": "parquet", ".pq": "parquet", ".rss": "feed", ".atom": "feed",
@@ -47,9 +48,12 @@ PARQUET_MAGIC = b"PAR1"
 PLAIN_UTF8 = ("utf-8", "utf-8-sig")
 
 
-def load_input(source: str | Path, mapping: Mapping[str, str] | None = None, *, year_day: str = YEAR_DAY,
+def load_input(source: str | Path | Fetched, mapping: Mapping[str, str] | None = None, *, year_day: str = YEAR_DAY,
                author: str | None = None) -> pd.DataFrame:
-    """Read one file, folder or http(s) URL into the canonical article frame (see ``canonicalise``)."""
+    """Read one file, folder, http(s) URL or fetched response into the canonical article frame (see
+    ``canonicalise``)."""
+    if isinstance(source, Fetched):
+        return canonicalise(read_response(source.data, source.url), source.url, mapping, year_day, author)
     source_text = str(source)
     if re.match(r"^https?://", source_text, re.I):
         return canonicalise(read_url(source_text), source_text, mapping, year_day, author)

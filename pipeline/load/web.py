@@ -3,6 +3,8 @@ which refuses private-network addresses and stops downloading at 20 MB)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import feedparser
 import lxml.etree
 import lxml.html
@@ -70,7 +72,23 @@ def read_url(url: str) -> pd.DataFrame:
     if response is None or response.status >= 400 or not response.data:
         status = f" (HTTP {response.status})" if response is not None else ""
         raise InputError(url, f"could not fetch the page{status}")
-    feed = feedparser.parse(response.data)
+    return read_response(response.data, url)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fetched:
+    """The body of an http(s) response fetched already (by ``pipeline.follow``), read as its URL would be."""
+
+    url: str
+    data: bytes = dataclasses.field(repr=False)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+def read_response(data: bytes, url: str) -> pd.DataFrame:
+    """An http(s) response body: a feed's entries, or else the article of an HTML page."""
+    feed = feedparser.parse(data)
     if feed.entries:
         return feed_frame(feed, url)
-    return read_html(response.data, url, url=url)
+    return read_html(data, url, url=url)
