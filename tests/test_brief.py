@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.dashboard import brief, queries, svgchart
 from pipeline.dashboard import urlstate as url
-from pipeline.store import table_path
+from pipeline.store import open_partitioned
 
 PAIR = url.parse_pair("RUS>USA")
 HOSTILE = '<script>alert("quote")</script> & <img src=x onerror=alert(1)>'
@@ -17,7 +17,7 @@ HOSTILE = '<script>alert("quote")</script> & <img src=x onerror=alert(1)>'
 @pytest.fixture(scope="module")
 def data(demo_store) -> brief.BriefData:
     """The Pair page's data for RUS>USA on the demo store, with a hostile quote, speaker and links."""
-    con = queries.open_dyads(table_path(demo_store, "dyads"), table_path(demo_store, "articles"))
+    con = queries.open_store(open_partitioned(demo_store))
     domain = url.Domain(*queries.domain_values(con))
     filters = url.filters_from_widgets((domain.first, domain.last), [], False, "quarter", 1,
                                        list(url.KIND_LABELS), [], 3, domain)

@@ -216,5 +216,8 @@ def test_follow_command(tmp_path, server):
     assert "garbage.xml: error: " in lines[1] and "static.atom: 304 not modified" in lines[3]
     bad = tmp_path / "bad.txt"
     bad.write_text("not a url\n")
-    result = subprocess.run([*command[:4], str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*command[:4], str(bad), *command[5:7]], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 2 and result.stderr.strip() == f"error: {bad}:1: not an http(s) address: 'not a url'"
+    result = subprocess.run([*command[:4], str(feeds)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "follow needs the dataset" in result.stderr  # no store named

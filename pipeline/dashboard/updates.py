@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipeline.store import table_path
+from pipeline.store import open_version
 
 UPDATE_COLUMNS = ["article_id", "replaced_at"]
 
@@ -16,9 +16,9 @@ UPDATE_COLUMNS = ["article_id", "replaced_at"]
 def updated_articles(store: Path, version: str) -> pd.DataFrame:
     """Per updated article (index `article_id`): `updated_at` (the latest replacement, UTC) and `earlier`
     (how many earlier versions the history keeps); empty when no article was updated."""
-    path = table_path(store, "history")
-    history = pd.read_parquet(path, columns=UPDATE_COLUMNS) if path.is_file() else pd.DataFrame(
-        {column: pd.Series(dtype="str") for column in UPDATE_COLUMNS})
+    history = open_version(store, version).optional("history")
+    if history is None:
+        history = pd.DataFrame({column: pd.Series(dtype="str") for column in UPDATE_COLUMNS})
     grouped = history.groupby("article_id")["replaced_at"]
     return pd.DataFrame({"updated_at": pd.to_datetime(grouped.max(), utc=True), "earlier": grouped.size()})
 
