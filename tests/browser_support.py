@@ -169,6 +169,7 @@ def select_row(page: Page, key: str, row: int) -> None:
     a scroller, so the mouse clicks the row-selection column, one header row and ``row`` rows down."""
     grid = widget(page, key).get_by_test_id("data-grid-canvas")
     grid.wait_for()
+    grid.scroll_into_view_if_needed()  # the mouse clicks in the viewport
     box = grid.bounding_box()
     with rerun(page):
         page.mouse.click(box["x"] + 16, box["y"] + GRID_ROW_PX * (row + 1.5))

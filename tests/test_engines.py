@@ -17,7 +17,7 @@ import pipeline.run
 from pipeline.__main__ import main
 from pipeline.analyse import warm_up
 from pipeline.demo import generate_corpus, write_jsonl
-from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, make_engine
+from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, hidden_main, make_engine
 from pipeline.engines.processes import ProcessEngine
 from pipeline.store import TABLES, read_table
 
@@ -94,8 +94,8 @@ def test_one_batch_runs_in_this_process():
 
 @pytest.fixture(scope="module")
 def dask_cluster():
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=None) as cluster:
+    with hidden_main(), LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                     dashboard_address=None) as cluster:  # app tests may leave their app as __main__
         yield cluster
 
 

@@ -4,18 +4,16 @@ Playwright with Debian's Chromium, its memory (the process and its children) sam
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
 
+from pipeline.dashboard.server import free_port, healthy
 from pipeline.dashboard.settings import ROOT, STORE_ENV
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,24 +51,10 @@ class PeakMemory:
         return self.peak
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def _server(store: Path, log: Path):
     """``streamlit run app.py`` on ``store``: yields (process, base URL) once it started."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
                str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("wb") as sink:
@@ -104,7 +88,7 @@ def measure_app(store: Path, visits: dict[str, tuple[str, str]], log: Path) -> d
             with _server(store, log) as (process, base):
                 memory = PeakMemory(process.pid)
                 try:
-                    while not _healthy(base):
+                    while not healthy(base):
                         if process.poll() is not None or time.perf_counter() - began > TIMEOUT_MS / 1000:
                             raise RuntimeError(f"the app did not start (see {log})")
                         time.sleep(0.05)

@@ -46,6 +46,8 @@ ACTION_TIMEOUT_MS = 120_000
 PAGES = {"/": "trend_chart", "/pair": "pair_chart", "/matrix": "matrix_chart", "/quotes": "quotes_table",
          "/shifts": "shifts_table"}
 """Each page the sessions visit, with the key of the chart or table that shows its run has finished."""
+GRANULARITY_PAGES = ["/", "/pair", "/shifts"]
+"""The pages whose sidebar shows the granularity (on the others it is hidden: it does not act there)."""
 BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 """Opened at ``/pair``, Streamlit's client first looks for its server under ``/pair/_stcore/`` (a 404)
 and then under ``/_stcore/``: those 404s are the framework's, not errors."""
@@ -140,19 +142,22 @@ def watch(page, origin: str, tally: Tally) -> None:
 
 
 async def session(browser, base: str, pairs: list[str], deadline: float, seed: int, tally: Tally) -> None:
-    """One user until ``deadline``: open a random view, then click another granularity, and again (at
-    least once, so that a short run measures both)."""
+    """One user until ``deadline``: open a random view, then click another granularity where the page shows
+    it, and again (at least once, on a page with a granularity, so that a short run measures both)."""
     rng = random.Random(seed)
     context = await browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = await context.new_page()
     watch(page, urlparse(base).netloc, tally)
     try:
+        choices = GRANULARITY_PAGES  # the first view is one whose granularity can be clicked
         while True:
-            path = rng.choice(list(PAGES))
+            path = rng.choice(choices)
+            choices = list(PAGES)
             try:
                 await navigate(page, base, path, random_query(rng, pairs), tally)
-                await change_granularity(page, path, rng, tally)
+                if path in GRANULARITY_PAGES:
+                    await change_granularity(page, path, rng, tally)
             except Exception as error:  # noqa: BLE001 - any failure of a user's action is a counted error
                 tally.errors.append(f"{path}: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
             if time.monotonic() >= deadline:

@@ -12,8 +12,11 @@ module-level function, as it travels to the workers by reference.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 IN_FLIGHT_PER_WORKER = 2
@@ -86,3 +89,15 @@ def make_engine(kind: str = "local", workers: int | None = None, scheduler: str 
     from pipeline.engines.processes import ProcessEngine
 
     return ProcessEngine(workers, prepare)
+
+
+@contextmanager
+def hidden_main():
+    """This process's ``__main__`` hidden while worker processes start: a spawned worker that sees a main
+    script re-runs it (the CLI's is guarded, but a host's such as Streamlit's app is not)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main

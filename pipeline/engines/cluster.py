@@ -7,7 +7,7 @@ from typing import Any
 
 from distributed import Client, LocalCluster, WorkerPlugin
 
-from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, Prepare, default_workers, ordered
+from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, Prepare, default_workers, hidden_main, ordered
 
 CONNECT_TIMEOUT = "20s"
 
@@ -26,8 +26,9 @@ class DaskEngine(Engine):
         super().__init__(prepare)
         self.scheduler = scheduler
         if scheduler == "local":
-            self._cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                                         processes=True, dashboard_address=None)
+            with hidden_main():
+                self._cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
+                                             processes=True, dashboard_address=None)
             self._client = Client(self._cluster)
         else:
             self._cluster = None

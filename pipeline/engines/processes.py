@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import threading
 import time
-import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 
-from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, Prepare, ordered
+from pipeline.engines import IN_FLIGHT_PER_WORKER, Engine, Prepare, hidden_main, ordered
 
 OWNER_CHECK_SECONDS = 1.0
 
@@ -58,14 +56,9 @@ class ProcessEngine(Engine):
         return ordered(self._submit, function, chain(head, items), self.workers * IN_FLIGHT_PER_WORKER)
 
     def _submit(self, function: Callable, item) -> Future:
-        """Submit (which may start a worker) with this process's ``__main__`` hidden: a worker that
-        sees a main script re-runs it (the CLI's is guarded, but a host's such as Streamlit's app is not)."""
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
+        """Submit (which may start a worker) with this process's ``__main__`` hidden (see ``hidden_main``)."""
+        with hidden_main():
             return self._pool.submit(function, item)
-        finally:
-            sys.modules["__main__"] = main
 
 
 def _start_worker(prepare: Prepare, owner: int) -> None:
