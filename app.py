@@ -7,7 +7,6 @@ from pipeline import datasets
 from pipeline.dashboard import loaders, settings
 from pipeline.dashboard import urlstate as url
 from pipeline.export import markdown_escape
-from pipeline.run import ensure_store
 from pipeline.schema import DYAD_KINDS
 from pipeline.store import current_version_dir, store_version
 from pipeline.store_migrate import migrate
@@ -120,6 +119,8 @@ else:
     dataset, store = None, settings.store_dir()
 try:
     if current_version_dir(store) is None and dataset in (None, datasets.DEMO):
+        from pipeline.run import ensure_store  # the whole analysis chain (spaCy): imported only to build
+
         progress = st.progress(0.0, text="Building the demo store…")
         ensure_store(
             store,

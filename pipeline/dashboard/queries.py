@@ -19,7 +19,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import ruptures
 
 from pipeline.dashboard.urlstate import DEFAULT_PAIR_COUNT, Filters, Pair, label_codes
 from pipeline.relations.explain import method_text, why_text
@@ -442,6 +441,8 @@ def change_points(series: pd.DataFrame, penalty_scale: float = 3.0) -> pd.DataFr
     log(periods)`` of the line; each change reports the count-weighted means and counts of the
     segments before and after it, biggest change first.
     """
+    import ruptures  # scipy underneath: imported on first use, so that the app starts without it
+
     rows = []
     for label, line in series.groupby("pair", sort=False):
         means = line["mean"].to_numpy(dtype=float)
