@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.analyse import analyse
+from pipeline.relations.events import load_event_lexicon
 from pipeline.relations.parse import for_parsing, is_title_case
 from pipeline.relations.stage import headline_end
 from pipeline.schema import DYADS, RELATIONS
@@ -118,6 +119,10 @@ def test_relations_and_dyads_follow_their_contracts():
     # a clause with a subject of its own ("it") takes no agent from the clause above it
     ("Britain will ship Ukraine ten tanks, adding to a French pledge to deliver armour and giving the country new "
      "strength as it tries to drive Russian troops from the south.", {("GBR", "UKR"): "+"}, [("FRA", "RUS")]),
+    # a headline's present-tense verb right after its subject is a verb, not a noun compound
+    ("Turkey withholds backing for Sweden's bid to join NATO", {("SWE", "NATO"): "+"}, [("TUR", "SWE")]),
+    ("North Korea fires missile over Japan", {("PRK", "JPN"): "-"}, []),
+    ("Talks between Armenia and Azerbaijan resume in Washington", {("ARM", "AZE"): "0", ("AZE", "ARM"): "0"}, []),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
     # a capital compounded to an attack is where it happened, not who attacked
@@ -168,12 +173,47 @@ def test_joint_pledge_holds_in_every_direction():
 def test_headline_casing_is_lowered_outside_mentions_with_offsets_kept():
     text = "Hungary Withholds Backing for Georgia's EU Bid"
     assert is_title_case(text)
-    prepared = for_parsing(text, [(0, 7), (30, 37), (40, 42)])
+    prepared = for_parsing(text, [(0, 7), (30, 37), (40, 42)]).text
     assert len(prepared) == len(text)
     assert prepared.startswith("Hungary withholds backing for Georgia's EU bid")
     plain = "Russia said on Monday that it would respond."
-    assert for_parsing(plain, []) == plain
-    assert for_parsing("Russia’s envoy said ‘no’.", []) == "Russia's envoy said 'no'."
+    assert for_parsing(plain, []).text == plain
+    assert for_parsing("Russia’s envoy said ‘no’.", []).text == "Russia's envoy said 'no'."
+
+
+@pytest.mark.parametrize("text, subjects, expected", [
+    ("Hungary withholds backing", [(0, 7)], "Hungary withheld backing"),
+    ("North Korea fires missile over Japan", [(0, 11), (31, 36)], "North Korea fired missile over Japan"),
+    ("Talks between Armenia and Azerbaijan resume in Washington", [(14, 21), (26, 36), (47, 57)],
+     "Talks between Armenia and Azerbaijan resumed in Washington"),
+    ("Australian PM Albanese meets Xi in Beijing", [(0, 13), (29, 31), (35, 42)],
+     "Australian PM albanese met Xi in Beijing"),  # a title-case headline: lower case outside mentions
+    # a plural noun stays a noun before a preposition or a comma, and a verb needs a noun mention before it
+    ("EU sanctions on Belarus widen", [(0, 2), (16, 23)], "EU sanctions on Belarus widen"),
+    ("Israeli forces pound Hamas targets, officials say", [(21, 26)],
+     "Israeli forces pound Hamas targets, officials say"),
+    # a base form only after coordinated actors; an infinitive is left alone
+    ("Japan hopes to help Ukraine rebuild", [(0, 5), (20, 27)], "Japan hoped to help Ukraine rebuild"),
+    ("US arms sales to Taiwan anger China", [(0, 2), (17, 23), (30, 35)], "US arms sales to Taiwan anger China"),
+])
+def test_headline_verbs_are_parsed_in_the_past_tense(text, subjects, expected):
+    events = load_event_lexicon()
+    prepared = for_parsing(text, subjects, events)
+    assert prepared.text == expected
+    for start, end in subjects:  # every mention still spans the same words in the parsed text
+        new_start, new_end = prepared.span((start, end))
+        assert prepared.text[new_start:new_end] == text[start:end]
+
+
+
+@pytest.mark.parametrize("text", [
+    "Spain arrests suspected letter-bomber who targeted US and Ukrainian embassies",  # the man targeted them
+    "Spain arrests suspected letter-bomber after attacks on US and Ukrainian embassies",  # aimed at the man
+])
+def test_an_arrest_is_aimed_at_the_one_arrested(text):
+    relations = _analysed(text)["relations"]
+    by_rule = relations[relations["method"].str.startswith("rule:")]
+    assert not set(zip(by_rule["source_actor"], by_rule["target_actor"])) & {("ESP", "USA"), ("ESP", "UKR")}
 
 
 def test_the_decisive_rule_is_recorded():

@@ -7,16 +7,22 @@ model read; ``lemma_`` and ``pos_`` are empty.
 
 Headlines in title case ("Hungary Withholds Backing for Georgia's EU Bid") mislead the tagger into
 proper nouns, so :func:`parse_text` lower-cases the capitalised words of a title-case text outside
-the given keep spans (the actor mentions) before parsing, and apostrophes are made plain. Both keep every character
-offset, so token ``idx`` still indexes the original text.
+the given keep spans (the actor mentions) before parsing, and apostrophes are made plain; both keep every character
+offset. With an event lexicon, headline verbs are also put in the past tense (``pipeline.relations.tense``),
+which moves later offsets: :class:`Prepared` maps a position of the original text into the parsed one.
 """
 
 import re
 from functools import cache
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import NumpyOps, set_current_ops
+
+from pipeline.relations.events import EventLexicon
+from pipeline.relations.rules import SPEECH_VERBS
+from pipeline.relations.tense import past_tense_edits
 
 _EXCLUDED_PIPES = ("ner", "lemmatizer", "attribute_ruler")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
@@ -46,15 +52,45 @@ def is_title_case(text: str) -> bool:
     return sum(w[0].isupper() for w in long_words) / len(long_words) >= _TITLE_CASE_SHARE
 
 
-def for_parsing(text: str, keep: list[tuple[int, int]]) -> str:
-    """``text`` with the capitalised words of a title-case text lower-cased outside ``keep`` spans.
+class Prepared(NamedTuple):
+    """A text ready for the parser, and how many characters its edits added after each original position."""
+
+    text: str
+    shifts: tuple[tuple[int, int], ...] = ()
+
+    def at(self, position: int) -> int:
+        """Where ``position`` of the original text is in ``text`` (edits never fall inside a kept span)."""
+        return position + sum(added for where, added in self.shifts if where < position)
+
+    def span(self, span: tuple[int, int]) -> tuple[int, int]:
+        return self.at(span[0]), self.at(span[1])
+
+
+def for_parsing(text: str, keep: list[tuple[int, int]], events: EventLexicon | None = None,
+                subjects: list[tuple[int, int]] | None = None) -> Prepared:
+    """``text`` with the capitalised words of a title-case text lower-cased outside ``keep`` spans and, given
+    ``events``, the headline verbs of the ``subjects`` among them (default: all) in the past tense.
 
     Typographic apostrophes become plain ones, which the parser reads far better ("Sweden’s NATO bid").
-    The result has the same length as ``text`` (characters whose lower case is longer stay as they are).
     """
-    text = text.translate(_PLAIN_APOSTROPHES)
-    if not is_title_case(text):
-        return text
+    cased = text.translate(_PLAIN_APOSTROPHES)
+    text = _lower_outside(cased, keep) if is_title_case(cased) else cased
+    if events is None:
+        return Prepared(text)
+    edits = past_tense_edits(cased, keep if subjects is None else subjects,  # names keep their capitals there
+                             lambda lemma: lemma in SPEECH_VERBS or events.lookup(lemma, "verb") is not None)
+    if not edits:
+        return Prepared(text)
+    parts, shifts, last = [], [], 0
+    for start, end, past in edits:
+        parts += [text[last:start], past if text[start].isupper() else past.lower()]
+        shifts.append((start, len(past) - (end - start)))
+        last = end
+    return Prepared("".join(parts) + text[last:], tuple(shifts))
+
+
+def _lower_outside(text: str, keep: list[tuple[int, int]]) -> str:
+    """A title-case ``text`` with its capitalised words lower-cased outside ``keep`` (same length)."""
     chars = list(text)
     for match in _WORD.finditer(text):
         start, end = match.span()
@@ -73,5 +109,5 @@ def parse_texts(texts: list[str]) -> list[Doc]:
 
 
 def parse_text(text: str, keep: list[tuple[int, int]] = ()) -> Doc:
-    """The parse of one text, lower-casing a headline's words outside ``keep`` first."""
-    return parse_texts([for_parsing(text, list(keep))])[0]
+    """The parse of one text, lower-casing a headline's words outside ``keep`` first (offsets kept)."""
+    return parse_texts([for_parsing(text, list(keep)).text])[0]

@@ -30,6 +30,7 @@ class Mention(NamedTuple):
     person: str | None
     first_person: bool = False  # "we", "my Government": the speaker or author (pipeline.relations.first_person)
     place: bool = False  # named by a capital ("Kyiv"), not by the country or its people
+    adjective: bool = False  # a demonym ("Russian strikes"): never a clause's subject
 
 
 class QuoteTarget(NamedTuple):

@@ -71,6 +71,10 @@ NON_STATE_TARGETS = frozenset(
     "businesses business companies company firms firm individuals entities banks bank oligarchs oligarch "
     "billionaire billionaires executives exporters property properties assets apartment vessel tanker".split())
 """Objects that make a hostile act aimed at someone other than a state (no implied state target)."""
+PERSONAL_ACTS = frozenset(
+    "arrest arrests arrested detain detains detained jail jails jailed imprison imprisons imprisoned sentence "
+    "sentences sentenced convict convicts convicted charge charges charged indict indicts indicted".split())
+"""Acts done to persons: with an object of their own ("Spain arrested a suspect"), aimed at it, not at a state."""
 APPEALS = frozenset(
     "call calls called calling urge urges urged urging push pushes pushed pushing demand demands demanded "
     "demanding seek seeks sought seeking propose proposes proposed proposing want wants wanted hope hopes "
@@ -321,6 +325,13 @@ class SentenceRelations:
     def _governing_agents(self, token: Token) -> dict[int, str]:
         """Agents of the nearest governing predicate ("Russia vowed to strike", "imposed sanctions on")."""
         for _ in range(_MAX_CLIMB):
+            if token.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.text.lower() in _RELATIVE_PRONOUNS
+                                             for c in token.children):  # the relative pronoun stands for the noun
+                head = token.head  # the clause qualifies: an actor ("Iran, which armed Hamas") is the agent; the
+                agents = {i: "relative-clause" for i, h in enumerate(self.heads) if h is not None and h.i == head.i}
+                if agents or head.dep_ in _OBJECTS:  # object of another's act ("arrested a man who targeted …")
+                    return agents  # is no agent; a noun further down a phrase takes its owner's ("Russia's
+                # initiative on guarantees that would rule out …")
             if token.dep_ not in _CLIMB_TO_VERB or token.head is token:
                 return {}
             if token.head.text.lower() in SPEECH_VERBS and not _noun_adjunct(token):
@@ -344,10 +355,6 @@ class SentenceRelations:
             slot = self.predicates.get(token.i)
             if slot is not None and (slot.agents or slot.participants):  # "talks with Seoul on deterring …"
                 return {m: "inherited-agent" for m in {**slot.agents, **slot.participants}}
-            if token.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.text.lower() in _RELATIVE_PRONOUNS
-                                             for c in token.children):
-                head = token.head
-                return {i: "relative-clause" for i, h in enumerate(self.heads) if h is not None and h.i == head.i}
         return {}
 
     def _inherit_agents(self) -> None:
@@ -461,7 +468,8 @@ class SentenceRelations:
                                      shown, polarity, None, confidence)
             elif self._hostile(index) and sources and not _aims_at_non_state(token):
                 found += self._implied_targets(sources, shown, polarity)
-            elif token.text.lower() in SPEECH_VERBS or (event is not None and token.tag_.startswith("VB")):
+            elif token.text.lower() in SPEECH_VERBS or (event is not None and token.tag_.startswith("VB")
+                                                          and not _aims_at_non_state(token)):
                 found += self._speech(index, slot, shown, polarity)
         return _unique(found)
 
@@ -542,8 +550,11 @@ def _noun_adjunct(token: Token) -> bool:
 
 
 def _aims_at_non_state(token: Token) -> bool:
-    """True when the predicate's object is a firm, a person or property ("sanctioned three businesses")."""
-    return any(child.dep_ in _OBJECTS and child.text.lower() in NON_STATE_TARGETS for child in token.children)
+    """True when the predicate's object is a firm, a person or property ("sanctioned three businesses",
+    "arrested a suspect")."""
+    personal = token.text.lower() in PERSONAL_ACTS
+    return any(child.dep_ in _OBJECTS and (personal or child.text.lower() in NON_STATE_TARGETS)
+               for child in token.children)
 
 
 def _decisive(agent_rule: str, patient_rule: str) -> str:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from pipeline.dyads import SIGNED_EVENT
 from pipeline.relations.first_person import self_mentions
-from pipeline.relations.parse import for_parsing, parse_texts
+from pipeline.relations.parse import Prepared, for_parsing, parse_texts
 from pipeline.relations.quoted import QUOTE_CONFIDENCE, Mention, named_as_place, quote_targets
 from pipeline.relations.rules import TRIGGERS, SentenceRelations
 from pipeline.resources import Resources
@@ -87,7 +87,7 @@ def _mentions_by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[
     for article_id, sent_idx, start, end, actor, surface, person, kind in _columns(usable, columns):
         grouped[(article_id, sent_idx)].append(
             Mention(start, end, actor, surface, person if isinstance(person, str) else None,
-                    place=kind in PLACE_MENTIONS))
+                    place=kind in PLACE_MENTIONS, adjective=kind == "demonym"))
     return grouped
 
 
@@ -175,12 +175,15 @@ def _worth_parsing(job: _Parsed, resources: Resources) -> bool:
     return any(word.lower() in TRIGGERS or resources.events.lookup(word.lower()) is not None for word in words)
 
 
-def _statement_rows(job: _Parsed, doc, resources: Resources, organisations: frozenset[str]) -> list[tuple]:
-    """Rule relations, then model relations for the pairs left open, of one sentence (None: not parsed)."""
+def _statement_rows(job: _Parsed, parsed: tuple[object, Prepared] | None, resources: Resources,
+                    organisations: frozenset[str]) -> list[tuple]:
+    """Rule relations, then model relations for the pairs left open, of one sentence (``parsed``: its parse and
+    the text parsed; None when it was not worth parsing)."""
     sentence, mentions = job.sentence, job.mentions
-    if doc is None:
+    if parsed is None:
         return [] if job.quote is not None else _comention_rows(job, {frozenset(pair) for pair in job.covered})
-    spans = [(m.start - job.offset, m.end - job.offset) for m in mentions]
+    doc, prepared = parsed
+    spans = [prepared.span((m.start - job.offset, m.end - job.offset)) for m in mentions]
     actors = [m.actor for m in mentions]
     rows, decided = [], {frozenset(pair) for pair in job.covered}
     places = frozenset(index for index, mention in enumerate(mentions) if mention.place)
@@ -416,12 +419,13 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     organisations = frozenset(code for code, actor in resources.dictionary.actors.items()
                               if actor.kind == "bloc" and code not in COLLECTIVES)
     parsed = [job for job in jobs if _worth_parsing(job, resources)]
-    prepared = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions])
-                for job in parsed]
+    prepared = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions],
+                            resources.events, [(m.start - job.offset, m.end - job.offset) for m in job.mentions
+                                               if not m.adjective]) for job in parsed]
     began = time.perf_counter()
-    unique = list(dict.fromkeys(prepared))  # feeds repeat leads: each distinct window is parsed once
+    unique = list(dict.fromkeys(text for text, _ in prepared))  # feeds repeat leads: each distinct window once
     by_text = dict(zip(unique, parse_texts(unique)))
-    docs = {id(job): by_text[text] for job, text in zip(parsed, prepared)}
+    docs = {id(job): (by_text[ready.text], ready) for job, ready in zip(parsed, prepared)}
     if timings is not None:
         timings["parse"] = timings.get("parse", 0.0) + time.perf_counter() - began
     for job in jobs:
