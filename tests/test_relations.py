@@ -123,6 +123,9 @@ def test_relations_and_dyads_follow_their_contracts():
     ("Turkey withholds backing for Sweden's bid to join NATO", {("SWE", "NATO"): "+"}, [("TUR", "SWE")]),
     ("North Korea fires missile over Japan", {("PRK", "JPN"): "-"}, []),
     ("Talks between Armenia and Azerbaijan resume in Washington", {("ARM", "AZE"): "0", ("AZE", "ARM"): "0"}, []),
+    # what the one thanked is thanked for, it did for the one who thanks
+    ("Britain thanks Norway for gas supplies", {("GBR", "NOR"): "+", ("NOR", "GBR"): "+"}, []),
+    ("Zelensky thanked Biden for the new aid package.", {("UKR", "USA"): "+", ("USA", "UKR"): "+"}, []),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
     # a capital compounded to an attack is where it happened, not who attacked

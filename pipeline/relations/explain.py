@@ -36,6 +36,7 @@ RULE_EXPLANATIONS = {
     "relative-clause": "antecedent of a relative clause (X, which struck Y)",
     "object-event-agent": "actor of an event the source acts on (X condemned Y's strikes)",
     "thanked-for": "the help a source is thanked for went to the thanker (X thanked for Y's support)",
+    "thanked-object": "the one thanked did what it is thanked for, for the thanker (X thanked Y for its supplies)",
     "joint-subjects": "joint subjects of a symmetric event (X and Y met)",
     "joint-symmetric": "joint subjects toward a symmetric event (X and Y pledged closer ties)",
     "reciprocal": "reciprocal (X and Y accused each other)",

@@ -304,6 +304,7 @@ class SentenceRelations:
                 self._add(role.predicate, role.part, index, role.rule)
         self._reduced_passives()
         self._inherit_agents()
+        self._acts_thanked_for()
         self._hand_over_nominal_agents()
 
     def _add(self, predicate: int, part: str, mention: int, rule: str) -> None:
@@ -321,6 +322,28 @@ class SentenceRelations:
                 if head is not None and (head.i == noun.i or (head.head.i == noun.i and head.dep_ in _DESCRIPTORS
                                                                | {"poss"})):
                     self._add(verb.i, PATIENT, index, "passive-subject")
+
+    def _acts_thanked_for(self) -> None:
+        """"Britain thanked Norway for (its) gas supplies": an act thanked for that names no actor of its own was
+        done by the one thanked, for the one who thanks."""
+        heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
+        for verb in self.doc:
+            slot = self.predicates.get(verb.i)
+            if verb.text.lower() not in _THANKS or slot is None or not slot.agents:
+                continue
+            thanked = [heads[c.i] for c in verb.children if c.dep_ in _OBJECTS and c.i in heads]
+            acts = [token for prep in verb.children if prep.dep_ == "prep" and prep.text.lower() == "for"
+                    for pobj in prep.children if pobj.dep_ == "pobj" for token in (pobj, *pobj.conjuncts)]
+            acts += [c for act in acts if _event(act, self.events) is None for c in act.children
+                     if c.dep_ == "compound"]  # "for the new aid package"
+            for act in acts:
+                if not thanked or act.i in self.predicates or _event(act, self.events) is None or any(
+                        c.dep_ == "poss" and c.i in heads for c in act.children):
+                    continue
+                for mention in thanked:
+                    self._add(act.i, AGENT, mention, "thanked-object")
+                for mention in slot.agents:
+                    self._add(act.i, PATIENT, mention, "thanked-for")
 
     def _governing_agents(self, token: Token) -> dict[int, str]:
         """Agents of the nearest governing predicate ("Russia vowed to strike", "imposed sanctions on")."""
