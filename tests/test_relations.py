@@ -126,6 +126,9 @@ def test_relations_and_dyads_follow_their_contracts():
     # what the one thanked is thanked for, it did for the one who thanks
     ("Britain thanks Norway for gas supplies", {("GBR", "NOR"): "+", ("NOR", "GBR"): "+"}, []),
     ("Zelensky thanked Biden for the new aid package.", {("UKR", "USA"): "+", ("USA", "UKR"): "+"}, []),
+    # the act an actor is accused of is its own, and a hostile one with no target aims at the accuser
+    ("Kyiv accuses Moscow of shelling the Zaporizhzhia nuclear plant", {("UKR", "RUS"): "-", ("RUS", "UKR"): "-"},
+     []),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
     # a capital compounded to an attack is where it happened, not who attacked

@@ -95,6 +95,7 @@ _TAKEN_PLACES = frozenset(
 TRIGGERS = SPEECH_VERBS | _TAKE
 """Words outside the event lexicon that make a sentence worth parsing."""
 _THANKS = frozenset("thank thanks thanked thanking".split())
+_ACCUSES = frozenset("accuse accuses accused accusing blame blames blamed blaming".split())
 _MAX_CLIMB = 6
 _COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
 _SIGNED = 0.15  # an event polarity at least this far from 0 carries a sign
@@ -304,7 +305,7 @@ class SentenceRelations:
                 self._add(role.predicate, role.part, index, role.rule)
         self._reduced_passives()
         self._inherit_agents()
-        self._acts_thanked_for()
+        self._acts_of_the_object()
         self._hand_over_nominal_agents()
 
     def _add(self, predicate: int, part: str, mention: int, rule: str) -> None:
@@ -323,26 +324,28 @@ class SentenceRelations:
                                                                | {"poss"})):
                     self._add(verb.i, PATIENT, index, "passive-subject")
 
-    def _acts_thanked_for(self) -> None:
-        """"Britain thanked Norway for (its) gas supplies": an act thanked for that names no actor of its own was
-        done by the one thanked, for the one who thanks."""
+    def _acts_of_the_object(self) -> None:
+        """The act that one thanks or accuses an actor for, when it names no actor of its own, is that actor's:
+        "Britain thanked Norway for (its) gas supplies" (done for the thanker), "Kyiv accused Moscow of shelling
+        the plant" (a hostile act whose target the rules then imply)."""
         heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
         for verb in self.doc:
             slot = self.predicates.get(verb.i)
-            if verb.text.lower() not in _THANKS or slot is None or not slot.agents:
+            thanks = verb.text.lower() in _THANKS
+            if not (thanks or verb.text.lower() in _ACCUSES) or slot is None or not slot.agents:
                 continue
-            thanked = [heads[c.i] for c in verb.children if c.dep_ in _OBJECTS and c.i in heads]
-            acts = [token for prep in verb.children if prep.dep_ == "prep" and prep.text.lower() == "for"
-                    for pobj in prep.children if pobj.dep_ == "pobj" for token in (pobj, *pobj.conjuncts)]
+            objects = [heads[c.i] for c in verb.children if c.dep_ in _OBJECTS and c.i in heads]
+            acts = [token for prep in verb.children if prep.dep_ == "prep" and prep.text.lower() in ("for", "of")
+                    for act in prep.children if act.dep_ in ("pobj", "pcomp") for token in (act, *act.conjuncts)]
             acts += [c for act in acts if _event(act, self.events) is None for c in act.children
                      if c.dep_ == "compound"]  # "for the new aid package"
             for act in acts:
-                if not thanked or act.i in self.predicates or _event(act, self.events) is None or any(
+                if not objects or act.i in self.predicates or _event(act, self.events) is None or any(
                         c.dep_ == "poss" and c.i in heads for c in act.children):
                     continue
-                for mention in thanked:
-                    self._add(act.i, AGENT, mention, "thanked-object")
-                for mention in slot.agents:
+                for mention in objects:
+                    self._add(act.i, AGENT, mention, "thanked-object" if thanks else "object-control")
+                for mention in slot.agents if thanks else ():
                     self._add(act.i, PATIENT, mention, "thanked-for")
 
     def _governing_agents(self, token: Token) -> dict[int, str]:
