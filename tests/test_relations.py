@@ -129,6 +129,9 @@ def test_relations_and_dyads_follow_their_contracts():
     # the act an actor is accused of is its own, and a hostile one with no target aims at the accuser
     ("Kyiv accuses Moscow of shelling the Zaporizhzhia nuclear plant", {("UKR", "RUS"): "-", ("RUS", "UKR"): "-"},
      []),
+    # "a group of X" acts as X
+    ("A cross-party group of British MPs condemned China's treatment of Uyghurs.", {("GBR", "CHN"): "-"}, []),
+    ("A group of German MPs has urged Turkey to release the journalist.", {("DEU", "TUR"): "0"}, []),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
     # a capital compounded to an attack is where it happened, not who attacked

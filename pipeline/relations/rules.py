@@ -79,6 +79,9 @@ APPEALS = frozenset(
     "call calls called calling urge urges urged urging push pushes pushed pushing demand demands demanded "
     "demanding seek seeks sought seeking propose proposes proposed proposing want wants wanted hope hopes "
     "hoped appeal appeals appealed plea".split())
+COLLECTIVE_HEADS = frozenset(
+    "group groups delegation delegations coalition team panel majority number dozens hundreds members".split())
+"""Nouns whose "of" phrase names who they are ("a cross-party group of British MPs"): the phrase's actor heads it."""
 RELATIONSHIP_NOUNS = frozenset({"relations", "ties", "relationship"})
 """A standing relationship is a topic: "thaw China-US relations" states no act between the two."""
 _SUBJECTS = {"nsubj": "subject", "csubj": "subject"}
@@ -141,7 +144,11 @@ def mention_heads(doc: Doc, spans: list[tuple[int, int]]) -> list[Token | None]:
     heads = []
     for start, end in spans:
         span = doc.char_span(start, end, alignment_mode="expand")
-        heads.append(span.root if span is not None and len(span) else None)
+        head = span.root if span is not None and len(span) else None
+        while head is not None and head.dep_ == "pobj" and head.head.text.lower() == "of" and (
+                head.head.head.text.lower() in COLLECTIVE_HEADS):
+            head = head.head.head  # "a group of German MPs" acts as the MPs
+        heads.append(head)
     return heads
 
 
