@@ -14,6 +14,7 @@ come from lemminflect (irregular verbs and consonant doubling included).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from functools import cache
@@ -49,21 +50,17 @@ def past_tense_edits(text: str, subjects: list[tuple[int, int]], is_verb: Callab
     spans = sorted(subjects)
     words = list(_WORD.finditer(text))
     edits = []
-    for index, match in enumerate(words):
+    for index, position in _after_subjects(text, spans, words):
+        match = words[index]
         start, end = match.span()
-        if any(s < end and start < e for s, e in spans):
-            continue
-        subject = _subject_before(text, spans, words, index)
-        if subject is None:
-            continue
         word = match.group().lower()
         found = _past(word)
-        if found is None:
+        if found is None or any(s < end and start < e for s, e in spans):
             continue
         lemma, past = found
         if word == past or word in PLURAL_NOUNS or not (is_verb(lemma) or lemma in HEADLINE_VERBS):
             continue
-        if not (word.endswith("s") and word != lemma or word == lemma and _coordinated(text, spans, subject)):
+        if not (word.endswith("s") and word != lemma or word == lemma and _coordinated(text, spans, position)):
             continue  # only an -s form, or a base form after coordinated actors (not a participle)
         following = words[index + 1].group().lower() if index + 1 < len(words) else ""
         infinitive = following == "to" and lemma in TAKE_INFINITIVES
@@ -71,20 +68,23 @@ def past_tense_edits(text: str, subjects: list[tuple[int, int]], is_verb: Callab
                 not following or following in _PREPOSITIONS or not text[end:words[index + 1].start()].isspace()):
             continue
         edits.append((start, end, match.group()[0] + past[1:] if match.group()[0].isupper() else past))
-    return edits
+    return sorted(set(edits))
 
 
-def _subject_before(text: str, spans: list[tuple[int, int]], words, index: int) -> int | None:
-    """Index in ``spans`` of the mention just before word ``index`` (or before the name right after it), or None."""
-    start = words[index].start()
+def _after_subjects(text: str, spans: list[tuple[int, int]], words) -> list[tuple[int, int]]:
+    """(word index, mention position) of each word right after a mention, or after a capitalised name right
+    after one ("Australian PM Albanese meets")."""
+    starts = [word.start() for word in words]
+    found = []
     for position, (_, mention_end) in enumerate(spans):
-        between = text[mention_end:start]
-        if mention_end <= start and (between.isspace() or (
-                index > 0 and words[index - 1].start() >= mention_end and words[index - 1].group()[0].isupper()
-                and text[mention_end:words[index - 1].start()].isspace()
-                and text[words[index - 1].end():start].isspace())):
-            return position
-    return None
+        index = bisect.bisect_left(starts, mention_end)
+        if index >= len(words) or not text[mention_end:starts[index]].isspace():
+            continue
+        found.append((index, position))
+        name = words[index].group()
+        if name[0].isupper() and index + 1 < len(words) and text[words[index].end():starts[index + 1]].isspace():
+            found.append((index + 1, position))
+    return found
 
 
 def _coordinated(text: str, spans: list[tuple[int, int]], position: int) -> bool:
