@@ -10,6 +10,7 @@ of the corrections (a new correction makes new tables; the version's own tables 
   columns and types of ``days``, so that any sum over ``days`` plus them is the corrected sum.
 
 ``pipeline.dashboard.queries`` reads them through :class:`~pipeline.dashboard.queries.StoreDB`'s ``corrected``.
+:func:`record` and :func:`display` serve the pages that make and list corrections.
 """
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import threading
+from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 
+from pipeline import corrections
 from pipeline.corrections import DROPPING, IDENTITY
 from pipeline.dashboard.queries import StoreDB
+from pipeline.store import Version
 
 _KEYS = ", ".join(f'"{column}"' for column in IDENTITY)
 _BUILDING = threading.Lock()
@@ -80,3 +85,34 @@ def _build(db: StoreDB, cursor, active: pd.DataFrame, tag: str) -> None:
         "least(source_actor, target_actor) || '<>' || greatest(source_actor, target_actor) AS undirected "
         f"FROM ({signed})"
     )
+
+
+def record(store: Path, version: Version, row: Mapping, verdict: str, who: str, note: str = "") -> str:
+    """Record an analyst's ``verdict`` on an evidence ``row`` as the dashboard shows it (corrected or raw):
+    a corrected row is named by the identity of the stored row its correction matched. Returns the new
+    correction's id; raises ``corrections.CorrectionError`` with a one-line reason."""
+    identity = dict(row)
+    if row.get("correction"):
+        active = corrections.active(store)
+        same_span = active[(active["article_id"] == row["article_id"]) & (active["start"] == int(row["start"]))
+                           & (active["end"] == int(row["end"]))]
+        actors = {row["source_actor"], row["target_actor"]}
+        for _, earlier in same_span.iterrows():
+            if {earlier["source_actor"], earlier["target_actor"]} == actors:
+                identity |= {field: earlier[field] for field in IDENTITY}
+    return corrections.correct(store, identity, verdict, who, note, corrections.stored_rows(version, identity))
+
+
+def display(listed: pd.DataFrame) -> pd.DataFrame:
+    """The corrections of ``loaders.correction_list`` as the Data page lists them."""
+    return pd.DataFrame({
+        "when": listed["when"].str.replace("T", " ").str[:16],
+        "who": listed["who"],
+        "verdict": listed["verdict"].map(corrections.VERDICTS),
+        "pair": listed["source_actor"] + ">" + listed["target_actor"],
+        "date": listed["date"].dt.strftime("%Y-%m-%d"),
+        "evidence": listed["evidence"],
+        "note": listed["note"],
+        "status": listed["matches"].map({True: "applied", False: "no longer matches a row"}),
+        "article": listed["article_id"],
+    })

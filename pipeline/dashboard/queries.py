@@ -651,6 +651,7 @@ def evidence_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             "kind": rows["kind"],
             "why": [why_text(method, confidence) for method, confidence in zip(rows["method"], rows["confidence"])],
             "score": rows["score"],
+            "correction": rows["correction"] if "correction" in rows else "",
             "evidence": rows["evidence"],
             "word contributions": rows["contributions"].map(contribution_text),
             "article": rows["url"].where(rows["url"].str.match(r"(?i)https?://", na=False)),
