@@ -99,7 +99,7 @@ def correction_form(row: pd.Series, view: loaders.View, key: str) -> None:
     """A form to mark the selected evidence row wrong (an analyst's correction; undone on the Data page)."""
     if recorded := st.session_state.pop(f"{key}_recorded", None):
         st.success(recorded, icon=":material/task_alt:")
-    with st.form(key=f"{key}_correct"):
+    with st.container(key=f"{key}_correction"), st.form(key=f"{key}_correct"):
         st.markdown("**Correct this row**")
         if row.get("correction"):
             st.caption("Corrected already:")

@@ -57,7 +57,7 @@ def test_a_correction_changes_the_point_and_the_csv_survives_restart_and_rerun_a
     assert row["correction"] == "" and float(row["score"]) == pytest.approx(plotted) and plotted > 0
 
     b.select_row(page, "drill_table", 0)
-    form = b.widget(page, "drill_table_correct")
+    form = b.widget(page, "drill_table_correction")
     form.get_by_text("Wrong sign", exact=True).click()
     form.get_by_label("Note (optional)").fill("=HYPERLINK(\"http://x.invalid\") <b>ironic</b>")
     form.get_by_label("Your name").fill("ana")
@@ -68,6 +68,7 @@ def test_a_correction_changes_the_point_and_the_csv_survives_restart_and_rerun_a
     assert corrected_point == pytest.approx(-plotted)
     assert float(corrected_row["score"]) == pytest.approx(-float(row["score"]))
     assert corrected_row["correction"].startswith("sign flipped by ana, ")
+    b.screenshot(page, "corrections-applied")
     [event] = corrections.read_log(store).to_dict("records")
     assert event["note"] == "=HYPERLINK(\"http://x.invalid\") <b>ironic</b>" and event["verdict"] == "wrong_sign"
 
@@ -91,6 +92,7 @@ def test_a_correction_changes_the_point_and_the_csv_survives_restart_and_rerun_a
     table = b.widget(page, "corrections_table")
     expect(table).to_be_visible()
     b.select_row(page, "corrections_table", 0)
+    b.screenshot(page, "corrections-data-page")
     b.widget(page, "undo_who").get_by_role("textbox").fill("bo")
     with b.rerun(page):
         b.widget(page, "corrections_undo").get_by_role("button").click()
