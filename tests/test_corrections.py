@@ -230,3 +230,18 @@ def test_dates_and_months_of_a_correction_follow_the_row(store, unique_dyads):
     assert row_of(unique_dyads, index)["url"] not in set(rows["url"])
     in_december = unique_dyads[unique_dyads["date"] >= pd.Timestamp("2025-12-01", tz="UTC")]
     assert len(rows) == len(in_december) - 1
+
+
+def test_a_shown_corrected_row_is_corrected_again_by_its_stored_identity(store, unique_dyads):
+    version = open_version(store)
+    row = row_of(unique_dyads, 12)
+    corrected.record(store, version, row, "wrong_direction", "ana")
+    fixed = corrected.apply(queries.open_store(version), corrections.active(store))
+    shown = queries.evidence(fixed, year(), label=f"{row['target_actor']}>{row['source_actor']}")
+    shown = shown[shown["url"] == row["url"]].iloc[0].to_dict()  # as the drill-down shows it: reversed
+    corrected.record(store, version, shown, "wrong_sign", "bo")
+    [active] = corrections.active(store).to_dict("records")
+    assert (active["verdict"], active["source_actor"], active["target_actor"], active["who"]) == (
+        "wrong_sign", row["source_actor"], row["target_actor"], "bo")
+    listed = corrections.active(store).assign(matches=False)
+    assert list(corrected.display(listed)["status"]) == ["no longer matches a row"]
