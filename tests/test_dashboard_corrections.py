@@ -2,6 +2,8 @@
 sees them, the raw toggle (a URL parameter) shows the figures without them, the Data page lists them with
 their status, and the text analysts type is shown as plain text."""
 
+import datetime as dt
+
 import pytest
 from test_dashboard_app import private_copy, start
 
@@ -49,3 +51,13 @@ def test_quotes_shows_the_corrected_row_and_the_data_page_lists_it(corrected, mo
     assert listed[["verdict", "pair", "note", "status"]].values.tolist() == [["sign flipped", pair, NOTE, "applied"]]
     shown = " ".join(element.value for element in [*data.markdown, *data.caption, *data.success])
     assert "<img" not in shown and "**bold**" not in shown
+
+
+def test_the_raw_parameter_is_a_boolean_kept_in_shared_links():
+    domain = url.Domain(dt.date(2025, 1, 1), dt.date(2025, 12, 31), ("RUS>USA",), ())
+    filters = url.Filters(domain.first, domain.last)
+    assert url.filters_to_params(filters, domain, raw=True) == {url.RAW: ["true"]}
+    assert url.filters_to_params(filters, domain) == {}
+    [warning] = url.check_params({url.RAW: ["maybe"]}, domain)
+    assert f"`{url.RAW}=maybe`" in warning and "expected true or false" in warning
+    assert url.check_params({url.RAW: ["true"]}, domain) == []
