@@ -5,7 +5,9 @@ All functions take a :class:`StoreDB` (see :func:`open_store`) and a
 matrix, busiest pairs, direction means) query only the in-memory ``days`` table of day totals; the
 dyads themselves are read in place from the version's month files (only the months, columns and row
 groups a query needs) for evidence rows, speakers and score distributions; a search looks its words up
-in the postings the store built at write time.
+in the postings the store built at write time. A database with analysts' corrections applied
+(``pipeline.dashboard.corrected``) adds their day-total deltas to ``days`` and swaps the corrected rows into
+every row read (:func:`_rows`, :func:`_corrected`), so that every figure, table and export sees them.
 """
 
 from __future__ import annotations
