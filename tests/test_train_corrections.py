@@ -8,6 +8,7 @@ import pytest
 from test_dashboard_datasets import gulf_articles
 
 from pipeline import corrections, evaluate, train
+from pipeline.evaluation.directed_sentiment import evaluate_dse
 from pipeline.relations.feedback import correction_examples
 from pipeline.relations.model import CLASSES, load_model
 from pipeline.run import run
@@ -72,12 +73,14 @@ def test_train_adds_the_corrections_and_evaluate_prints_both_models(corrected_st
     assert np.array_equal(learnt, labels)
     capsys.readouterr()
     assert evaluate.main(["--shared", str(shared), "--only", "dse", "--corrections-store", str(corrected_store),
-                          "--model", str(with_out)]) == 0
+                          "--model", str(with_out), "--baseline", str(without_out)]) == 0
     printed = capsys.readouterr().out
     for line in ("DSE without corrections valid", "DSE without corrections test", "DSE with corrections valid",
                  "DSE with corrections test"):
         assert line in printed
     assert "the model with corrections agrees with 2 of 2 (1 corrections give no example)" in printed
+    without_test = evaluate_dse(shared / "data" / "dse", "test", load_model(without_out))["macro_f1"]
+    assert f"DSE without corrections test  macro-F1 {without_test:.3f}" in printed
 
 
 def test_train_with_corrections_needs_out_and_names_a_missing_dataset(tmp_path, monkeypatch, capsys):
