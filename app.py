@@ -3,7 +3,7 @@
 import duckdb
 import streamlit as st
 
-from pipeline import datasets
+from pipeline import corrections, datasets
 from pipeline.dashboard import loaders, settings
 from pipeline.dashboard import urlstate as url
 from pipeline.export import markdown_escape
@@ -73,13 +73,13 @@ PAGES = {
 PAGE_PARAMS = {"Trends": [url.EVENTS], "Pair": [url.PAIR], "Quotes": [url.SEARCH], "Shifts": [url.SENSITIVITY]}
 """The page-level URL parameters of each page (by title), for the shareable link."""
 ALL_FILTERS = frozenset({url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.SMOOTHING, url.KINDS, url.OUTLETS,
-                         url.MIN_COUNT, url.POINT})
+                         url.MIN_COUNT, url.POINT, url.RAW})
 PAGE_FILTERS = {
     "Trends": ALL_FILTERS,
     "Pair": ALL_FILTERS - {url.EITHER, url.POINT},
-    "Matrix": frozenset({url.DATES, url.KINDS, url.OUTLETS}),
-    "Quotes": frozenset({url.DATES, url.PAIRS, url.EITHER, url.KINDS, url.OUTLETS}),
-    "Shifts": frozenset({url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.KINDS, url.OUTLETS}),
+    "Matrix": frozenset({url.DATES, url.KINDS, url.OUTLETS, url.RAW}),
+    "Quotes": frozenset({url.DATES, url.PAIRS, url.EITHER, url.KINDS, url.OUTLETS, url.RAW}),
+    "Shifts": frozenset({url.DATES, url.PAIRS, url.EITHER, url.GRANULARITY, url.KINDS, url.OUTLETS, url.RAW}),
 }
 """The sidebar filters that act on each page (by title); Try text and Data have none."""
 page = st.navigation(list(PAGES.values()), position="top")
@@ -132,7 +132,8 @@ try:
         progress.empty()
     migrate(store)  # a store of one file per table (written before partitions) becomes partitioned
     version = store_version(store)
-    domain = loaders.domain(store, version)
+    corrections_stamp = corrections.stamp(store)
+    domain = loaders.domain(store, version, corrections_stamp)
     summary = loaders.summary(store, version)
 except (ValueError, OSError, duckdb.Error) as error:
     st.error(f"The store at {markdown_escape(store)} cannot be read: {markdown_escape(str(error).splitlines()[0])}")
@@ -223,9 +224,17 @@ with st.sidebar:
         bind="query-params",
         help="PAIR@PERIOD-START, set by clicking a point on Trends; clear it to close the drill-down.",
     )
+    raw = st.toggle(
+        "Raw figures (ignore corrections)",
+        key=url.RAW,
+        bind="query-params",
+        help="Show the machine's figures without the analysts' corrections (listed on the Data page).",
+    )
 
 filters = url.filters_from_widgets(dates, pairs, either, granularity, smoothing, kinds, outlets, min_count, domain)
-st.session_state["view"] = loaders.View(store, version, domain, filters, names, url.parse_point(point or ""))
+st.session_state["view"] = loaders.View(
+    store, version, domain, filters, names, url.parse_point(point or ""), "" if raw else corrections_stamp
+)
 
 page_values = {
     name: st.session_state[name] if name in st.session_state else st.query_params.get(name)
@@ -234,7 +243,7 @@ page_values = {
 with st.sidebar.popover("Copy link", icon=":material/link:"), st.container(key="share_link"):
     params = (
         url.dataset_params(dataset, dataset_names)
-        | url.filters_to_params(filters, domain, point or "")
+        | url.filters_to_params(filters, domain, point or "", raw)
         | url.page_params(page_values)
     )
     st.session_state["share_url"] = url.share_url(st.context.url or "", params)

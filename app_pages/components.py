@@ -3,14 +3,24 @@
 import pandas as pd
 import streamlit as st
 
-from pipeline.dashboard import loaders, queries, svgchart, updates
+from pipeline import corrections
+from pipeline.dashboard import corrected, loaders, queries, svgchart, updates
 from pipeline.dashboard.urlstate import Filters
 from pipeline.export import markdown_escape, to_csv_bytes
+from pipeline.store import open_partitioned
 
 WHY_HELP = (
     "What decided the direction: a parse rule, a quote rule or the learned model, with its confidence; "
     "co-mention when nothing did (— for stores written before this was recorded)."
 )
+VERDICT_CHOICES = {
+    "wrong_direction": "Wrong direction",
+    "wrong_sign": "Wrong sign",
+    "not_relation": "Not a relation between these actors",
+    "wrong_speaker": "Wrong speaker",
+}
+ANALYST = "analyst_name"
+"""Session key remembering the name an analyst gave last."""
 
 
 def period_text(filters: Filters) -> str:
@@ -82,6 +92,38 @@ def evidence_table(rows: pd.DataFrame, view: loaders.View, key: str, file_name: 
     st.text(queries.surrounding_paragraph(text, int(row["start"]), int(row["end"])))
     if notice := updates.article_notice(row["article_id"], updated):
         st.caption(notice)
+    correction_form(row, view, key)
+
+
+def correction_form(row: pd.Series, view: loaders.View, key: str) -> None:
+    """A form to mark the selected evidence row wrong (an analyst's correction; undone on the Data page)."""
+    if recorded := st.session_state.pop(f"{key}_recorded", None):
+        st.success(recorded, icon=":material/task_alt:")
+    with st.container(key=f"{key}_correction"), st.form(key=f"{key}_correct"):
+        st.markdown("**Correct this row**")
+        if row.get("correction"):
+            st.caption("Corrected already:")
+            st.text(row["correction"])
+        verdict = st.radio("What is wrong", list(VERDICT_CHOICES), format_func=VERDICT_CHOICES.get, horizontal=True,
+                           key=f"{key}_verdict")
+        note = st.text_input("Note (optional)", max_chars=corrections.MAX_NOTE, key=f"{key}_note")
+        who = st.text_input("Your name", value=st.session_state.get(ANALYST, ""), max_chars=corrections.MAX_WHO,
+                            key=f"{key}_who")
+        submitted = st.form_submit_button("Submit correction", icon=":material/edit:")
+    if not submitted:
+        return
+    st.session_state[ANALYST] = who
+    try:
+        correction_id = corrected.record(view.store, open_partitioned(view.store, view.version), row.to_dict(),
+                                         verdict, who, note)
+    except corrections.CorrectionError as error:
+        st.error(markdown_escape(error))
+        return
+    st.session_state[f"{key}_recorded"] = (
+        f"Recorded ({corrections.VERDICTS[verdict]}, {correction_id}): every figure now applies it; "
+        "undo it on the Data page."
+    )
+    st.rerun()
 
 
 def no_data(message: str) -> None:

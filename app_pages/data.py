@@ -1,10 +1,10 @@
-"""Data: what the store holds, uploads that run the pipeline, and the actor dictionary."""
+"""Data: what the store holds, analysts' corrections, uploads that run the pipeline, and the actor dictionary."""
 
 import streamlit as st
 
-from app_pages.components import download
-from pipeline import datasets
-from pipeline.dashboard import loaders, queries
+from app_pages.components import ANALYST, download
+from pipeline import corrections, datasets
+from pipeline.dashboard import corrected, loaders, queries
 from pipeline.export import markdown_escape
 from pipeline.run import run_uploads
 
@@ -47,6 +47,36 @@ else:
     st.dataframe(queries.reason_counts(rejected), hide_index=True)
     st.dataframe(rejected, hide_index=True)
     download(rejected, "entente_rejected.csv", key="rejected_csv")
+
+st.divider()
+listed = loaders.correction_list(view.store, view.version, corrections.stamp(view.store))
+st.markdown(f"**Corrections** ({len(listed)})")
+if undone := st.session_state.pop("correction_undone", None):
+    st.success(undone, icon=":material/undo:")
+if listed.empty:
+    st.caption("No corrections: select a row of a drill-down (Trends), of Pair or of Quotes to mark it wrong.")
+else:
+    st.caption("Applied in every figure, chart, matrix and export (the sidebar's raw toggle shows the figures "
+               "without them). Select one to undo it.")
+    chosen = st.dataframe(corrected.display(listed), key="corrections_table", on_select="rerun",
+                          selection_mode="single-row", hide_index=True,
+                          column_config={"evidence": st.column_config.TextColumn(width="large")})
+    rows = chosen.selection.rows if chosen else []
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        who = st.text_input("Your name", value=st.session_state.get(ANALYST, ""), max_chars=corrections.MAX_WHO,
+                            key="undo_who")
+        if st.button("Undo the selected correction", disabled=not rows, key="corrections_undo", icon=":material/undo:"):
+            st.session_state[ANALYST] = who
+            try:
+                corrections.undo(view.store, listed["correction_id"].iloc[rows[0]], who)
+            except corrections.CorrectionError as error:
+                st.error(markdown_escape(error))
+            else:
+                st.session_state["correction_undone"] = "Undone: the figures are the machine's again for that row."
+                st.rerun()
+log = corrections.read_log(view.store)
+if not log.empty:
+    download(log, "entente_corrections.csv", key="corrections_csv")
 
 st.divider()
 st.markdown("**Add articles**")

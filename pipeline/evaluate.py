@@ -7,13 +7,19 @@ headlines (monthly means of USA→UKR, RUS→UKR, UKR→RUS; several minutes), e
 under ``DIR`` (default ``../shared``); parts whose data is absent are skipped with the reason.
 ``--external`` (not part of the default run) rank-correlates what UN General Debate speakers say
 about each other with ICEWS events; its first run analyses about 2,100 speeches into ``--cache``.
+``--corrections DATASET`` (or ``--corrections-store DIR``) prints the DSE figures of the relation model
+trained without and with that dataset's analysts' corrections (both trained now the same way, unless
+given as ``--baseline PATH`` and ``--model PATH``: the shipped model may have been trained on other
+resources), and how often each agrees with the corrections themselves.
 """
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from pipeline import datasets
 from pipeline.evaluation import external_validity as external
 from pipeline.evaluation import face_validity
 from pipeline.evaluation.directed_dyads import evaluate_dyads_dev
@@ -22,7 +28,10 @@ from pipeline.evaluation.quote_speakers import evaluate_polnear
 from pipeline.evaluation.seed import evaluate_seed
 from pipeline.evaluation.target_sentiment import evaluate_newsmtsc
 from pipeline.icews import read_icews
+from pipeline.relations.feedback import correction_examples
+from pipeline.relations.model import load_model
 from pipeline.resources import default_resources
+from pipeline.train import train_relations
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -87,12 +96,28 @@ def _rss(shared: Path) -> None:
               f" ({int(table[('count', pair)].sum())} rows): {shown}")
 
 
-def _dse(shared: Path) -> None:
-    for split in ("valid", "test"):
-        result = evaluate_dse(shared / "data" / "dse", split)
-        per_class = "  ".join(f"{label} {f1:.3f}" for label, f1 in result["f1"].items())
-        print(f"DSE {split:5} macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}  (n={result['n']})"
-              f"  F1: {per_class}")
+def _dse(shared: Path, corrections: Path | None = None, trained: Path | None = None,
+         baseline: Path | None = None) -> None:
+    models = {"": load_model()}
+    if corrections is not None:
+        folder = Path(tempfile.mkdtemp())
+        for path, name, store in ((baseline, "without.npz", None), (trained, "with.npz", corrections)):
+            if path is None:
+                train_relations(shared / "data" / "dse", folder / name, store)
+        models = {" without corrections": load_model(baseline or folder / "without.npz"),
+                  " with corrections": load_model(trained or folder / "with.npz")}
+    for name, model in models.items():
+        for split in ("valid", "test"):
+            result = evaluate_dse(shared / "data" / "dse", split, model)
+            per_class = "  ".join(f"{label} {f1:.3f}" for label, f1 in result["f1"].items())
+            print(f"DSE{name} {split:5} macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}"
+                  f"  (n={result['n']})  F1: {per_class}")
+    if corrections is not None:
+        examples, labels, skipped = correction_examples(corrections)
+        for name, model in models.items():
+            agreed = int((model.predict(examples) == labels).sum()) if examples else 0
+            print(f"corrections of {corrections}: the model{name} agrees with {agreed} of {len(labels)}"
+                  f" ({len(skipped)} corrections give no example)")
 
 
 def _external(shared: Path, cache: Path) -> None:
@@ -152,7 +177,14 @@ def main(argv=None) -> int:
                         help="only the external validity (UN General Debate vs ICEWS; same as --only external)")
     parser.add_argument("--cache", type=Path, default=external.default_cache(),
                         help="where --external keeps the analysed speeches (default %(default)s)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--corrections", metavar="DATASET",
+                        help="DSE figures without and with this dataset's corrections in training")
+    source.add_argument("--corrections-store", type=Path, metavar="DIR", help="the same for the store in DIR")
+    parser.add_argument("--model", type=Path, help="the model trained with the corrections (default: train one)")
+    parser.add_argument("--baseline", type=Path, help="the model trained without them (default: train one)")
     args = parser.parse_args(argv)
+    corrections = datasets.dataset_dir(args.corrections) if args.corrections else args.corrections_store
     parts = (args.only or []) + (["external"] if args.external else [])
     for name in parts or DEFAULT_PARTS:
         run, *needed = SECTIONS[name]
@@ -163,6 +195,8 @@ def main(argv=None) -> int:
             run(args.shared, args.errors)
         elif name == "external":
             run(args.shared, args.cache)
+        elif name == "dse":
+            run(args.shared, corrections, args.model, args.baseline)
         else:
             run(args.shared)
     return 0

@@ -1,4 +1,4 @@
-"""Training command: ``python -m pipeline.train relations [--shared DIR] [--out PATH]``.
+"""Training command: ``python -m pipeline.train relations [--shared DIR] [--out PATH] [--corrections DATASET]``.
 
 ``relations`` fits the relation model (:mod:`pipeline.relations.model`) on DSE's train split under
 ``DIR/data/dse`` (default ``../shared``): a multinomial logistic regression with balanced class
@@ -8,6 +8,10 @@ macro-F1 on valid; the test split is only reported. The bucket count (2^17 over 
 balanced class weights (over square-root-balanced and none) were likewise chosen on valid.
 Weights are centred per row, stored as float16 and written with fixed zip timestamps, so two runs
 write the same bytes.
+
+``--corrections DATASET`` (or ``--store DIR``) adds the dataset's analysts' corrections to the train
+split as labelled examples (:mod:`pipeline.relations.feedback`); the model is then written to ``--out``,
+which must be given, so that the shipped model stays as it is unless asked.
 """
 
 import argparse
@@ -19,7 +23,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from pipeline.evaluation.directed_sentiment import SPLITS, metrics, parse_examples, read_dse
+from pipeline import datasets
+from pipeline.corrections import CorrectionError
+from pipeline.evaluation.directed_sentiment import SPLITS, DSEError, metrics, parse_examples, read_dse
+from pipeline.relations.feedback import correction_examples
 from pipeline.relations.model import (
     CLASSES,
     DEFAULT_MODEL,
@@ -91,13 +98,24 @@ def train_relation_weights(train: tuple[Sequence[Example], np.ndarray], valid: t
     return best
 
 
-def train_relations(dse_directory: Path, out: Path) -> dict:
-    """Train on DSE, write the model to ``out``, and return its metrics on valid and test."""
+def train_relations(dse_directory: Path, out: Path, corrections_store: Path | None = None,
+                    c_grid: Sequence[float] = C_GRID) -> dict:
+    """Train on DSE (plus the corrections of ``corrections_store`` in train), write the model to ``out``,
+    and return its metrics on valid and test (and how many corrections it learnt from)."""
     frames = {split: read_dse(dse_directory, split) for split in SPLITS}
     print(f"parsing {sum(map(len, frames.values()))} DSE sentences", flush=True)
     examples = {split: parse_examples(frame) for split, frame in frames.items()}
     labels = {split: frame["label"].to_numpy() for split, frame in frames.items()}
-    best = train_relation_weights((examples["train"], labels["train"]), (examples["valid"], labels["valid"]))
+    added = 0
+    if corrections_store is not None:
+        extra, extra_labels, skipped = correction_examples(corrections_store)
+        examples["train"] = examples["train"] + extra
+        labels["train"] = np.concatenate([labels["train"], extra_labels])
+        added = len(extra)
+        print(f"added {added} examples from the corrections of {corrections_store}; skipped {len(skipped)}"
+              + "".join(f"\n    {row.correction_id}: {row.reason}" for row in skipped.itertuples()), flush=True)
+    best = train_relation_weights((examples["train"], labels["train"]), (examples["valid"], labels["valid"]),
+                                  c_grid)
     version = write_model(out, best["weights"], best["bias"], default_lexicon().version)
     model = load_model(out)
     results = {split: metrics(labels[split], model.predict(examples[split])) for split in ("valid", "test")}
@@ -106,16 +124,26 @@ def train_relations(dse_directory: Path, out: Path) -> dict:
         per_class = "  ".join(f"{label} {f1:.3f}" for label, f1 in result["f1"].items())
         print(f"DSE {split:5} macro-F1 {result['macro_f1']:.4f}  accuracy {result['accuracy']:.4f}  "
               f"(n={result['n']})  F1: {per_class}")
-    return {"version": version, "c": best["c"], **results}
+    return {"version": version, "c": best["c"], "corrections": added, **results}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.train", description=__doc__.splitlines()[0])
     parser.add_argument("model", choices=["relations"], help="what to train")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder holding data/dse")
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="where to write the weights")
+    parser.add_argument("--out", type=Path, help=f"where to write the weights (default {DEFAULT_MODEL})")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--corrections", metavar="DATASET", help="add this dataset's corrections to train")
+    source.add_argument("--store", type=Path, help="add the corrections of the store in DIR to train")
     args = parser.parse_args(argv)
-    train_relations(args.shared / "data" / "dse", args.out)
+    try:
+        store = datasets.dataset_dir(args.corrections) if args.corrections else args.store
+        if store is not None and args.out is None:
+            parser.error("--out is required with --corrections or --store (the shipped model stays as it is)")
+        train_relations(args.shared / "data" / "dse", args.out or DEFAULT_MODEL, store)
+    except (CorrectionError, DSEError, FileNotFoundError, ValueError) as error:
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
     return 0
 
 

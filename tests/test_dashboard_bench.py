@@ -5,7 +5,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pipeline.dashboard import bench, queries
+from pipeline import corrections
+from pipeline.dashboard import bench, corrected, queries
 from pipeline.dashboard import urlstate as url
 from pipeline.store import open_partitioned, read_table
 
@@ -58,3 +59,14 @@ def test_bench_reports_an_unusable_store_in_one_line(tmp_path, capsys):
     assert bench.main(["--store", str(blocker / "store"), "--rows", "10", "--repeats", "1"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("bench: ") and error.count("\n") == 1 and "Traceback" not in error
+
+
+def test_the_corrections_measured_are_logged_apart_and_applied(demo_store, tmp_path):
+    db = queries.open_store(open_partitioned(demo_store))
+    fixed = bench.with_corrections(db, 8, tmp_path / "log")
+    assert len(corrected.matched_ids(fixed)) == 8 and not (demo_store / corrections.LOG_DIR).exists()
+
+    def total(database):
+        return database.cursor().execute(f"SELECT sum(n) FROM {database.days}").fetchone()[0]
+
+    assert total(fixed) == total(db) - 4  # two of each dropping verdict

@@ -11,7 +11,8 @@
    are the store's. Memory stays that of one month;
 3. on that store times, in this process, the database's opening, filter changes, drill-downs (a random
    point of a random filter change: its evidence rows and their display table) and Quotes searches (a
-   word of the evidence, under the whole date range);
+   word of the evidence, under the whole date range); then the same with ``--corrections`` analysts'
+   corrections applied (random rows, the four verdicts in turn; logged in a temporary folder);
 4. with ``--app``, runs the real ``streamlit run app.py`` on it under headless Chromium (see
    ``bench_app``): seconds to the first chart, fresh-session page loads of a drill-down, a search and
    a filtered Trends view, and the app's peak memory.
@@ -35,8 +36,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from pipeline import corrections
 from pipeline.actors import actor_name, load_dictionary
-from pipeline.dashboard import figures, queries
+from pipeline.dashboard import corrected, figures, queries
 from pipeline.dashboard import urlstate as url
 from pipeline.dashboard.settings import DEMO_CORPUS, STORE_ENV, store_dir
 from pipeline.run import ensure_store
@@ -140,6 +142,22 @@ def search(db: queries.StoreDB, filters: url.Filters, words: list[str], names: d
     return len(queries.evidence_display(rows, names))
 
 
+def with_corrections(db: queries.StoreDB, count: int, folder: Path, seed: int = 4) -> queries.StoreDB:
+    """``db`` with ``count`` corrections of random rows (the verdicts in turn) logged in ``folder``."""
+    rng = np.random.default_rng(seed)
+    domain = url.Domain(*queries.domain_values(db))
+    rows = queries.evidence(db, url.Filters(start=domain.first, end=domain.last), limit=5000)
+    verdicts = list(corrections.VERDICTS)
+    for number, index in enumerate(rng.choice(len(rows), min(count, len(rows)), replace=False)):
+        row = rows.iloc[int(index)].to_dict()
+        corrections.correct(folder, row, verdicts[number % len(verdicts)], "bench", "",
+                            corrections.stored_rows(db.version, row))
+    began = time.perf_counter()
+    applied = corrected.apply(db, corrections.active(folder))
+    print(f"applied {count} corrections in {(time.perf_counter() - began) * 1000:.0f} ms")
+    return applied
+
+
 def _percentiles(seconds: list[float]) -> str:
     ms = np.array(seconds) * 1000
     return f"p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, max {ms.max():.1f} ms"
@@ -214,16 +232,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=50, help="filter changes, drill-downs and searches timed")
     parser.add_argument("--large", type=Path, default=None, help="keep (and reuse) the generated store here")
     parser.add_argument("--app", action="store_true", help="also measure the real app under headless Chromium")
+    parser.add_argument("--corrections", type=int, default=20, help="corrections applied in the last measurement")
     args = parser.parse_args(argv)
     try:
-        run_bench(args.store or store_dir(), args.rows, args.repeats, args.large, args.app)
+        run_bench(args.store or store_dir(), args.rows, args.repeats, args.large, args.app, args.corrections)
     except (ValueError, OSError, RuntimeError, duckdb.Error) as error:
         print(f"bench: {(str(error).splitlines() or [type(error).__name__])[0]}", file=sys.stderr)
         return 2
     return 0
 
 
-def run_bench(store: Path, rows: int, repeats: int, large: Path | None = None, app: bool = False) -> None:
+def run_bench(store: Path, rows: int, repeats: int, large: Path | None = None, app: bool = False,
+              correction_count: int = 20) -> None:
     """The benchmark on ``store`` (built from the demo corpus if it has no version yet) and on a store of
     ``rows`` resampled dyads (in ``large``, or a temporary directory)."""
     ensure_store(store, DEMO_CORPUS)
@@ -246,6 +266,9 @@ def run_bench(store: Path, rows: int, repeats: int, large: Path | None = None, a
         days = large_db.cursor().execute("SELECT count(*) FROM days").fetchone()[0]
         print(f"opened it in {(time.perf_counter() - began) * 1000:.0f} ms ({days:,} rows of day totals in memory)")
         p95 = report("generated", large_db, repeats, names, words)
+        if correction_count:
+            fixed = with_corrections(large_db, correction_count, Path(folder) / "log")
+            report(f"generated, {correction_count} corrections applied", fixed, repeats, names, words)
         if app:
             from pipeline.dashboard.bench_app import measure_app
 

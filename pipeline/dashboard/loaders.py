@@ -1,8 +1,10 @@
 """Cached access to the store for the Streamlit app.
 
 Every loader reads the store version it is given (never whichever is live), so a cache entry keyed on a
-version always holds that version's data. Big objects (the DuckDB database of a version's day totals)
-live in ``st.cache_resource`` and small query results in ``st.cache_data``.
+version always holds that version's data; loaders of figures also take the stamp of the analysts'
+corrections they apply ("" for the raw figures), so that a new correction shows at once. Big objects
+(the DuckDB database of a version's day totals) live in ``st.cache_resource`` and small query results in
+``st.cache_data``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from pipeline import corrections
 from pipeline.actors import ActorDictionary, DictionaryError, actor_name, load_dictionary
-from pipeline.dashboard import external, queries
+from pipeline.dashboard import corrected, external, queries
 from pipeline.dashboard.settings import EVENTS_PATH, external_events_dir
 from pipeline.dashboard.urlstate import Domain, Filters, Pair, Point
 from pipeline.store import open_partitioned, read_rejected
@@ -22,8 +25,8 @@ from pipeline.store import open_partitioned, read_rejected
 
 @dataclass(frozen=True)
 class View:
-    """What a page needs: the store and its version, the data's domain, the filters, actor names
-    and the selected point."""
+    """What a page needs: the store and its version, the data's domain, the filters, actor names,
+    the selected point and the stamp of the corrections its figures apply ("" for the raw figures)."""
 
     store: Path
     version: str
@@ -31,10 +34,11 @@ class View:
     filters: Filters
     names: dict[str, str]
     point: Point | None
+    corrections: str = ""
 
     def query(self, name: str, *args, **kwargs):
-        """Cached ``queries.<name>`` on this store version."""
-        return query(self.store, self.version, name, *args, **kwargs)
+        """Cached ``queries.<name>`` on this store version (with its corrections)."""
+        return query(self.store, self.version, self.corrections, name, *args, **kwargs)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the store…")
@@ -43,16 +47,31 @@ def store_db(store: Path, version: str) -> queries.StoreDB:
     return queries.open_store(open_partitioned(store, version))
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def corrected_db(store: Path, version: str, corrections_stamp: str) -> queries.StoreDB:
+    """The database of one store version with the store's active corrections applied (none for stamp "")."""
+    database = store_db(store, version)
+    return corrected.apply(database, corrections.active(store)) if corrections_stamp else database
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
-def query(store: Path, version: str, name: str, *args, **kwargs):
-    """Result of ``queries.<name>(database, *args, **kwargs)``, cached per store version."""
-    return getattr(queries, name)(store_db(store, version), *args, **kwargs)
+def query(store: Path, version: str, corrections_stamp: str, name: str, *args, **kwargs):
+    """Result of ``queries.<name>(database, *args, **kwargs)``, cached per store version and corrections."""
+    return getattr(queries, name)(corrected_db(store, version, corrections_stamp), *args, **kwargs)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def domain(store: Path, version: str) -> Domain:
-    """Date bounds, pairs and outlets of the store, for the filters and URL validation."""
-    return Domain(*queries.domain_values(store_db(store, version)))
+def domain(store: Path, version: str, corrections_stamp: str) -> Domain:
+    """Date bounds, pairs and outlets of the store (as corrected), for the filters and URL validation."""
+    return Domain(*queries.domain_values(corrected_db(store, version, corrections_stamp)))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def correction_list(store: Path, version: str, corrections_stamp: str) -> pd.DataFrame:
+    """The active corrections (``corrections.COLUMNS``) and whether each still matches a row of the version."""
+    active = corrections.active(store)
+    matched = corrected.matched_ids(corrected_db(store, version, corrections_stamp))
+    return active.assign(matches=active["correction_id"].isin(matched))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

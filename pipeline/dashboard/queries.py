@@ -5,7 +5,9 @@ All functions take a :class:`StoreDB` (see :func:`open_store`) and a
 matrix, busiest pairs, direction means) query only the in-memory ``days`` table of day totals; the
 dyads themselves are read in place from the version's month files (only the months, columns and row
 groups a query needs) for evidence rows, speakers and score distributions; a search looks its words up
-in the postings the store built at write time.
+in the postings the store built at write time. A database with analysts' corrections applied
+(``pipeline.dashboard.corrected``) adds their day-total deltas to ``days`` and swaps the corrected rows into
+every row read (:func:`_rows`, :func:`_corrected`), so that every figure, table and export sees them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,32 +23,48 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from pipeline.corrections import IDENTITY
 from pipeline.dashboard.urlstate import DEFAULT_PAIR_COUNT, Filters, Pair, label_codes
 from pipeline.relations.explain import method_text, why_text
 from pipeline.schema import DYADS
 from pipeline.store import AUTHORS_FILE, Version
-from pipeline.store_index import query_terms
+from pipeline.store_index import TERM_SPLIT, query_terms
 
 Z_95 = 1.959963984540054
 SERIES_COLUMNS = ["pair", "period", "mean", "lo", "hi", "n", "period_n", "below_min"]
 SHIFT_COLUMNS = ["pair", "period", "before_mean", "after_mean", "change", "before_n", "after_n"]
 _ENUM_COLUMNS = ("pair", "undirected", "kind", "source", "source_actor", "target_actor")
+_ACTORS = "SELECT source_actor FROM raw UNION SELECT target_actor FROM raw"
+_ENUM_VALUES = {"pair": "SELECT pair FROM raw UNION SELECT target_actor || '>' || source_actor FROM raw",
+                "source_actor": _ACTORS, "target_actor": _ACTORS}
+"""The values of the ENUMs that differ from the column's own: a corrected direction swaps actors and pair."""
 HISTOGRAM_BINS = 20
-EVIDENCE_COLUMNS = [*DYADS, "author_actor"]
-"""What evidence rows hold: the DYADS columns and the author of their article ("" when none)."""
+EVIDENCE_COLUMNS = [*DYADS, "author_actor", "correction"]
+"""What evidence rows hold: the DYADS columns, the author of their article ("" when none) and the analyst's
+correction applied to the row ("" when none)."""
 _DYAD_COLUMNS = ", ".join(f'd."{column}"' for column in DYADS)
+_EVIDENCE_SELECT = f"{_DYAD_COLUMNS}, coalesce(a.author_actor, '') AS author_actor, d.correction"
 _PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 _PERIOD_STEP = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
 _EVIDENCE_ORDER = 'date DESC, article_id, "start"'
+_IDENTITY = ", ".join(f'"{column}"' for column in IDENTITY)
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 @dataclass(frozen=True)
 class StoreDB:
     """One store version for the dashboard: an in-memory DuckDB database of its day totals (``days``)
-    and article authors (``authors``), and the version's files for reading dyads in place."""
+    and article authors (``authors``), and the version's files for reading dyads in place; with
+    ``corrected`` (a tag, see ``pipeline.dashboard.corrected``) every query sees analysts' corrections."""
 
-    con: StoreDB
+    con: duckdb.DuckDBPyConnection
     version: Version
+    corrected: str = ""
+
+    @property
+    def days(self) -> str:
+        """The day totals as a FROM item: the table, plus the corrections' deltas when corrected."""
+        return f"(SELECT * FROM days UNION ALL SELECT * FROM corr_days_{self.corrected})" if self.corrected else "days"
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of the database (one per query: cursors may serve different threads)."""
@@ -78,10 +97,9 @@ def open_store(version: Version, memory_limit: str = "1GB") -> StoreDB:
         [[str(path) for path in version.files("dyad_days")]],
     )
     for column in _ENUM_COLUMNS:
-        con.execute(
-            f"CREATE TYPE {column}_enum AS ENUM "
-            f"(SELECT DISTINCT {column} FROM raw WHERE {column} IS NOT NULL ORDER BY 1)"
-        )
+        values = _ENUM_VALUES.get(column, f"SELECT {column} FROM raw")
+        con.execute(f"CREATE TYPE {column}_enum AS ENUM "
+                    f"(SELECT DISTINCT value FROM ({values}) AS v(value) WHERE value IS NOT NULL ORDER BY 1)")
     replaced = ", ".join(f"CAST({column} AS {column}_enum) AS {column}" for column in _ENUM_COLUMNS)
     con.execute(f"CREATE TABLE days AS SELECT * REPLACE ({replaced}) FROM raw ORDER BY pair, day")
     con.execute("DROP TABLE raw")
@@ -141,8 +159,8 @@ def top_pairs(con: StoreDB, filters: Filters, limit: int = DEFAULT_PAIR_COUNT) -
     rows = (
         con.cursor()
         .execute(
-            f"SELECT source_actor, target_actor FROM days WHERE {where} "
-            "GROUP BY pair, source_actor, target_actor ORDER BY sum(n) DESC, pair LIMIT ?",
+            f"SELECT source_actor, target_actor FROM {con.days} WHERE {where} "
+            "GROUP BY pair, source_actor, target_actor HAVING sum(n) > 0 ORDER BY sum(n) DESC, pair LIMIT ?",
             [*params, limit],
         )
         .fetchall()
@@ -165,7 +183,8 @@ def period_stats(con: StoreDB, filters: Filters, pairs: tuple[Pair, ...]) -> pd.
         .execute(
             f"WITH periods AS (SELECT {_label_sql(filters.either)} AS pair, "
             "CAST(date_trunc(?, day) AS DATE) AS period, sum(n) AS n, "
-            f"sum(total) AS total, sum(total_sq) AS total_sq FROM days WHERE {where} GROUP BY ALL) "
+            f"sum(total) AS total, sum(total_sq) AS total_sq FROM {con.days} WHERE {where} GROUP BY ALL "
+            "HAVING sum(n) > 0) "
             "SELECT CAST(pair AS VARCHAR) AS pair, period, n AS period_n, sum(n) OVER pooled AS n, "
             "sum(total) OVER pooled AS total, sum(total_sq) OVER pooled AS total_sq FROM periods WINDOW pooled AS "
             f"(PARTITION BY pair ORDER BY period ROWS BETWEEN {int(filters.smoothing) - 1} PRECEDING AND CURRENT ROW) "
@@ -277,14 +296,34 @@ def evidence(
 
 def _with_authors(rows_sql: str) -> str:
     """EVIDENCE_COLUMNS of the rows of ``rows_sql`` (aliased ``d``), newest first."""
-    return (f"SELECT {_DYAD_COLUMNS}, coalesce(a.author_actor, '') AS author_actor FROM ({rows_sql}) AS d "
+    return (f"SELECT {_EVIDENCE_SELECT} FROM ({rows_sql}) AS d "
             f"LEFT JOIN authors AS a USING (article_id) ORDER BY {_EVIDENCE_ORDER}")
+
+
+def _rows(con: StoreDB, months: list[str], where: str, params: list) -> tuple[str, list]:
+    """A FROM item of the dyad rows of ``months`` matching ``where`` (read in place, with a ``correction``
+    column), corrected when ``con`` is, and its parameters."""
+    raw = f"SELECT *, '' AS correction FROM read_parquet(?) WHERE {where}"
+    if not con.corrected:
+        return f"({raw})", [_files(con, months), *params]
+    return f"({_corrected(con, raw, months, where)})", [_files(con, months), *params, *params]
+
+
+def _corrected(con: StoreDB, raw: str, months: list[str], where: str) -> str:
+    """The dyad rows of ``raw`` (SQL with a ``correction`` column) without those an active correction matches,
+    plus the corrected rows of ``months`` that match ``where``."""
+    tag = con.corrected
+    chosen = ", ".join(f"'{month}'" for month in months if _MONTH.fullmatch(month)) or "NULL"
+    return (f"SELECT r.* FROM ({raw}) AS r ANTI JOIN corr_keys_{tag} USING ({_IDENTITY}) UNION ALL BY NAME "
+            f"SELECT * EXCLUDE (month) FROM corr_rows_{tag} WHERE month IN ({chosen}) AND ({where})")
 
 
 def _evidence_rows(con: StoreDB, months: list[str], where: str, params: list, limit: int) -> pd.DataFrame:
     """The rows of ``months`` matching ``where``, newest first, at most ``limit``."""
-    rows = f"SELECT * FROM read_parquet(?) WHERE {where} ORDER BY {_EVIDENCE_ORDER} LIMIT ?"
-    return con.cursor().execute(_with_authors(rows), [_files(con, months), *params, limit]).df()
+    rows, rows_params = _rows(con, months, where, params)
+    return con.cursor().execute(
+        _with_authors(f"SELECT * FROM {rows} ORDER BY {_EVIDENCE_ORDER} LIMIT ?"), [*rows_params, limit]
+    ).df()
 
 
 def _searched_rows(con: StoreDB, months: list[str], where: str, params: list, terms: list[str], limit: int,
@@ -327,17 +366,31 @@ def _searched_rows(con: StoreDB, months: list[str], where: str, params: list, te
         while remaining and len(keys) < limit:
             chosen, remaining, batch = remaining[:batch], remaining[batch:], batch * 2
             keys += found_in(chosen, limit - len(keys))
-    if not keys:
+    if not keys and not con.corrected:
         return _evidence_rows(con, [], "false", [], 0)
-    rows = (
-        f"SELECT d.* EXCLUDE (month, file_row_number) FROM {scan} SEMI JOIN "
-        "(SELECT unnest($key_months) AS month, unnest($key_rows) AS row) AS k "
-        "ON d.month = k.month AND d.file_row_number = k.row"
-    )
-    key_months, key_rows = (list(column) for column in zip(*keys))
-    return cursor.execute(_with_authors(rows), {
-        "dyads": _files(con, sorted(set(key_months), reverse=True)), "key_months": key_months,
-        "key_rows": key_rows}).df()
+    key_months, key_rows = (list(column) for column in zip(*keys)) if keys else ([], [])
+    query_params = {"dyads": _files(con, sorted(set(key_months), reverse=True)), "limit": limit}
+    if keys:
+        rows = (
+            f"SELECT d.* EXCLUDE (month, file_row_number), '' AS correction FROM {scan} SEMI JOIN "
+            "(SELECT unnest($key_months) AS month, unnest($key_rows) AS row) AS k "
+            "ON d.month = k.month AND d.file_row_number = k.row"
+        )
+        query_params |= {"key_months": key_months, "key_rows": key_rows}
+    else:
+        rows = "SELECT *, '' AS correction FROM read_parquet($dyads) WHERE false"
+    if con.corrected:
+        rows = _corrected(con, rows, months, f"{_named(where)} AND {_holds_terms(len(terms))}")
+        query_params |= named | {"split": TERM_SPLIT}
+    return cursor.execute(_with_authors(rows) + " LIMIT $limit", query_params).df()
+
+
+def _holds_terms(count: int) -> str:
+    """SQL: the row's evidence or speaker holds the first ``count - 1`` terms (``$term0`` …) and a word
+    starting with the last (``$prefix`` … ``$after``), split as the postings split them (``$split``)."""
+    words = "regexp_split_to_array(lower(coalesce(evidence, '') || ' ' || coalesce(speaker, '')), $split)"
+    exact = [f"list_contains({words}, $term{index})" for index in range(count - 1)]
+    return " AND ".join([*exact, f"len(list_filter({words}, lambda w: w >= $prefix AND w < $after)) > 0"])
 
 
 def _named(where: str) -> str:
@@ -354,7 +407,7 @@ def matrix(con: StoreDB, filters: Filters) -> pd.DataFrame:
         .execute(
             "SELECT CAST(source_actor AS VARCHAR) AS source_actor, CAST(target_actor AS VARCHAR) AS target_actor, "
             "mean, n FROM (SELECT source_actor, target_actor, sum(total) / sum(n) AS mean, sum(n) AS n "
-            f"FROM days WHERE {where} GROUP BY ALL) ORDER BY 1, 2",
+            f"FROM {con.days} WHERE {where} GROUP BY ALL HAVING sum(n) > 0) ORDER BY 1, 2",
             params,
         )
         .df()
@@ -365,10 +418,8 @@ def _pair_rows(con: StoreDB, filters: Filters, pair: Pair) -> tuple[str, list]:
     """A FROM clause of both directions of ``pair`` read in place (with their ``direction`` label)
     under the filters, and its parameters."""
     where, params = _both_directions(filters, pair, in_place=True)
-    return (
-        f"(SELECT *, source_actor || '>' || target_actor AS direction FROM read_parquet(?) WHERE {where})",
-        [_files(con, con.months(filters.start, filters.end)), *params],
-    )
+    rows, rows_params = _rows(con, con.months(filters.start, filters.end), where, params)
+    return f"(SELECT *, source_actor || '>' || target_actor AS direction FROM {rows})", rows_params
 
 
 def speakers(con: StoreDB, filters: Filters, pair: Pair, limit: int = 10) -> pd.DataFrame:
@@ -391,7 +442,7 @@ def extreme_quotes(con: StoreDB, filters: Filters, pair: Pair, limit: int = 5) -
     """The most positive and the most negative evidence of both directions of ``pair``."""
     rows, params = _pair_rows(con, filters, pair)
     query = (
-        f"SELECT {_DYAD_COLUMNS}, coalesce(a.author_actor, '') AS author_actor FROM "
+        f"SELECT {_EVIDENCE_SELECT} FROM "
         f"(SELECT * FROM {rows} ORDER BY score {{0}}, date DESC LIMIT ?) AS d "
         "LEFT JOIN authors AS a USING (article_id) ORDER BY score {0}, date DESC"
     )
@@ -426,7 +477,7 @@ def direction_means(con: StoreDB, filters: Filters, pair: Pair) -> pd.DataFrame:
         con.cursor()
         .execute(
             "SELECT CAST(pair AS VARCHAR) AS direction, sum(total) / sum(n) AS mean, sum(n) AS n "
-            f"FROM days WHERE {where} GROUP BY pair",
+            f"FROM {con.days} WHERE {where} GROUP BY pair HAVING sum(n) > 0",
             params,
         )
         .df()
@@ -489,7 +540,10 @@ def store_summary(con: StoreDB, articles_path: Path) -> dict:
         )
         .fetchone()
     )
-    dyads = con.cursor().execute("SELECT coalesce(sum(n), 0), count(DISTINCT pair) FROM days").fetchone()
+    dyads = con.cursor().execute(
+        "SELECT coalesce(sum(n), 0), count(*) FILTER (n > 0) FROM "
+        f"(SELECT pair, sum(n) AS n FROM {con.days} GROUP BY pair)"
+    ).fetchone()
     return {
         "articles": articles[0],
         "first": articles[1],
@@ -523,7 +577,9 @@ def domain_values(con: StoreDB) -> tuple[dt.date, dt.date, tuple[str, ...], tupl
     first, last = cursor.execute(
         "SELECT coalesce(min(day), current_date), coalesce(max(day), current_date) FROM days"
     ).fetchone()
-    pairs = cursor.execute("SELECT CAST(pair AS VARCHAR) FROM days GROUP BY pair ORDER BY sum(n) DESC, pair").fetchall()
+    pairs = cursor.execute(
+        f"SELECT CAST(pair AS VARCHAR) FROM {con.days} GROUP BY pair HAVING sum(n) > 0 ORDER BY sum(n) DESC, pair"
+    ).fetchall()
     outlets = cursor.execute(
         "SELECT DISTINCT CAST(source AS VARCHAR) FROM days WHERE source IS NOT NULL ORDER BY 1"
     ).fetchall()
@@ -598,6 +654,7 @@ def evidence_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             "kind": rows["kind"],
             "why": [why_text(method, confidence) for method, confidence in zip(rows["method"], rows["confidence"])],
             "score": rows["score"],
+            "correction": rows["correction"] if "correction" in rows else "",
             "evidence": rows["evidence"],
             "word contributions": rows["contributions"].map(contribution_text),
             "article": rows["url"].where(rows["url"].str.match(r"(?i)https?://", na=False)),

@@ -26,12 +26,14 @@ KINDS = "kinds"
 OUTLETS = "outlets"
 MIN_COUNT = "min_n"
 POINT = "point"
+RAW = "raw"
 SEARCH = "q"
 PAIR = "pair"
 EVENTS = "events"
 SENSITIVITY = "sens"
-"""Query-parameter names (each is also the widget key). DATASET (the named dataset shown) and DATES …
-POINT are the shared sidebar filters (kept across pages); SEARCH, PAIR, EVENTS and SENSITIVITY belong
+"""Query-parameter names (each is also the widget key). DATASET (the named dataset shown), DATES …
+POINT and RAW (the raw figures, ignoring analysts' corrections) are the shared sidebar filters (kept
+across pages); SEARCH, PAIR, EVENTS and SENSITIVITY belong
 to one page each."""
 DATASET_VALUES = (DATES, PAIRS, OUTLETS, POINT, PAIR)
 """The parameters whose values belong to one dataset: switching datasets clears them."""
@@ -171,7 +173,7 @@ def check_params(raw: Mapping[str, Sequence[str]], domain: Domain) -> list[str]:
         bad = [v for v in values if parse_pair(v) is None or v not in domain.pairs]
         if bad:
             warn(PAIRS, ",".join(bad), "not a pair in the data (write pairs as RUS>USA)")
-    for name in (EITHER, EVENTS):
+    for name in (EITHER, EVENTS, RAW):
         if (values := raw.get(name)) and values[-1].lower() not in _BOOLEANS:
             warn(name, values[-1], "expected true or false")
     if (values := raw.get(PAIR)) and values[-1] not in domain.pairs:
@@ -258,9 +260,9 @@ def share_url(base: str, params: Mapping[str, Sequence[str] | str]) -> str:
     return f"{base}?{query}" if query else base
 
 
-def filters_to_params(filters: Filters, domain: Domain, point: str = "") -> dict[str, list[str]]:
-    """The query parameters that reproduce ``filters`` (and the selected point); defaults are
-    left out, as Streamlit does for bound widgets."""
+def filters_to_params(filters: Filters, domain: Domain, point: str = "", raw: bool = False) -> dict[str, list[str]]:
+    """The query parameters that reproduce ``filters`` (the selected point, and the raw figures when
+    ``raw``); defaults are left out, as Streamlit does for bound widgets."""
     params: dict[str, list[str]] = {}
     if (filters.start, filters.end) != (domain.first, domain.last):
         params[DATES] = [filters.start.isoformat(), filters.end.isoformat()]
@@ -280,6 +282,8 @@ def filters_to_params(filters: Filters, domain: Domain, point: str = "") -> dict
         params[MIN_COUNT] = [str(filters.min_count)]
     if point:
         params[POINT] = [point]
+    if raw:
+        params[RAW] = ["true"]
     return params
 
 
