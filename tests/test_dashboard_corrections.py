@@ -16,12 +16,17 @@ NOTE = "**bold** <img src=x onerror=alert(1)> =1+1"
 
 @pytest.fixture(scope="module")
 def corrected(demo_store, tmp_path_factory):
-    """A copy of the demo store whose busiest pair's most positive row has its sign flipped, and that row."""
+    """A copy of the demo store where the most positive row of its busiest pair whose shown mean (two decimals)
+    that row's sign flip changes, and whose most negative row it then becomes, has its sign flipped."""
     store = private_copy(demo_store, tmp_path_factory.mktemp("dashboard-corrections"))
     dyads = read_table(store, "dyads")
-    pair = (dyads["source_actor"] + ">" + dyads["target_actor"]).value_counts().index[0]
-    in_pair = dyads[dyads["source_actor"] + ">" + dyads["target_actor"] == pair]
-    row = in_pair.loc[in_pair["score"].idxmax()].to_dict()
+    labels = dyads["source_actor"] + ">" + dyads["target_actor"]
+    for pair in labels.value_counts().index:
+        in_pair = dyads[labels == pair]
+        row = in_pair.loc[in_pair["score"].idxmax()].to_dict()
+        flipped_mean = (in_pair["score"].sum() - 2 * row["score"]) / len(in_pair)
+        if f"{in_pair['score'].mean():+.2f}" != f"{flipped_mean:+.2f}" and -row["score"] < in_pair["score"].min():
+            break  # the flip shows in the mean, and the flipped row heads the most negative quotes
     corrections.correct(store, row, "wrong_sign", "ana", NOTE, corrections.stored_rows(open_version(store), row))
     return store, pair, row, in_pair
 

@@ -24,7 +24,7 @@ import pandas as pd
 from pipeline.evaluation.classification import class_metrics
 from pipeline.relations.events import load_event_lexicon
 from pipeline.relations.model import CLASSES, Example, RelationModel, load_model
-from pipeline.relations.parse import for_parsing, parse_texts
+from pipeline.relations.parse import parse_pairs
 
 SPLITS = ("train", "valid", "test")
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
@@ -75,10 +75,7 @@ def parse_examples(frame: pd.DataFrame) -> list[Example]:
     """Parse every row of :func:`read_dse` (headline casing fixed outside the entities) into examples."""
     spans = [((p0, p1), (q0, q1)) for p0, p1, q0, q1 in
              zip(frame["p_start"], frame["p_end"], frame["q_start"], frame["q_end"])]
-    events = load_event_lexicon()
-    prepared = [for_parsing(text, list(pair), events) for text, pair in zip(frame["text"], spans)]
-    docs = parse_texts([ready.text for ready in prepared])
-    return [(doc, ready.span(p), ready.span(q)) for doc, ready, (p, q) in zip(docs, prepared, spans)]
+    return parse_pairs(frame["text"].tolist(), spans, load_event_lexicon())
 
 
 def metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:

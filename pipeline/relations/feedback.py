@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline import corrections
+from pipeline.relations.events import load_event_lexicon
 from pipeline.relations.model import CLASSES, Example
-from pipeline.relations.parse import for_parsing, parse_texts
+from pipeline.relations.parse import parse_pairs
 from pipeline.store import open_partitioned
 
 SKIPPED_COLUMNS = ["correction_id", "reason"]
@@ -46,11 +47,10 @@ def correction_examples(store_dir: str | Path) -> tuple[list[Example], np.ndarra
             skipped.append((correction_id, reason or "no sentence of the evidence names both actors"))
             continue
         text, p, q, p_is_source = example
-        texts.append(for_parsing(text, [p, q]))
+        texts.append(text)
         spans.append((p, q))
         labels.append(_class(label, p_is_source))
-    docs = parse_texts(texts)
-    examples: list[Example] = [(doc, p, q) for doc, (p, q) in zip(docs, spans)]
+    examples: list[Example] = parse_pairs(texts, spans, load_event_lexicon())
     return examples, np.array(labels, dtype=np.int64), pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
 
 

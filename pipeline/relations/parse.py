@@ -108,6 +108,14 @@ def parse_texts(texts: list[str]) -> list[Doc]:
     return list(load_parser().pipe(texts, batch_size=BATCH_SIZE))
 
 
+def parse_pairs(texts: list[str], pairs: list[tuple[tuple[int, int], tuple[int, int]]],
+                events: EventLexicon) -> list[tuple[Doc, tuple[int, int], tuple[int, int]]]:
+    """(parse, p span, q span) of each text with its two entity spans, prepared as the relation stage does."""
+    prepared = [for_parsing(text, list(pair), events) for text, pair in zip(texts, pairs)]
+    docs = parse_texts([ready.text for ready in prepared])
+    return [(doc, ready.span(p), ready.span(q)) for doc, ready, (p, q) in zip(docs, prepared, pairs)]
+
+
 def parse_text(text: str, keep: list[tuple[int, int]] = ()) -> Doc:
     """The parse of one text, lower-casing a headline's words outside ``keep`` first (offsets kept)."""
     return parse_texts([for_parsing(text, list(keep)).text])[0]
