@@ -436,16 +436,24 @@ class SentenceRelations:
             while token.dep_ == "conj" and token.head is not token:  # "thanked for the aid and the support of X"
                 token = token.head
             governor = token.head
-            if token.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.tag_.startswith("VB"):
-                governor = governor.head
+            if token.dep_ == "pobj" and governor.dep_ == "prep" and (
+                    governor.head.tag_.startswith("VB") or self._aimed_by(governor.head, governor)):
+                governor = governor.head  # "imposed sanctions over [Russia's invasion]", "backing for [X's bid]"
             elif token.dep_ not in _OBJECTS | {"nsubjpass"}:
                 continue
             if governor.i != index and slot.agents:
+                if governor.i not in self.predicates and not governor.tag_.startswith("VB"):  # "backing for [X's
+                    self.predicates[governor.i] = _Predicate(agents=self._governing_agents(governor))  # bid]"
                 outer = self.predicates.setdefault(governor.i, _Predicate())
                 for mention in slot.agents:
                     outer.patients.setdefault(mention, "object-event-agent")
                 if governor.text.lower() in _THANKS and not slot.patients:  # the help went to the thanker
                     slot.patients.update({m: "thanked-for" for m in outer.agents if m not in slot.agents})
+
+    def _aimed_by(self, noun: Token, prep: Token) -> bool:
+        """Whether ``prep`` is one that names the target of the event noun ``noun`` ("support for")."""
+        event = _event(noun, self.events) if noun.tag_.startswith("NN") else None
+        return event is not None and prep.text.lower() in event.target_preps
 
     def _polarity(self, token: Token, event: EventWord | None) -> tuple[float | None, str]:
         """The event's polarity in context, and the words to show for it. An inverting verb ("lifted
