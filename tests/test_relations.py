@@ -134,6 +134,9 @@ def test_relations_and_dyads_follow_their_contracts():
     # "a group of X" acts as X
     ("A cross-party group of British MPs condemned China's treatment of Uyghurs.", {("GBR", "CHN"): "-"}, []),
     ("A group of German MPs has urged Turkey to release the journalist.", {("DEU", "TUR"): "0"}, []),
+    # a headline's passive without its auxiliary, and an organisation's chief speaking for it
+    ("Israel criticised by UN chief over Gaza strikes", {("UN", "ISR"): "-"}, [("ISR", "UN")]),
+    ("NATO chief warns Russia against escalation", {("NATO", "RUS"): "-"}, []),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
     # a capital compounded to an attack is where it happened, not who attacked

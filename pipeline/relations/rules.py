@@ -52,7 +52,7 @@ STATE_BODIES = frozenset(
     "officials official leaders leader government governments regime authorities ministry ministries "
     "parliament lawmakers legislators mps president minister ministers delegation delegations soldiers "
     "police guard guards intelligence hackers administration cabinet officers commanders generals navy's "
-    "coast spokesman spokeswoman spokesperson foreign defence defense counterpart counterparts "
+    "coast spokesman spokeswoman spokesperson foreign defence defense counterpart counterparts chief chiefs "
     "negotiators side senate congress court courts prosecutors state targets positions bases facilities "
     "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies "
     "cities city towns villages territory territories land lands border borders infrastructure ports tunnels "
@@ -226,6 +226,9 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
         if dep in _SUBJECTS:
             if token.text.lower() in TARGET_NOUNS and _hit_in_headline(parent, events):
                 return Role(parent.i, PATIENT, "passive-subject")
+            if parent.tag_ in ("VBD", "VBN") and any(c.dep_ == "agent" for c in parent.children):
+                return Role(parent.i, PATIENT, "passive-subject")  # "Israel criticised by UN chief": a headline's
+                # passive without its auxiliary, read as a past tense that takes a by-agent
             return Role(parent.i, AGENT, "subject")
         if dep == "nsubjpass":
             return Role(parent.i, PATIENT, "passive-subject")
