@@ -1,40 +1,58 @@
 """JSON arrays of objects and JSON Lines: each item or line is its own record, so a broken one is
-rejected (with its item/line number and reason) and the others are read."""
+rejected (with its item/line number and reason) and the others are read. JSON Lines are read from a
+stream line by line (a line over `MAX_LINE_CHARS` is rejected unread); a JSON array is parsed whole,
+so its input is capped lower (``limits.MAX_DOCUMENT_BYTES``). Both come as chunks of records."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from typing import TextIO
 
 import pandas as pd
 
-from pipeline.load.limits import MAX_NESTING, InputError
-from pipeline.load.records import READ_ERROR, nesting_depth_over, records_frame, unreadable
+from pipeline.load.limits import MAX_DOCUMENT_BYTES, MAX_NESTING, InputError
+from pipeline.load.records import CHUNK_ROWS, READ_ERROR, compact, nesting_depth_over, records_frame, unreadable
 
 DECODER = json.JSONDecoder()
 WHITESPACE = re.compile(r"[ \t\r\n]*")
 NEXT_OBJECT = re.compile(r",[ \t\r\n]*(?=\{)")
 """Where a later item of an array of objects may start: resynchronisation after a broken item."""
+MAX_LINE_CHARS = MAX_DOCUMENT_BYTES
+"""Longest JSON Lines line read; a longer one is rejected on its own."""
 KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false",
          type(None): "null"}
 
 
-def read_jsonl(text: str, path) -> pd.DataFrame:
-    """One object per line (lines split on "\\n" only: U+2028 inside a string is not a line end)."""
-    records, rows, failures = [], [], 0
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
+def read_jsonl(lines: TextIO, path) -> list[pd.DataFrame]:
+    """One object per line of a text stream opened with `newline="\\n"` (lines end at "\\n" only: U+2028
+    inside a string is not a line end)."""
+    chunks, records, rows, failures, first_error = [], [], [], 0, ""
+    number = 0
+    while line := lines.readline(MAX_LINE_CHARS):
+        number += 1
+        if not line.endswith("\n") and len(line) == MAX_LINE_CHARS:
+            while (rest := lines.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                pass
+            record: dict | str = f"too long: more than {MAX_LINE_CHARS:,} characters"
+        elif not line.strip():
             continue
-        record = _record(line)
+        else:
+            record = _record(line)
         failures += isinstance(record, str)
         records.append(unreadable(f"line {number}: {record}") if isinstance(record, str) else record)
+        first_error = first_error or records[-1].get(READ_ERROR, "")
         rows.append(number)
-    if records and failures == len(records):
-        raise InputError(path, f"not JSON Lines: no line is a JSON object ({records[0][READ_ERROR]})")
-    return records_frame(records, rows)
+        if len(records) == CHUNK_ROWS:
+            chunks.append(compact(records_frame(records, rows)))
+            records, rows = [], []
+    if failures and failures == len(records) + CHUNK_ROWS * len(chunks):
+        raise InputError(path, f"not JSON Lines: no line is a JSON object ({first_error})")
+    return chunks + [compact(records_frame(records, rows))] if records or not chunks else chunks
 
 
-def read_json(text: str, path) -> pd.DataFrame:
+def read_json(text: str, path) -> list[pd.DataFrame]:
     """A JSON array of objects; a file of several top-level objects is read as JSON Lines."""
     start = WHITESPACE.match(text).end()
     if text.startswith("{", start):
@@ -42,7 +60,7 @@ def read_json(text: str, path) -> pd.DataFrame:
             value = json.loads(text)
         except json.JSONDecodeError as error:
             if error.msg == "Extra data":
-                return read_jsonl(text, path)
+                return read_jsonl(io.StringIO(text, newline="\n"), path)
             raise InputError(path, f"invalid JSON: {error}") from None
         except RecursionError:
             raise InputError(path, f"invalid JSON: nested deeper than {MAX_NESTING} levels") from None
@@ -53,7 +71,7 @@ def read_json(text: str, path) -> pd.DataFrame:
     return _array_items(text, start + 1, path)
 
 
-def _array_items(text: str, position: int, path) -> pd.DataFrame:
+def _array_items(text: str, position: int, path) -> list[pd.DataFrame]:
     records: list[dict] = []
     while True:
         position = WHITESPACE.match(text, position).end()
@@ -77,7 +95,9 @@ def _array_items(text: str, position: int, path) -> pd.DataFrame:
         position = resume
     if records and all(READ_ERROR in record for record in records):
         raise InputError(path, f"not a JSON array of objects ({records[0][READ_ERROR]})")
-    return records_frame(records)
+    starts = range(0, max(len(records), 1), CHUNK_ROWS)
+    return [compact(records_frame(part, range(start + 1, start + len(part) + 1)))
+            for start, part in ((start, records[start:start + CHUNK_ROWS]) for start in starts)]
 
 
 def _item(text: str, position: int) -> tuple[dict | str, int]:

@@ -4,6 +4,9 @@ A reader returns a DataFrame of the input's own columns, indexed by 1-based row/
 Bookkeeping columns: `READ_ERROR` holds the reason a record could not be read (its other cells are
 empty: validation rejects it, its neighbours are kept); `FILE` names a record's own file (folders);
 `ENCODING` the codec its file was decoded with; `undecodable` flags records with invalid bytes.
+
+Large inputs are read as a list of such frames of at most `CHUNK_ROWS` records each, made ``compact``
+as they are read (Arrow strings hold UTF-8, where Python strings may take four bytes a character).
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+SURROGATES = "[\udc80-\udcff]"
+"""Bytes that were not valid in their file's encoding, kept as surrogate escapes by the decoder."""
+
+CHUNK_ROWS = 10_000
 READ_ERROR = "_read_error"
 FILE = "_file"
 ENCODING = "_encoding"
@@ -25,6 +32,24 @@ def numbered(frame: pd.DataFrame, rows: Iterable[int] | None = None) -> pd.DataF
 def records_frame(records: list[dict], rows: Iterable[int] | None = None) -> pd.DataFrame:
     """Records as object columns (which, unlike Arrow strings, can hold undecodable bytes)."""
     return numbered(pd.DataFrame(records, dtype=object), rows)
+
+
+def compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding only text as Arrow strings; cells with undecodable bytes (surrogate
+    escapes) get U+FFFD in their place and their records are flagged in `undecodable`."""
+    flags = frame.pop("undecodable").fillna(False).astype(bool) if "undecodable" in frame else None
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) != "string":
+            continue
+        hits = values.str.contains(SURROGATES, regex=True, na=False).astype(bool)
+        if hits.any():
+            flags = hits if flags is None else flags | hits
+            values = values.where(~hits, values.str.replace(SURROGATES, "\ufffd", regex=True))
+        frame[name] = values.astype("str")
+    if flags is not None:
+        frame["undecodable"] = flags
+    return frame
 
 
 def unreadable(reason: str) -> dict:
