@@ -56,7 +56,7 @@ def load_input(source: str | Path | Fetched, mapping: Mapping[str, str] | None =
     """Read one file, folder, http(s) URL or fetched response into the canonical article frame (see
     ``canonicalise``)."""
     chunks, found = load_chunks(source, mapping, year_day=year_day, author=author)
-    articles = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    articles = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0] if chunks else empty_articles()
     articles.attrs["encodings"] = found
     return articles
 

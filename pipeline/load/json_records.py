@@ -13,7 +13,7 @@ from typing import TextIO
 import pandas as pd
 
 from pipeline.load.limits import MAX_DOCUMENT_BYTES, MAX_NESTING, InputError
-from pipeline.load.records import CHUNK_ROWS, READ_ERROR, compact, nesting_depth_over, records_frame, unreadable
+from pipeline.load.records import READ_ERROR, Batches, nesting_depth_over, unreadable
 
 DECODER = json.JSONDecoder()
 WHITESPACE = re.compile(r"[ \t\r\n]*")
@@ -28,8 +28,7 @@ KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", 
 def read_jsonl(lines: TextIO, path) -> list[pd.DataFrame]:
     """One object per line of a text stream opened with `newline="\\n"` (lines end at "\\n" only: U+2028
     inside a string is not a line end)."""
-    chunks, records, rows, failures, first_error = [], [], [], 0, ""
-    number = 0
+    batches, failures, first_error, number = Batches(), 0, "", 0
     while line := lines.readline(MAX_LINE_CHARS):
         number += 1
         if not line.endswith("\n") and len(line) == MAX_LINE_CHARS:
@@ -41,15 +40,13 @@ def read_jsonl(lines: TextIO, path) -> list[pd.DataFrame]:
         else:
             record = _record(line)
         failures += isinstance(record, str)
-        records.append(unreadable(f"line {number}: {record}") if isinstance(record, str) else record)
-        first_error = first_error or records[-1].get(READ_ERROR, "")
-        rows.append(number)
-        if len(records) == CHUNK_ROWS:
-            chunks.append(compact(records_frame(records, rows)))
-            records, rows = [], []
-    if failures and failures == len(records) + CHUNK_ROWS * len(chunks):
+        if isinstance(record, str):
+            record = unreadable(f"line {number}: {record}")
+            first_error = first_error or record[READ_ERROR]
+        batches.add(record, number, len(line))
+    if failures and failures == batches.count:
         raise InputError(path, f"not JSON Lines: no line is a JSON object ({first_error})")
-    return chunks + [compact(records_frame(records, rows))] if records or not chunks else chunks
+    return batches.done()
 
 
 def read_json(text: str, path) -> list[pd.DataFrame]:
@@ -95,9 +92,10 @@ def _array_items(text: str, position: int, path) -> list[pd.DataFrame]:
         position = resume
     if records and all(READ_ERROR in record for record in records):
         raise InputError(path, f"not a JSON array of objects ({records[0][READ_ERROR]})")
-    starts = range(0, max(len(records), 1), CHUNK_ROWS)
-    return [compact(records_frame(part, range(start + 1, start + len(part) + 1)))
-            for start, part in ((start, records[start:start + CHUNK_ROWS]) for start in starts)]
+    batches = Batches()
+    for number, record in enumerate(records, 1):
+        batches.add(record, number, 0)
+    return batches.done()
 
 
 def _item(text: str, position: int) -> tuple[dict | str, int]:

@@ -16,13 +16,15 @@ import pyarrow.parquet as pq
 
 from pipeline.load.encoding import Encoding
 from pipeline.load.limits import MAX_INPUT_BYTES, InputError
-from pipeline.load.records import CHUNK_ROWS, compact, numbered, records_frame, unreadable
+from pipeline.load.records import Batches, compact, numbered, rows_per_chunk, unreadable
 
 SNIFF_CHARS = 65536
+FIRST_CHUNK_ROWS = 100
+"""Rows of a CSV file read first, to size the chunks that follow (``records.rows_per_chunk``)."""
 
 
 def read_csv(stream: BinaryIO, encoding: Encoding, path) -> list[pd.DataFrame]:
-    """pandas' C parser, `CHUNK_ROWS` rows at a time, for well-formed files; Python's csv module, row
+    """pandas' C parser, a chunk of rows at a time, for well-formed files; Python's csv module, row
     by row, for ragged ones."""
     sample = stream.read(SNIFF_CHARS + 1)
     stream.seek(0)
@@ -32,18 +34,27 @@ def read_csv(stream: BinaryIO, encoding: Encoding, path) -> list[pd.DataFrame]:
         with warnings.catch_warnings():  # a first row longer than the header would silently lose fields
             warnings.simplefilter("error", pd.errors.ParserWarning)
             with pd.read_csv(stream, sep=delimiter, keep_default_na=False, na_values=[""], encoding=encoding.codec,
-                             encoding_errors="surrogateescape", index_col=False, chunksize=CHUNK_ROWS,
+                             encoding_errors="surrogateescape", index_col=False, iterator=True,
                              dtype=object if encoding.damaged else "str") as reader:  # object keeps bad bytes
-                for chunk in reader:
+                size = FIRST_CHUNK_ROWS
+                while len(chunk := _next_chunk(reader, size)):
                     chunks.append(numbered(compact(chunk), range(rows + 1, rows + len(chunk) + 1)))
                     rows += len(chunk)
+                    size = rows_per_chunk(chunk.memory_usage(deep=True).sum() / len(chunk))
     except pd.errors.EmptyDataError:
         return [numbered(pd.DataFrame())]
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, UnicodeError):
         chunks.clear()
         stream.seek(0)
         return _read_row_by_row(stream, encoding, delimiter, path)
-    return chunks
+    return chunks or [numbered(chunk)]
+
+
+def _next_chunk(reader, rows: int) -> pd.DataFrame:
+    try:
+        return reader.get_chunk(rows)
+    except StopIteration:
+        return pd.DataFrame()
 
 
 def _delimiter(sample: str, truncated: bool, path) -> str:
@@ -62,7 +73,7 @@ def _read_row_by_row(stream: BinaryIO, encoding: Encoding, delimiter: str, path)
     header = next(reader, None)
     if not header:
         raise InputError(path, "unreadable CSV: no header row")
-    chunks, records, number = [], [], 0
+    batches, number = Batches(), 0
     while True:
         try:
             row = next(reader)
@@ -70,26 +81,22 @@ def _read_row_by_row(stream: BinaryIO, encoding: Encoding, delimiter: str, path)
             break
         except csv.Error as error:
             number += 1
-            records.append(unreadable(f"unreadable CSV row (line {reader.line_num}): {error}"))
+            batches.add(unreadable(f"unreadable CSV row (line {reader.line_num}): {error}"), number, 0)
             continue
         if not row:
             continue
         number += 1
         if len(row) > len(header):
-            records.append(unreadable(f"ragged row: {len(row)} fields where the header has {len(header)} "
-                                      f"(line {reader.line_num})"))
+            batches.add(unreadable(f"ragged row: {len(row)} fields where the header has {len(header)} "
+                                   f"(line {reader.line_num})"), number, 0)
         else:
-            records.append({name: value if value != "" else None for name, value in zip(header, row)})
-        if len(records) == CHUNK_ROWS:
-            chunks.append(compact(records_frame(records, range(number - len(records) + 1, number + 1))))
-            records = []
-    if records or not chunks:
-        chunks.append(compact(records_frame(records, range(number - len(records) + 1, number + 1))))
-    return chunks
+            batches.add({name: value if value != "" else None for name, value in zip(header, row)}, number,
+                        sum(map(len, row)))
+    return batches.done()
 
 
 def read_parquet(stream: BinaryIO, path) -> list[pd.DataFrame]:
-    """A Parquet file, `CHUNK_ROWS` rows at a time, refused when its uncompressed size is over the input
+    """A Parquet file, a chunk of rows at a time, refused when its uncompressed size is over the input
     cap; text columns holding bytes that are not UTF-8 are read as bytes and flagged per record."""
     try:
         parquet = pq.ParquetFile(stream)
@@ -99,7 +106,8 @@ def read_parquet(stream: BinaryIO, path) -> list[pd.DataFrame]:
             raise InputError(path, f"too large: {size:,} bytes uncompressed (the input cap is "
                                    f"{MAX_INPUT_BYTES:,} bytes); split the input")
         chunks, rows = [], 0
-        for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+        rows_per_batch = rows_per_chunk(size / max(parquet.metadata.num_rows, 1))
+        for batch in parquet.iter_batches(batch_size=rows_per_batch):
             frame = _with_invalid_text_as_bytes(pa.Table.from_batches([batch])).to_pandas()
             chunks.append(numbered(compact(_decoded(frame)), range(rows + 1, rows + len(frame) + 1)))
             rows += len(frame)

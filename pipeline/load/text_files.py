@@ -20,7 +20,7 @@ import yaml
 from pipeline.load import limits
 from pipeline.load.encoding import detect
 from pipeline.load.limits import MAX_DOCUMENT_BYTES, MAX_NESTING, InputError, read_capped
-from pipeline.load.records import CHUNK_ROWS, ENCODING, FILE, compact, nesting_depth_over, records_frame, unreadable
+from pipeline.load.records import ENCODING, FILE, Batches, nesting_depth_over, records_frame, unreadable
 
 TEXT_SUFFIXES = (".txt", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -43,18 +43,17 @@ def read_text_folder(folder: Path) -> list[pd.DataFrame]:
         raise InputError(folder, "no .txt or .md files in the folder")
     records = [unreadable(f"unreadable folder: {reason}; its files were not read") | {FILE: str(path)}
                for path, reason in unlisted]
-    chunks, total = [], 0
+    batches, total = Batches(), 0
+    for record in records:
+        batches.add(record, 1, 0)
     for path in files:
         record, size = _file_record(path)
         total += size
         if total > limits.MAX_INPUT_BYTES:
             raise InputError(folder, f"too large: its .txt/.md files hold more than {limits.MAX_INPUT_BYTES:,} bytes "
                                      "(the input cap); split the folder")
-        records.append(record | {FILE: str(path)})
-        if len(records) == CHUNK_ROWS:
-            chunks.append(compact(records_frame(records, [1] * len(records))))
-            records = []
-    return chunks + [compact(records_frame(records, [1] * len(records)))] if records or not chunks else chunks
+        batches.add(record | {FILE: str(path)}, 1, size)
+    return batches.done()
 
 
 def _text_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
