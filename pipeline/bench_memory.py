@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 from pipeline.load.limits import MAX_INPUT_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMATS = ("csv", "csv.gz", "jsonl", "json", "parquet", "md-folder")
+FORMATS = ("csv", "csv.gz", "jsonl", "json", "parquet", "md-folder", "rss")
 MB = 1_000_000
 MIB = 2**20
 PEAK_OF_CLI = """
@@ -40,20 +41,23 @@ WORDS = ("the minister said talks with neighbours would continue after the summi
          "— a step described as “historic” by Łukasz Wiśniewski; Москва and 北京 issued statements too").split()
 OUTLETS = ("Daily Ledger", "Le Quotidien", "Der Bote", "El Observador", "Kurier Polski")
 ARTICLE_CHARS = 3000
+REPEAT_EVERY = 500
 
 
 def articles(total_bytes: int, seed: int = 7) -> Iterator[dict]:
-    """Distinct articles until about `total_bytes` of text and titles have been produced."""
+    """Articles until about `total_bytes` of text and titles have been produced; one in `REPEAT_EVERY`
+    repeats the one before it (a duplicate that validation rejects, as in real feeds)."""
     pick = random.Random(seed)
-    made, number = 0, 0
+    made, number, article = 0, 0, {}
     while made < total_bytes:
         number += 1
-        words = pick.choices(WORDS, k=ARTICLE_CHARS // 7)
-        text = f"Report {number}: " + " ".join(words).capitalize() + "."
-        day = f"2025-{1 + number % 12:02d}-{1 + number % 28:02d}T{number % 24:02d}:00:00Z"
-        article = {"title": f"Talks resume, report {number}", "text": text, "date": day,
-                   "outlet": OUTLETS[number % len(OUTLETS)], "url": f"https://news.example/{number}"}
-        made += len(text.encode()) + 120
+        if number % REPEAT_EVERY:
+            words = pick.choices(WORDS, k=ARTICLE_CHARS // 7)
+            text = f"Report {number}: " + " ".join(words).capitalize() + "."
+            day = f"2025-{1 + number % 12:02d}-{1 + number % 28:02d}T{number % 24:02d}:00:00Z"
+            article = {"title": f"Talks resume, report {number}", "text": text, "date": day,
+                       "outlet": OUTLETS[number % len(OUTLETS)], "url": f"https://news.example/{number}"}
+        made += len(article["text"].encode()) + 120
         yield article
 
 
@@ -66,7 +70,7 @@ def write_input(kind: str, folder: Path, total_bytes: int) -> tuple[Path, int]:
         for number, article in enumerate(articles(total_bytes)):
             body = (f"---\ntitle: \"{article['title']}\"\ndate: {article['date']}\noutlet: {article['outlet']}\n"
                     f"url: {article['url']}\n---\n{article['text']}\n").encode()
-            (target / f"{number:07d}.md").write_bytes(body)
+            (target / f"{number:07d}.md").write_bytes(body)  # a repeat has the same url and text
             size += len(body)
         return target, size
     if kind == "parquet":
@@ -96,14 +100,21 @@ def write_input(kind: str, folder: Path, total_bytes: int) -> tuple[Path, int]:
             write("title,text,date,outlet,url\n")
         elif kind == "json":
             write("[\n")
+        elif kind == "rss":
+            write('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Wire</title>\n')
         for number, article in enumerate(articles(total_bytes)):
-            if kind.startswith("csv"):
+            if kind == "rss":
+                write(f"<item><title>{escape(article['title'])}</title><link>{article['url']}</link><pubDate>"
+                      f"{article['date']}</pubDate><description>{escape(article['text'])}</description></item>\n")
+            elif kind.startswith("csv"):
                 write(",".join('"' + value.replace('"', '""') + '"' for value in article.values()) + "\n")
             else:
                 write(("" if number == 0 or kind == "jsonl" else ",\n") + json.dumps(article, ensure_ascii=False)
                       + ("\n" if kind == "jsonl" else ""))
         if kind == "json":
             write("\n]\n")
+        elif kind == "rss":
+            write("</channel></rss>\n")
     return path, size
 
 

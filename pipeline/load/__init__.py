@@ -107,7 +107,9 @@ def _read_file(path: Path) -> tuple[list[pd.DataFrame], Encoding | None]:
     if kind == "html":
         return [read_html(data, path)], None
     encoding = detect(data)
-    return read_json(encoding.decode(data), path), encoding
+    text = encoding.decode(data)
+    del data
+    return read_json(text, path), encoding
 
 
 def _detect_format(data: bytes, name: str, path: Path) -> str:

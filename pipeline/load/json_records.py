@@ -69,13 +69,23 @@ def read_json(text: str, path) -> list[pd.DataFrame]:
 
 
 def _array_items(text: str, position: int, path) -> list[pd.DataFrame]:
-    records: list[dict] = []
+    batches, pending, failures, first_error = Batches(), [], 0, ""
+
+    def add(record: dict) -> None:
+        nonlocal failures, first_error
+        if len(pending) > 1:  # the latest record may still get a note: it stays pending
+            batches.add(pending.pop(0), batches.count + 1, 0)
+        pending.append(record)
+        failures += READ_ERROR in record
+        first_error = first_error or record.get(READ_ERROR, "")
+
     while True:
         position = WHITESPACE.match(text, position).end()
-        if text.startswith("]", position) and not records:
+        items = batches.count + len(pending)
+        if text.startswith("]", position) and not items:
             break
         record, end = _item(text, position)
-        records.append(unreadable(f"item {len(records) + 1}: {record}") if isinstance(record, str) else record)
+        add(unreadable(f"item {items + 1}: {record}") if isinstance(record, str) else record)
         if end > position:
             position = WHITESPACE.match(text, end).end()
             if text.startswith("]", position):
@@ -83,18 +93,16 @@ def _array_items(text: str, position: int, path) -> list[pd.DataFrame]:
             if text.startswith(",", position):
                 position += 1
                 continue
-            records.append(unreadable(f"item {len(records) + 1}: invalid JSON: expected ',' or ']' after item "
-                                      f"{len(records)}"))
+            add(unreadable(f"item {items + 2}: invalid JSON: expected ',' or ']' after item {items + 1}"))
         resume = _resynchronise(text, position + 1)
         if resume is None:
-            records[-1][READ_ERROR] += " (nothing after it could be read)"
+            pending[-1][READ_ERROR] += " (nothing after it could be read)"
             break
         position = resume
-    if records and all(READ_ERROR in record for record in records):
-        raise InputError(path, f"not a JSON array of objects ({records[0][READ_ERROR]})")
-    batches = Batches()
-    for number, record in enumerate(records, 1):
-        batches.add(record, number, 0)
+    if failures and failures == batches.count + len(pending):
+        raise InputError(path, f"not a JSON array of objects ({first_error})")
+    for record in pending:
+        batches.add(record, batches.count + 1, 0)
     return batches.done()
 
 
