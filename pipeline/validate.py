@@ -128,6 +128,7 @@ def validate_chunks(chunks: list[pd.DataFrame], *, max_chars: int = MAX_CHARS,
         part = part.assign(unchanged=rows["unchanged"], updated=rows["updated"])
         parts.append(part if rows["keep"].all() else part[rows["keep"]])
         del chunk, part
+        pa.default_memory_pool().release_unused()  # the chunk's memory, else kept by the allocator
     accepted = pd.concat(parts, ignore_index=True)
     if read != len(accepted) + len(rejected):
         raise AssertionError(f"validation lost records: {read} != {len(accepted)} + {len(rejected)}")

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.load.canonical import (
     FIELD_CANDIDATES,
@@ -79,6 +80,8 @@ def load_chunks(source: str | Path | Fetched, mapping: Mapping[str, str] | None 
         raw = raws.pop(0)
         found |= encodings(raw, str(path))
         articles.append(canonicalise(raw, str(path), mapping, year_day, author))
+        del raw
+        pa.default_memory_pool().release_unused()  # the raw chunk's memory, else kept by the allocator
     if encoding is not None and (encoding.codec not in PLAIN_UTF8 or encoding.damaged):
         found[str(path)] = encoding.label
     return articles, found
