@@ -8,7 +8,7 @@ go in turn, so that validation never holds a second copy of the texts.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -58,12 +58,16 @@ def validate_chunks(chunks: list[pd.DataFrame], *, max_chars: int = MAX_CHARS,
     now = pd.Timestamp.now(tz="UTC") if now is None else now
     reason = pd.Series(None, index=articles.index, dtype=object)
 
-    def reject(mask: pd.Series, text: pd.Series | str) -> None:
+    def reject(mask: pd.Series, text: pd.Series | str | Callable[[pd.Series], pd.Series]) -> None:
+        """Reject the `mask` rows not rejected yet, for `text` (or `text(rows)`: the reasons of those rows)."""
         fresh = mask & reason.isna()
-        reason[fresh] = text if isinstance(text, str) else text[fresh]
+        if fresh.any():
+            reason[fresh] = text if isinstance(text, str) else text(fresh) if callable(text) else text[fresh]
 
     date_raw = articles["date_raw"].fillna("").str.strip()
-    shown_date = date_raw.str.slice(0, 40).map(repr)
+
+    def shown_date(rows: pd.Series) -> pd.Series:
+        return date_raw[rows].str.slice(0, 40).map(repr)
     read_error = articles["read_error"].fillna("") if "read_error" in articles else \
         pd.Series("", index=articles.index, dtype="str")
     reject(read_error != "", read_error)
@@ -71,30 +75,39 @@ def validate_chunks(chunks: list[pd.DataFrame], *, max_chars: int = MAX_CHARS,
     reject(date_raw == "", "no date")
     problem = date_problems(date_raw)
     reject(problem != "", problem)
-    reject(articles["date"].isna(), "unparseable date: " + shown_date)
+    reject(articles["date"].isna(), lambda rows: "unparseable date: " + shown_date(rows))
     impossible = (articles["date"] < EARLIEST) | (articles["date"] > now + pd.Timedelta(days=1))
-    reject(impossible.fillna(False), "impossible date: " + shown_date)
+    reject(impossible.fillna(False), lambda rows: "impossible date: " + shown_date(rows))
     reject(facts["empty"], "empty text")
     length = facts["length"]
-    reject(length > max_chars, "text too long: " + length.astype(str) + f" chars > {max_chars}")
+    reject(length > max_chars, lambda rows: "text too long: " + length[rows].astype(str) + f" chars > {max_chars}")
     author = articles["author_actor"].fillna("").str.strip()
     resolved = author.str.casefold().map(author_ids(load_dictionary()) if authors is None else authors)
-    reject(author.ne("") & resolved.isna(), "unknown author: " + author.str.slice(0, 40).map(repr)
+    reject(author.ne("") & resolved.isna(), lambda rows: "unknown author: " + author[rows].str.slice(0, 40).map(repr)
            + " is not an actor id or name in the dictionary")
     author = resolved.fillna("").astype("str")
 
     stored = stored if stored is not None else chunks[0].iloc[:0]
-    identity = articles["article_id"] + "|" + articles["content_hash"]
-    unchanged = _is_in(identity, stored["article_id"] + "|" + stored["content_hash"]) & \
-        reason.isna()
-    file_names = {name: Path(name).name for name in articles["input_file"].unique()}
-    where = articles["input_file"].map(file_names) + ":" + articles["input_row"].astype(str)
+    unchanged = pd.Series(False, index=articles.index)
+    if len(stored):
+        identity = articles["article_id"] + "|" + articles["content_hash"]
+        unchanged = _is_in(identity, stored["article_id"] + "|" + stored["content_hash"]) & reason.isna()
+    input_file, input_row = articles["input_file"], articles["input_row"]
+    file_names = {name: Path(name).name for name in input_file.unique()}
+
+    def where(rows: pd.Index) -> pd.Series:
+        return input_file[rows].map(file_names) + ":" + input_row[rows].astype(str)
+
     keys = {"url": articles["url"].fillna(""), "text": facts["key"], "id": articles["article_id"]}
     for kind, values in keys.items():
-        valid = reason.isna() & (values != "")
-        first_seen = where[valid].groupby(values[valid]).transform("first")
-        later = values.where(valid).duplicated(keep="first") & valid
-        reject(later, f"duplicate {kind}: same as " + first_seen.reindex(values.index))
+        seen = values[reason.isna() & (values != "")]
+        later = seen.duplicated(keep="first")
+        if later.any():
+            first_row = pd.Series(seen.index[~later], index=seen[~later].to_numpy())
+            first = where(pd.Index(first_row.reindex(seen[later].to_numpy()).to_numpy()))
+            message = pd.Series(f"duplicate {kind}: same as " + first.to_numpy(dtype=object), index=seen.index[later])
+            reject(pd.Series(values.index.isin(message.index), index=values.index),
+                   lambda rows, message=message: message.reindex(rows.index[rows]))
 
     replaced_id = _replaced_ids(articles, stored).where(reason.isna() & ~unchanged)
     updated = replaced_id.notna()
