@@ -5,7 +5,9 @@ writes a file of about the given size after decompression, made of realistic art
 of text with some non-ASCII, date, outlet, url), and runs the reading stage exactly as the CLI does
 (`python -m pipeline validate FILE`: load, canonicalise, validate; the analysis would start next) in a
 subprocess, one at a time. It prints the subprocess's peak resident memory (ru_maxrss), its excess
-over reading one tiny file, that excess per input byte, and the peak as a multiple of the input cap.
+over reading one tiny file, that excess per input byte, and the peak as a multiple of the input cap
+(the promise: under 2). JSON arrays and RSS are parsed whole and capped at 64 MB: measure them with
+`--mb 60`; larger sizes show the CLI's one-line refusal.
 """
 
 from __future__ import annotations
