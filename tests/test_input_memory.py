@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.bench_memory import MIB, peak_of_reading, write_input
@@ -51,3 +52,57 @@ def test_a_large_input_is_held_once(kind, tmp_path, tiny_peak_mb):
     assert growth <= GROWTH_PER_INPUT_BYTE, f"{kind}: peak grows {growth:.2f}× the input"
     assert large_peak <= tiny_peak_mb + CHUNK_HEADROOM_MB + GROWTH_PER_INPUT_BYTE * large_size, \
         f"{kind}: {large_peak:.0f} MiB for {large_size:.0f} MiB of input"
+
+
+def test_chunks_keep_row_numbers_and_find_duplicates_across_them(tmp_path, monkeypatch):
+    from pipeline.load import records, tables
+    from pipeline.run import run
+
+    monkeypatch.setattr(records, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(tables, "FIRST_CHUNK_ROWS", 2)
+    rows = [f"2025-03-0{1 + n % 9},Chile thanked Peru for talk {n}.,https://a.example/{n}" for n in range(10)]
+    rows.append("2025-03-04,Chile thanked Peru for talk 2.,https://a.example/new")  # row 11 repeats row 3's text
+    path = tmp_path / "many.csv"
+    path.write_text("date,text,url\n" + "\n".join(rows) + "\n")
+    for source in (path, tmp_path / "many.jsonl"):
+        if source.suffix == ".jsonl":
+            pd.read_csv(path, dtype=str).to_json(source, orient="records", lines=True)
+        report = run([source], tmp_path / "store", dry_run=True)
+        assert (report.read, report.accepted, report.rejected) == (11, 10, 1)
+        assert report.rejections["row"].tolist() == [11]
+        assert report.rejections["reason"].tolist() == [f"duplicate text: same as {source.name}:3"]
+        assert sorted(report.accepted_articles["input_row"]) == list(range(1, 11))
+
+
+def test_inputs_parsed_whole_have_a_lower_cap(tmp_path, monkeypatch):
+    from pipeline.load import InputError, limits, load_input
+
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setattr("pipeline.load.MAX_DOCUMENT_BYTES", 1000)
+    path = tmp_path / "big.json"
+    path.write_text("[" + ",".join('{"date": "2025-03-04", "text": "Chile thanked Peru."}' for _ in range(40)) + "]")
+    with pytest.raises(InputError, match="big.json: too large: more than 1,000 bytes .* give it as CSV or JSON Lines"):
+        load_input(path)
+
+
+def test_a_folder_is_capped_as_a_whole(tmp_path, monkeypatch):
+    from pipeline.load import InputError, limits, load_input
+
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 1000)
+    for number in range(10):
+        (tmp_path / f"2025-03-0{number}-note.md").write_text("Chile thanked Peru. " * 10)
+    with pytest.raises(InputError, match="too large: its .txt/.md files hold more than 1,000 bytes"):
+        load_input(tmp_path)
+
+
+def test_an_overlong_json_line_is_rejected_alone(tmp_path, monkeypatch):
+    from pipeline.load import json_records, load_input
+
+    monkeypatch.setattr(json_records, "MAX_LINE_CHARS", 100)
+    path = tmp_path / "long.jsonl"
+    path.write_text('{"date": "2025-03-04", "text": "Chile thanked Peru."}\n'
+                    + '{"date": "2025-03-04", "text": "' + "x" * 500 + '"}\n'
+                    + '{"date": "2025-03-05", "text": "Peru thanked Chile."}\n')
+    articles = load_input(path)
+    assert articles["input_row"].tolist() == [1, 2, 3]
+    assert articles["read_error"].tolist() == ["", "line 2: too long: more than 100 characters", ""]
