@@ -23,11 +23,11 @@ from pipeline.actors import author_ids, load_dictionary
 from pipeline.analyse import analyse, versions
 from pipeline.datasets import RAW, refuse_demo
 from pipeline.engines import Engine
-from pipeline.load import YEAR_DAY, consistent_columns, empty_articles, load_input
+from pipeline.load import YEAR_DAY, consistent_columns, load_chunks
 from pipeline.schema import ARTICLES, DYADS, MENTIONS, QUOTES, SENTENCES
 from pipeline.store import REJECTED_COLUMNS, Version, article_months, current_version_dir, open_version, write_version
 from pipeline.store_migrate import migrate_locked, needs_migration, store_lock
-from pipeline.validate import MAX_CHARS, validate
+from pipeline.validate import MAX_CHARS, validate_chunks
 
 CHUNK_ARTICLES = 500
 ANALYSIS_COLUMNS = {"sentences": SENTENCES, "mentions": MENTIONS, "quotes": QUOTES,
@@ -160,11 +160,12 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     clock = _Stopwatch()
     loaded, encodings = [], {}
     for done, item in enumerate(inputs, 1):
-        frame = load_input(item, options.mapping, year_day=options.year_day, author=options.author)
-        encodings |= {labels.get(item, file): label for file, label in frame.attrs.get("encodings", {}).items()}
-        loaded.append(frame.assign(input_file=labels[item]) if item in labels else frame)
+        chunks, found = load_chunks(item, options.mapping, year_day=options.year_day, author=options.author)
+        encodings |= {labels.get(item, file): label for file, label in found.items()}
+        loaded += [chunk.assign(input_file=labels[item]) for chunk in chunks] if item in labels else chunks
+        del chunks
         progress(done, len(inputs), "load")
-    articles = pd.concat(loaded, ignore_index=True) if loaded else empty_articles()
+    read = sum(map(len, loaded))
     clock.lap("load")
 
     stored = _read_stored(store)
@@ -172,22 +173,23 @@ def _run(inputs: list, store: Path, options: ReadOptions, max_chars: int, on_pro
     clock.lap("read store")
     reuse = stored is not None and all(
         str(stored["manifest"].get(name)) == value for name, value in analysis_versions.items())
-    accepted, rejected = validate(articles, max_chars=max_chars,
-                                  stored=stored["articles"] if stored else None)
+    accepted, rejected = validate_chunks(loaded, max_chars=max_chars, stored=stored["articles"] if stored else None)
     run_at = datetime.now(UTC).isoformat(timespec="seconds")
     rejected = rejected.assign(run_at=run_at)
-    new_articles = accepted[~accepted["unchanged"]].drop(columns=["unchanged", "updated"])
     replaced_ids = accepted.loc[accepted["updated"], "article_id"]
+    unchanged = int(accepted["unchanged"].sum())
     clock.lap("validate")
 
     report = RunReport(
-        read=len(articles), accepted=len(accepted), rejected=len(rejected),
-        new=len(new_articles) - len(replaced_ids), updated=len(replaced_ids),
-        unchanged=int(accepted["unchanged"].sum()), analysed=0,
+        read=read, accepted=len(accepted), rejected=len(rejected),
+        new=len(accepted) - unchanged - len(replaced_ids), updated=len(replaced_ids),
+        unchanged=unchanged, analysed=0,
         rejections=rejected, timings=clock.laps, version_dir=None, accepted_articles=accepted,
         encodings=encodings)
     if dry_run:
         return report
+
+    new_articles = (accepted[~accepted["unchanged"]] if unchanged else accepted).drop(columns=["unchanged", "updated"])
 
     if stored:
         stored = _without_replaced(stored, replaced_ids, run_at)

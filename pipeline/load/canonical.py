@@ -177,7 +177,7 @@ def _replace_undecodable(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     A reader may flag rows itself in an `undecodable` column (text files parse front matter
     from an already cleaned copy).
     """
-    raw = raw.copy()
+    raw = raw.copy(deep=False)
     flags = raw.pop("undecodable").fillna(False).astype(bool) if "undecodable" in raw else \
         pd.Series(False, index=raw.index)
     for name in raw.columns:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -41,22 +43,50 @@ class Encoding:
     def is_plain_utf8(self) -> bool:
         return self.codec == "utf-8" and not self.damaged
 
+    @property
+    def errors(self) -> str:
+        """How bytes invalid in the codec are decoded: kept as surrogate escapes (UTF-8, flagged) or replaced."""
+        return "surrogateescape" if self.codec.startswith("utf-8") else "replace"
+
     def decode(self, data: bytes) -> str:
-        return codecs.decode(data, self.codec, "surrogateescape" if self.codec.startswith("utf-8") else "replace")
+        return codecs.decode(data, self.codec, self.errors)
 
 
 def detect(data: bytes) -> Encoding:
     """A byte order mark, else strict UTF-8, else damaged UTF-8, else the detector's guess; bytes that
     fit no encoding are treated as damaged UTF-8 (flagged, never guessed into mojibake)."""
+    return _detect(data[:DETECTOR_SAMPLE], lambda codec: _reads_as(data, codec))
+
+
+def detect_stream(stream: BinaryIO) -> Encoding:
+    """``detect`` for a seekable stream, decoded chunk by chunk (never held whole); it is left at its start."""
+    def reads_as(codec: str) -> bool:
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder(codec)()
+        try:
+            while chunk := stream.read(DETECTOR_SAMPLE):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+        return True
+    head = stream.read(DETECTOR_SAMPLE)
+    encoding = _detect(head, reads_as)
+    stream.seek(0)
+    return encoding
+
+
+def _detect(sample: bytes, reads_as: Callable[[str], bool]) -> Encoding:
+    """``detect`` from the file's first bytes and a check that the whole file reads in a codec."""
     for mark, codec in BOMS:
-        if data.startswith(mark):
-            return Encoding(codec, not _reads_as(data, codec))
-    if _reads_as(data, "utf-8"):
+        if sample.startswith(mark):
+            return Encoding(codec, not reads_as(codec))
+    if reads_as("utf-8"):
         return Encoding("utf-8")
-    if _mostly_utf8(data):
+    if _mostly_utf8(sample):
         return Encoding("utf-8", True)
-    guess = _guess(data)
-    return Encoding(guess) if guess and _reads_as(data, guess) else Encoding("utf-8", True)
+    guess = _guess(sample)
+    return Encoding(guess) if guess and reads_as(guess) else Encoding("utf-8", True)
 
 
 def _mostly_utf8(data: bytes) -> bool:

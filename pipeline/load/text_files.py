@@ -4,6 +4,7 @@ first line or `#` heading as the title), and folders of them, read in one pass.
 Front matter is parsed by libyaml with dates kept as written (so `2025-02-30` is an unparseable
 date of that file, not an error of the folder) and without aliases (an alias bomb never expands).
 A file that cannot be read or parsed is rejected on its own; so is a sub-folder that cannot be listed.
+A file may hold `MAX_DOCUMENT_BYTES` (one article), a folder's files `MAX_INPUT_BYTES` in all.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from pipeline.load import limits
 from pipeline.load.encoding import detect
-from pipeline.load.limits import MAX_NESTING, InputError, read_capped
-from pipeline.load.records import ENCODING, FILE, nesting_depth_over, records_frame, unreadable
+from pipeline.load.limits import MAX_DOCUMENT_BYTES, MAX_NESTING, InputError, read_capped
+from pipeline.load.records import ENCODING, FILE, Batches, nesting_depth_over, records_frame, unreadable
 
 TEXT_SUFFIXES = (".txt", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -34,15 +36,24 @@ class FrontMatterLoader(yaml.CSafeLoader):
         for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()}
 
 
-def read_text_folder(folder: Path) -> pd.DataFrame:
-    """Every .txt/.md file under `folder` (hidden files and folders skipped), one record each."""
+def read_text_folder(folder: Path) -> list[pd.DataFrame]:
+    """Every .txt/.md file under `folder` (hidden files and folders skipped), one record each, in chunks."""
     files, unlisted = _text_files(folder)
     if not files and not unlisted:
         raise InputError(folder, "no .txt or .md files in the folder")
     records = [unreadable(f"unreadable folder: {reason}; its files were not read") | {FILE: str(path)}
                for path, reason in unlisted]
-    records += [_file_record(path) | {FILE: str(path)} for path in files]
-    return records_frame(records, [1] * len(records))
+    batches, total = Batches(), 0
+    for record in records:
+        batches.add(record, 1, 0)
+    for path in files:
+        record, size = _file_record(path)
+        total += size
+        if total > limits.MAX_INPUT_BYTES:
+            raise InputError(folder, f"too large: its .txt/.md files hold more than {limits.MAX_INPUT_BYTES:,} bytes "
+                                     "(the input cap); split the folder")
+        batches.add(record | {FILE: str(path)}, 1, size)
+    return batches.done()
 
 
 def _text_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -62,17 +73,18 @@ def _text_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return sorted(files), sorted(unlisted)
 
 
-def read_text_file(data: bytes, path: Path) -> pd.DataFrame:
+def read_text_file(data: bytes, path: Path) -> list[pd.DataFrame]:
     """One .txt/.md file's bytes as a one-record frame."""
-    return records_frame([_text_record(data, path)])
+    return [records_frame([_text_record(data, path)])]
 
 
-def _file_record(path: Path) -> dict:
+def _file_record(path: Path) -> tuple[dict, int]:
+    """(the file's record, its size in bytes)."""
     try:
-        data, _ = read_capped(path, regular_only=True)
+        data, _ = read_capped(path, regular_only=True, cap=MAX_DOCUMENT_BYTES)
     except InputError as error:
-        return unreadable("unreadable file: " + str(error).removeprefix(f"{path}: "))
-    return _text_record(data, path)
+        return unreadable("unreadable file: " + str(error).removeprefix(f"{path}: ")), 0
+    return _text_record(data, path), len(data)
 
 
 def _text_record(data: bytes, path: Path) -> dict:
