@@ -137,6 +137,8 @@ def test_relations_and_dyads_follow_their_contracts():
     # a headline's passive without its auxiliary, and an organisation's chief speaking for it
     ("Israel criticised by UN chief over Gaza strikes", {("UN", "ISR"): "-"}, [("ISR", "UN")]),
     ("NATO chief warns Russia against escalation", {("NATO", "RUS"): "-"}, []),
+    # an arms sale is the seller's act toward the buyer; condemning it is aimed at the seller
+    ("China slams US arms sale to Taiwan", {("CHN", "USA"): "-", ("USA", "TWN"): "+"}, [("CHN", "TWN")]),
     # a typographic apostrophe is a possessive like a plain one
     ("Turkey agrees to back Sweden’s NATO bid.", {("SWE", "NATO"): "+"}, [("NATO", "SWE")]),
     # a capital compounded to an attack is where it happened, not who attacked
