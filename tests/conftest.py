@@ -26,3 +26,16 @@ def demo_store(tmp_path_factory) -> Path:
     report = run([DEMO_CORPUS], store)
     assert report.rejected == 0, report.rejections.head().to_string()
     return store
+
+
+@pytest.fixture(scope="session")
+def tiny_peak_mb(tmp_path_factory) -> float:
+    """Peak memory (MiB) of the real CLI reading one tiny CSV in a fresh process: the baseline of the memory tests."""
+    from pipeline.bench_memory import peak_of_reading
+
+    folder = tmp_path_factory.mktemp("tiny-input")
+    tiny = folder / "tiny.csv"
+    tiny.write_text("date,text\n2025-03-04,Chile thanked Peru.\n")
+    code, peak, output = peak_of_reading(tiny, folder / "store")
+    assert code == 0, output
+    return peak

@@ -1,4 +1,5 @@
-"""The load command, run small: real browser sessions on a started server, with its figures printed."""
+"""The load command, run small on a started server, over Streamlit's websocket protocol and in real browsers,
+with its figures printed."""
 
 import re
 import subprocess
@@ -19,10 +20,11 @@ def load(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_two_sessions_change_filters_without_errors_and_print_their_figures(demo_store):
-    if not CHROMIUM.exists():
+@pytest.mark.parametrize("driver", ["protocol", "browser"])
+def test_two_sessions_change_filters_without_errors_and_print_their_figures(demo_store, driver):
+    if driver == "browser" and not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium package to run the browser tests")
-    result = load("--sessions", "2", "--seconds", "5", "--store", str(demo_store))
+    result = load("--sessions", "2", "--seconds", "5", "--store", str(demo_store), "--driver", driver)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"^errors 0$", result.stdout, re.MULTILINE), result.stdout
     figures = {kind: (int(n), float(p50), float(p95)) for kind, n, p50, p95 in FIGURES.findall(result.stdout)}
@@ -30,6 +32,7 @@ def test_two_sessions_change_filters_without_errors_and_print_their_figures(demo
     for n, p50, p95 in figures.values():
         assert n >= 2 and 0 < p50 <= p95, result.stdout
     assert "load average" in result.stdout
+    assert f"2 {driver} sessions" in result.stdout
 
 
 def test_a_url_without_a_server_is_one_line_and_exit_2():

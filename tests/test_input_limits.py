@@ -3,33 +3,20 @@ compared with the same CLI reading one small good file. The byte cap is the real
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
+from pipeline.bench_memory import peak_of_reading
 from pipeline.load.limits import MAX_INPUT_BYTES
 
-ROOT = Path(__file__).resolve().parents[1]
 HEADROOM_MB = 100
 """Bombs may use this much more memory than reading one small good file (the cap is 512 MB)."""
-PEAK_OF_CLI = """
-import json, resource, sys
-from pipeline.__main__ import main
-code = main(["validate", sys.argv[1], "--store", sys.argv[2]])
-print(json.dumps({"code": code, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-
 def _peak(path: Path, store: Path) -> tuple[int, float, str]:
-    result = subprocess.run([sys.executable, "-c", PEAK_OF_CLI, str(path), str(store)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
-    assert "Traceback" not in result.stderr, result.stderr
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    return outcome["code"], outcome["peak_mb"], result.stdout + result.stderr
+    code, peak, output = peak_of_reading(path, store)
+    assert "Traceback" not in output, output
+    return code, peak, output
 
 
 def _gzip_bomb(path: Path, size: int) -> Path:
@@ -72,20 +59,10 @@ BOMBS = {
 }
 
 
-@pytest.fixture(scope="module")
-def baseline_mb(tmp_path_factory) -> float:
-    folder = tmp_path_factory.mktemp("baseline")
-    good = folder / "good.csv"
-    good.write_text("date,text\n2025-03-04,Chile thanked Peru.\n")
-    code, peak, output = _peak(good, folder / "store")
-    assert code == 0, output
-    return peak
-
-
 @pytest.mark.parametrize("name", list(BOMBS))
-def test_a_bomb_is_rejected_without_expanding(name, tmp_path, baseline_mb):
+def test_a_bomb_is_rejected_without_expanding(name, tmp_path, tiny_peak_mb):
     make, expected_code, reason = BOMBS[name]
     code, peak, output = _peak(make(tmp_path), tmp_path / "store")
-    print(f"{name}: peak {peak:.0f} MB (reading one good file: {baseline_mb:.0f} MB)")
+    print(f"{name}: peak {peak:.0f} MB (reading one good file: {tiny_peak_mb:.0f} MB)")
     assert code == expected_code and reason in output, output
-    assert peak < baseline_mb + HEADROOM_MB, f"{name}: peak {peak:.0f} MB vs {baseline_mb:.0f} MB"
+    assert peak < tiny_peak_mb + HEADROOM_MB, f"{name}: peak {peak:.0f} MB vs {tiny_peak_mb:.0f} MB"

@@ -22,16 +22,6 @@ CHUNK_HEADROOM_MB = 200
 STREAMED = ["csv", "csv.gz", "jsonl", "parquet", "md-folder"]
 
 
-@pytest.fixture(scope="module")
-def tiny_peak_mb(tmp_path_factory) -> float:
-    folder = tmp_path_factory.mktemp("tiny")
-    tiny = folder / "tiny.csv"
-    tiny.write_text("date,text\n2025-03-04,Chile thanked Peru.\n")
-    code, peak, output = peak_of_reading(tiny, folder / "store")
-    assert code == 0, output
-    return peak
-
-
 def _read(kind: str, folder: Path, size_mb: int) -> tuple[float, float]:
     """(peak MiB of reading a `size_mb` input of `kind`, its size in MiB)."""
     folder.mkdir()

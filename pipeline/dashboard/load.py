@@ -223,17 +223,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="attach to the dashboard at this URL instead of starting one")
     parser.add_argument("--store", type=Path, help=f"store of the started server (default ${STORE_ENV} or the demo)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sessions' random choices")
+    parser.add_argument("--driver", choices=("protocol", "browser"), default="protocol",
+                        help="protocol: Streamlit's websocket protocol, what the server does (default); browser: "
+                             "headless Chromium sessions, whose drawing competes with the server for the cores")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.seconds <= 0:
         parser.error("--sessions must be at least 1 and --seconds positive")
-    if not CHROMIUM.exists():
+    if args.driver == "browser" and not CHROMIUM.exists():
         print(f"load: {CHROMIUM} is absent: install Debian's chromium package", file=sys.stderr)
         return 2
     try:
         import playwright  # noqa: F401
     except ImportError:
-        print("load: playwright is not installed: pip install -r requirements-dev.txt", file=sys.stderr)
-        return 2
+        if args.driver == "browser":
+            print("load: playwright is not installed: pip install -r requirements-dev.txt", file=sys.stderr)
+            return 2
     if args.url and not healthy(args.url.rstrip("/")):
         print(f"load: no Streamlit server answers at {args.url}", file=sys.stderr)
         return 2
@@ -244,14 +248,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with nullcontext(args.url.rstrip("/")) if args.url else streamlit_server(store, log) as base:
             began = time.monotonic()
-            tally, pair_count = asyncio.run(drive(base, args.sessions, args.seconds, args.seed))
+            if args.driver == "browser":
+                tally, pair_count = asyncio.run(drive(base, args.sessions, args.seconds, args.seed))
+            else:
+                from pipeline.dashboard import load_protocol
+
+                tally, pair_count = asyncio.run(load_protocol.drive(base, args.sessions, args.seconds, args.seed))
             elapsed = time.monotonic() - began
     except (RuntimeError, ValueError, OSError) as error:
         print(f"load: {(str(error).splitlines() or [type(error).__name__])[0]}", file=sys.stderr)
         return 2
     actions = sum(len(seconds) for seconds in tally.seconds.values())
-    print(f"{args.sessions} sessions for {args.seconds:g} s on {base} ({pair_count} pairs to choose from): "
-          f"{actions} actions in {elapsed:.0f} s, {tally.empty_views} views without data")
+    print(f"{args.sessions} {args.driver} sessions for {args.seconds:g} s on {base} "
+          f"({pair_count} pairs to choose from): {actions} actions in {elapsed:.0f} s, "
+          f"{tally.empty_views} views without data")
     print("\n".join(summary(tally)))
     load1, load5, _ = os.getloadavg()
     print(f"load average {load1:.1f} (1 min), {load5:.1f} (5 min) on {os.cpu_count()} cores")
