@@ -21,6 +21,11 @@ ALERT_ERROR, ALERT_INFO = 1, 3
 """``Alert.format`` values of an error box and of an info box (the pages' "no data" note)."""
 
 
+def _stream(base: str) -> str:
+    """The websocket address of the dashboard at ``base``."""
+    return base.replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/_stcore/stream"
+
+
 def _rerun(query: dict[str, list[str]], path: str) -> bytes:
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
@@ -30,28 +35,36 @@ def _rerun(query: dict[str, list[str]], path: str) -> bytes:
     return message.SerializeToString()
 
 
-async def _finished_run(socket, tally: Tally, where: str) -> None:
-    """Read ForwardMsgs until the run finishes; an exception, an error box or an unsuccessful end is an error."""
+async def _run_messages(socket):
+    """(kind, new element or None, message) of each ForwardMsg of one run, up to its ``script_finished``."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    no_data = False
     while True:
         message = ForwardMsg()
         message.ParseFromString(await socket.recv())
         kind = message.WhichOneof("type")
-        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-            element = message.delta.new_element
-            shown = element.WhichOneof("type")
-            if shown == "exception" or (shown == "alert" and element.alert.format == ALERT_ERROR):
-                tally.errors.append(f"{where}: {shown}: {str(element)[:200]}")
-            no_data = no_data or (shown == "alert" and element.alert.format == ALERT_INFO)
-        elif kind == "page_not_found":
+        new = kind == "delta" and message.delta.WhichOneof("type") == "new_element"
+        yield kind, message.delta.new_element if new else None, message
+        if kind == "script_finished":
+            return
+
+
+async def _finished_run(socket, tally: Tally, where: str) -> None:
+    """Read a run to its end; an exception, an error box or an unsuccessful end is an error."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    no_data = False
+    async for kind, element, message in _run_messages(socket):
+        shown = element.WhichOneof("type") if element is not None else None
+        if shown == "exception" or (shown == "alert" and element.alert.format == ALERT_ERROR):
+            tally.errors.append(f"{where}: {shown}: {str(element)[:200]}")
+        no_data = no_data or (shown == "alert" and element.alert.format == ALERT_INFO)
+        if kind == "page_not_found":
             tally.errors.append(f"{where}: page not found")
         elif kind == "script_finished":
             if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                 tally.errors.append(f"{where}: run ended with status {message.script_finished}")
             tally.empty_views += no_data
-            return
 
 
 async def _timed(socket, payload: bytes, tally: Tally, kind: str, where: str) -> None:
@@ -67,7 +80,7 @@ async def session(base: str, pairs: list[str], deadline: float, seed: int, tally
     import websockets
 
     rng = random.Random(seed)
-    stream = base.replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/_stcore/stream"
+    stream = _stream(base)
     while True:
         path = rng.choice(list(PAGES))
         query = random_query(rng, pairs)
@@ -91,21 +104,14 @@ async def session(base: str, pairs: list[str], deadline: float, seed: int, tally
 async def discover_pairs(base: str) -> list[str]:
     """The pairs the sidebar offers (every pair with data), read from a first run of the default page."""
     import websockets
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    stream = base.replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/_stcore/stream"
-    async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
+    async with websockets.connect(_stream(base), subprotocols=["streamlit"], max_size=None) as socket:
         await socket.send(_rerun({}, "/"))
-        while True:
-            message = ForwardMsg()
-            message.ParseFromString(await socket.recv())
-            kind = message.WhichOneof("type")
-            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                element = message.delta.new_element
-                if element.WhichOneof("type") == "multiselect" and element.multiselect.id.endswith(url.PAIRS):
-                    return list(element.multiselect.options)
-            if kind == "script_finished":
-                return []
+        async for _, element, _ in _run_messages(socket):
+            if element is not None and element.WhichOneof("type") == "multiselect" and (
+                    element.multiselect.id.endswith(url.PAIRS)):
+                return list(element.multiselect.options)
+    return []
 
 
 async def drive(base: str, sessions: int, seconds: float, seed: int) -> tuple[Tally, int]:
