@@ -8,9 +8,9 @@ under ``DIR`` (default ``../shared``); parts whose data is absent are skipped wi
 ``--external`` (not part of the default run) rank-correlates what UN General Debate speakers say
 about each other with ICEWS events; its first run analyses about 2,100 speeches into ``--cache``.
 ``--corrections DATASET`` (or ``--corrections-store DIR``) prints the DSE figures of the relation model
-trained without and with that dataset's analysts' corrections (both trained now the same way, unless
-given as ``--baseline PATH`` and ``--model PATH``: the shipped model may have been trained on other
-resources), and how often each agrees with the corrections themselves.
+without that dataset's analysts' corrections (the shipped model, which ``python -m pipeline.train
+relations`` rebuilds byte for byte, or ``--baseline PATH``) and of one trained now with them (or
+``--model PATH``), and how often each agrees with the corrections themselves.
 """
 
 import argparse
@@ -100,12 +100,11 @@ def _dse(shared: Path, corrections: Path | None = None, trained: Path | None = N
          baseline: Path | None = None) -> None:
     models = {"": load_model()}
     if corrections is not None:
-        folder = Path(tempfile.mkdtemp())
-        for path, name, store in ((baseline, "without.npz", None), (trained, "with.npz", corrections)):
-            if path is None:
-                train_relations(shared / "data" / "dse", folder / name, store)
-        models = {" without corrections": load_model(baseline or folder / "without.npz"),
-                  " with corrections": load_model(trained or folder / "with.npz")}
+        if trained is None:
+            trained = Path(tempfile.mkdtemp()) / "with.npz"
+            train_relations(shared / "data" / "dse", trained, corrections)
+        models = {" without corrections": load_model(baseline) if baseline else load_model(),
+                  " with corrections": load_model(trained)}
     for name, model in models.items():
         for split in ("valid", "test"):
             result = evaluate_dse(shared / "data" / "dse", split, model)
@@ -182,7 +181,7 @@ def main(argv=None) -> int:
                         help="DSE figures without and with this dataset's corrections in training")
     source.add_argument("--corrections-store", type=Path, metavar="DIR", help="the same for the store in DIR")
     parser.add_argument("--model", type=Path, help="the model trained with the corrections (default: train one)")
-    parser.add_argument("--baseline", type=Path, help="the model trained without them (default: train one)")
+    parser.add_argument("--baseline", type=Path, help="the model without them (default: the shipped model)")
     args = parser.parse_args(argv)
     corrections = datasets.dataset_dir(args.corrections) if args.corrections else args.corrections_store
     parts = (args.only or []) + (["external"] if args.external else [])

@@ -24,7 +24,7 @@ from lemminflect import getAllLemmas, getInflection, getLemma
 HEADLINE_VERBS = frozenset({"vow", "plan", "aim", "hope", "want", "move", "fail", "try", "look", "pledge"})
 """Verbs outside the event lexicon that lead a headline's clause ("vow to deepen cooperation")."""
 TAKE_INFINITIVES = HEADLINE_VERBS | frozenset({"agree", "refuse", "threaten", "seek", "offer", "decide", "promise",
-                                               "vote", "call", "urge", "vow", "intend", "prepare", "ask"})
+                                               "vote", "call", "urge", "intend", "prepare", "ask"})
 """Verbs whose -s form before "to" is a verb ("hopes to", "threatens to"), not a plural noun ("talks to")."""
 PLURAL_NOUNS = frozenset({"arms", "forces", "troops", "talks", "ties", "relations", "officials", "leaders"})
 """-s forms of event verbs that after an actor are nearly always nouns ("US arms sales", "Russian forces")."""
