@@ -114,12 +114,13 @@ def validate_chunks(chunks: list[pd.DataFrame], *, max_chars: int = MAX_CHARS,
     keys["id"] = keys["id"].where(~updated, replaced_id).astype("str")
     replaced = _is_in(stored["article_id"], replaced_id)
     # an update takes its stored article's url and id; its text must differ from every other article's
-    stored_keys = {"url": (stored["url"], updated), "id": (stored["article_id"], updated),
-                   "text": (_text_keys(stored["text"][~replaced].fillna("")), False)}
+    stored_keys = {"url": (lambda: stored["url"], updated), "id": (lambda: stored["article_id"], updated),
+                   "text": (lambda: _text_keys(stored["text"][~replaced].fillna("")), False)}
     for kind, values in keys.items():
-        in_store_values, exempt = stored_keys[kind]
-        in_store = reason.isna() & (values != "") & ~unchanged & ~exempt & _is_in(values, in_store_values)
-        reject(in_store, f"duplicate {kind}: already in the store")
+        stored_values, exempt = stored_keys[kind]
+        candidates = reason.isna() & (values != "") & ~unchanged & ~exempt
+        if candidates.any():  # a re-run of unchanged inputs folds none of the stored texts
+            reject(candidates & _is_in(values, stored_values()), f"duplicate {kind}: already in the store")
 
     rejected_mask = reason.notna()
     bookkeeping = [name for name in ("date_raw", "undecodable", "read_error") if name in articles]

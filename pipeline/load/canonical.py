@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
@@ -198,21 +199,38 @@ def _domain(url: pd.Series) -> pd.Series:
 def visible_text(text: pd.Series) -> pd.Series:
     """NFC text without zero-width and bidi control characters, stripped."""
     strings = pa.array(text.astype("str"), type=pa.large_string(), from_pandas=True)
-    cleaned = pc.replace_substring_regex(pc.utf8_normalize(strings, "NFC"), INVISIBLE, "")
-    return pd.Series(pc.utf8_trim_whitespace(cleaned), index=text.index, dtype="str")
+    return pd.Series(pc.utf8_trim_whitespace(_without_invisible(_nfc(strings))), index=text.index, dtype="str")
+
+
+def _nfc(strings: pa.Array) -> pa.Array:
+    """NFC forms, computed only for the strings not already in NFC (Arrow's ``utf8_normalize`` takes several
+    times longer, as it rewrites every string)."""
+    return pa.array([value if value is None or value.isascii() or unicodedata.is_normalized("NFC", value)
+                     else unicodedata.normalize("NFC", value) for value in strings.to_pylist()], type=strings.type)
+
+
+def _without_invisible(strings: pa.Array) -> pa.Array:
+    """``strings`` without ``INVISIBLE`` characters, replaced only in the strings that hold one."""
+    holding = pc.fill_null(pc.match_substring_regex(strings, INVISIBLE), False)
+    if not pc.any(holding).as_py():
+        return strings
+    return pc.replace_with_mask(strings, holding,
+                                pc.replace_substring_regex(strings.filter(holding), INVISIBLE, ""))
 
 
 def normalise_text(text: pd.Series) -> pd.Series:
     """Visible text (``visible_text``) case-, whitespace- and punctuation-folded: for duplicates and hashes."""
     strings = pa.array(visible_text(text), type=pa.large_string(), from_pandas=True)
-    folded = pc.replace_substring_regex(pc.utf8_lower(strings), r"[^\p{L}\p{N}]+", " ")
+    # a-z and 0-9 are letters and digits too: named, they let RE2 skip the Unicode tables for ASCII text
+    folded = pc.replace_substring_regex(pc.utf8_lower(strings), r"[^a-z0-9\p{L}\p{N}]+", " ")
     return pd.Series(pc.utf8_trim_whitespace(folded), index=text.index, dtype="str")
 
 
 def identity_text(text: pd.Series) -> pd.Series:
     """What identifies a text: its folded form, or its visible characters when it has no letter or digit."""
     folded = normalise_text(text)
-    return folded.where(folded != "", "raw:" + visible_text(text))
+    wordless = folded == ""
+    return folded.where(~wordless, "raw:" + visible_text(text[wordless])) if wordless.any() else folded
 
 
 def _sha256(values: pd.Series) -> pd.Series:
