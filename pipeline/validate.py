@@ -7,7 +7,6 @@ go in turn, so that validation never holds a second copy of the texts.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.actors import author_ids, load_dictionary
-from pipeline.load import date_problems, empty_articles, normalise_text, visible_text
+from pipeline.load import date_problems, empty_articles, normalise_text, text_keys, visible_text
 
 MAX_CHARS = 1_000_000
 EARLIEST = pd.Timestamp("1900-01-01", tz="UTC")
@@ -44,16 +43,19 @@ def validate(articles: pd.DataFrame, *, max_chars: int = MAX_CHARS,
     `accepted` keeps the article columns (the author as an actor id) plus `input_file`, `input_row`,
     `unchanged` and `updated`.
     """
-    return validate_chunks([articles], max_chars=max_chars, stored=stored, now=now, authors=authors)
+    fresh = articles.drop(columns="text_key", errors="ignore")  # keys of its texts as loaded: it may be edited since
+    return validate_chunks([fresh], max_chars=max_chars, stored=stored, now=now, authors=authors)
 
 
 def validate_chunks(chunks: list[pd.DataFrame], *, max_chars: int = MAX_CHARS,
                     stored: pd.DataFrame | None = None, now: pd.Timestamp | None = None,
                     authors: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``validate`` of the records of `chunks` in order. The list is emptied as its chunks are filtered,
-    so that each chunk is released once its accepted rows are taken."""
+    """``validate`` of the records of `chunks` in order, as ``load_chunks`` gave them (their ``text_key`` is taken
+    as is). The list is emptied as its chunks are filtered, so that each chunk is released once its accepted rows
+    are taken."""
     chunks = chunks if chunks else [empty_articles()]
-    facts = pd.concat([_text_facts(chunk["text"].fillna("")) for chunk in chunks], ignore_index=True)
+    facts = pd.concat([_text_facts(chunk["text"].fillna(""), chunk.get("text_key")) for chunk in chunks],
+                      ignore_index=True)
     articles = pd.concat([chunk.drop(columns="text") for chunk in chunks], ignore_index=True)
     now = pd.Timestamp.now(tz="UTC") if now is None else now
     reason = pd.Series(None, index=articles.index, dtype=object)
@@ -123,7 +125,7 @@ def validate_chunks(chunks: list[pd.DataFrame], *, max_chars: int = MAX_CHARS,
             reject(candidates & _is_in(values, stored_values()), f"duplicate {kind}: already in the store")
 
     rejected_mask = reason.notna()
-    bookkeeping = [name for name in ("date_raw", "undecodable", "read_error") if name in articles]
+    bookkeeping = [name for name in ("date_raw", "undecodable", "read_error", "text_key") if name in articles]
     rejected = pd.DataFrame({
         "file": articles["input_file"], "row": articles["input_row"], "reason": reason,
         "article_id": articles["article_id"],
@@ -149,26 +151,23 @@ def validate_chunks(chunks: list[pd.DataFrame], *, max_chars: int = MAX_CHARS,
     return accepted, rejected.astype({"reason": "str"})
 
 
-def _text_facts(text: pd.Series) -> pd.DataFrame:
-    """Per text: nothing visible in it (``visible_text`` is empty), its length and ``_text_keys``."""
+def _text_facts(text: pd.Series, keys: pd.Series | None = None) -> pd.DataFrame:
+    """Per text: nothing visible in it (``visible_text`` is empty), its length and its key (``keys``, the
+    ``text_key`` that ``canonicalise`` computed, or ``_text_keys``)."""
     empty = pd.Series(False, index=text.index)
     wordless = ~text.str.contains(HAS_WORD, regex=True)
     if wordless.any():
         empty[wordless] = visible_text(text[wordless]) == ""
-    return pd.DataFrame({"empty": empty, "length": text.str.len(), "key": _text_keys(text)})
+    return pd.DataFrame({"empty": empty, "length": text.str.len(),
+                         "key": _text_keys(text) if keys is None else keys.fillna("")})
 
 
 def _text_keys(text: pd.Series) -> pd.Series:
     """What makes two texts duplicates: a hash of the folded text (``normalise_text``), "" when nothing is
     left; folded `TEXT_CHUNK_ROWS` texts at a time."""
-    keys = [_hashes(normalise_text(text.iloc[start:start + TEXT_CHUNK_ROWS]))
+    keys = [text_keys(normalise_text(text.iloc[start:start + TEXT_CHUNK_ROWS]))
             for start in range(0, len(text), TEXT_CHUNK_ROWS)]
     return pd.concat(keys) if keys else pd.Series(dtype="str", index=text.index)
-
-
-def _hashes(folded: pd.Series) -> pd.Series:
-    return pd.Series([hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() if value
-                      else "" for value in folded.to_numpy(dtype=object)], index=folded.index, dtype="str")
 
 
 def _replaced_ids(articles: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:

@@ -30,6 +30,7 @@ from pipeline.load.canonical import (
     empty_articles,
     encodings,
     normalise_text,
+    text_keys,
     visible_text,
 )
 from pipeline.load.dates import YEAR_DAY, date_problems, parse_dates
@@ -42,7 +43,7 @@ from pipeline.load.web import Fetched, read_feed, read_html, read_response, read
 
 __all__ = ["FIELD_CANDIDATES", "Fetched", "MAX_INPUT_BYTES", "YEAR_DAY", "InputError", "canonicalise",
            "consistent_columns", "date_problems", "empty_articles", "load_chunks", "load_input", "normalise_text",
-           "parse_dates", "visible_text"]
+           "parse_dates", "text_keys", "visible_text"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
            ".parquet": "parquet", ".pq": "parquet", ".rss": "feed", ".atom": "feed",

@@ -35,7 +35,7 @@ FIELD_CANDIDATES = {
 """Input column names recognised per canonical field (case-insensitive), preferred first. `author`
 is the actor who wrote or spoke the text (a journalist's `author` column is not one)."""
 
-BOOKKEEPING = ["input_file", "input_row", "date_raw", "undecodable", "read_error"]
+BOOKKEEPING = ["input_file", "input_row", "date_raw", "undecodable", "read_error", "text_key"]
 DERIVED = ["content_hash", "text_from_title"]
 INTERNAL = [READ_ERROR, FILE, ENCODING]
 SURROGATES = "[\udc80-\udcff]"
@@ -58,6 +58,7 @@ def empty_articles() -> pd.DataFrame:
     frame["date_raw"] = pd.Series(dtype="str")
     frame["undecodable"] = pd.Series(dtype=bool)
     frame["read_error"] = pd.Series(dtype="str")
+    frame["text_key"] = pd.Series(dtype="str")
     return frame
 
 
@@ -98,7 +99,8 @@ def canonicalise(raw: pd.DataFrame, input_file: str, mapping: Mapping[str, str] 
         "source": source, "url": url, "author_actor": author,
         "content_hash": _sha256(normalise_text(title) + "\n" + identity
                                 + ("\n" + author.str.upper()).where(author != "", "")),
-        "text_from_title": text_from_title, **extras,
+        "text_from_title": text_from_title, "text_key": text_keys(identity.where(~identity.str.startswith("raw:"), "")),
+        **extras,
         "input_file": files, "input_row": raw.index.to_numpy(),
         "date_raw": as_text(date_raw), "undecodable": undecodable, "read_error": read_error,
     })
@@ -231,6 +233,12 @@ def identity_text(text: pd.Series) -> pd.Series:
     folded = normalise_text(text)
     wordless = folded == ""
     return folded.where(~wordless, "raw:" + visible_text(text[wordless])) if wordless.any() else folded
+
+
+def text_keys(folded: pd.Series) -> pd.Series:
+    """What makes two texts duplicates: a hash of each folded text (``normalise_text``), "" for an empty one."""
+    return pd.Series([hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() if value
+                      else "" for value in folded.to_numpy(dtype=object)], index=folded.index, dtype="str")
 
 
 def _sha256(values: pd.Series) -> pd.Series:
