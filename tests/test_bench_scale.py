@@ -32,3 +32,15 @@ def test_scale_bench_refuses_inputs():
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "--scale generates its corpora" in done.stderr
+
+
+def test_chain_bench_prints_the_one_core_and_the_workers_ratio():
+    done = subprocess.run([sys.executable, "-m", "pipeline.bench", "--articles", "520", "--workers", "2"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for figure in (r"^corpus: 520 articles, [1-9]\d* sentences",
+                   r"^    of which parse +[\d.]+ s",
+                   r"^ratio chain / bare VADER = [\d.]+  \(goal ≤ 5.00\)$",
+                   r"^chain, 2 workers +[\d.]+ s  \(2 processes over chunks of 500 articles",
+                   r"^ratio chain on 2 workers / one-core bare VADER = [\d.]+  \(goal ≤ 1.00\)$"):
+        assert re.search(figure, done.stdout, re.MULTILINE), f"missing {figure!r} in:\n{done.stdout}"
