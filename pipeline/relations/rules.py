@@ -57,6 +57,11 @@ STATE_BODIES = frozenset(
     "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies "
     "cities city towns villages territory territories land lands border borders infrastructure ports tunnels "
     "depots depot airfield airfields refinery refineries".split())
+OFFICE_TITLES = frozenset(
+    "president minister leader spokesman spokeswoman spokesperson ambassador envoy chief counterpart diplomat "
+    "official pm premier chancellor secretary king queen prince emir sheikh ayatollah sultan speaker general "
+    "commander".split())
+"""Nouns of an office that a person's name may follow: the name heads the phrase ("Australian PM Albanese")."""
 TARGET_NOUNS = frozenset(
     "targets positions bases facilities cities city towns villages territory infrastructure ports tunnels "
     "depots depot airfield airfields refinery refineries".split())
@@ -95,8 +100,9 @@ _RULE = frozenset("rule rules ruled ruling".split())
 _TAKE = frozenset("take takes took taken taking".split())
 _TAKEN_PLACES = frozenset(
     "city cities town towns village villages territory territories region regions land capital port airport".split())
-TRIGGERS = SPEECH_VERBS | _TAKE
-"""Words outside the event lexicon that make a sentence worth parsing."""
+TRIGGERS = SPEECH_VERBS | _TAKE | INVERTERS
+"""Words outside the event lexicon that make a sentence worth parsing (an inverter announces an event: "fail to
+reach a deal")."""
 _THANKS = frozenset("thank thanks thanked thanking".split())
 _ACCUSES = frozenset("accuse accuses accused accusing blame blames blamed blaming".split())
 _MAX_CLIMB = 6
@@ -219,7 +225,8 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
                 if dep == "compound" and token.tag_ == "NNP" and parent.text.lower() in LOCATIVE_CONFLICTS:
                     return Role(parent.i, PATIENT, "nominal-location")  # "the Ukraine war"
                 return Role(parent.i, AGENT, "nominal-agent")
-            if dep == "poss" or parent.text.lower() in STATE_BODIES:
+            if dep == "poss" or parent.text.lower() in STATE_BODIES or (
+                    parent.tag_ == "NNP" and token.text.lower() in OFFICE_TITLES):  # "Australian PM Albanese"
                 token = parent
                 continue
             return None
@@ -550,6 +557,30 @@ class SentenceRelations:
                     polarity, shown = self._polarity(token, verb)[0], f"{token.text} {obj.text}"
                 pairs = [(a, b, "joint-symmetric") for a in slot.agents for b in slot.agents if a != b]
                 return self._pairs(pairs, shown, polarity, None, 0.75)
+        return self._joint_symmetric_clause(token, slot)
+
+    def _joint_symmetric_clause(self, token: Token, slot: _Predicate) -> list[Relation]:
+        """"India, Brazil and South Africa vow to deepen cooperation", "Ethiopia, Egypt fail to reach a deal":
+        joint agents of a verb whose own clause (no object of the verb takes it over, unlike "urge X to") holds a
+        symmetric event hold it toward each other; the verb may invert it ("fail", "refuse")."""
+        if any(child.dep_ in _OBJECTS for child in token.children):
+            return []
+        for clause in token.children:
+            if clause.dep_ != "xcomp" or not clause.tag_.startswith("VB"):
+                continue
+            verb = _event(clause, self.events)
+            nouns = [(c, e) for c in clause.children if c.dep_ in _OBJECTS
+                     and (e := _event(c, self.events)) is not None and e.direction == "symmetric"]
+            if not nouns and (verb is None or verb.direction != "symmetric"):
+                continue
+            polarity, shown = self._polarity(clause, verb)
+            if nouns and abs(polarity or 0) < _SIGNED:  # "reach a deal": the noun signs it, the verb may invert it
+                noun, event = nouns[0]
+                polarity = event.polarity if not _inverts(token) else (
+                    -event.polarity if abs(event.polarity) >= _SIGNED else -0.3)
+                shown = f"{token.text} {clause.text} {noun.text}" if _inverts(token) else f"{clause.text} {noun.text}"
+            pairs = [(a, b, "joint-symmetric") for a in slot.agents for b in slot.agents if a != b]
+            return self._pairs(pairs, shown, polarity, None, 0.75)
         return []
 
     def _implied_targets(self, agents: dict[int, str], shown: str, polarity) -> list[Relation]:

@@ -41,7 +41,9 @@ WHOLE_OPENING = 8
 WORDS_AFTER = 6
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 TRIGGER_WORDS_BEFORE, TRIGGER_WORDS_AFTER = 2, 3
-"""How far from the actors an event word or a verb of speech makes a window worth parsing."""
+INFINITIVE_REACH = 2
+"""How far from the actors an event word or a verb of speech makes a window worth parsing; a "to" among the words
+after reaches ``INFINITIVE_REACH`` words further ("X and Y plan to hold talks")."""
 _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
 _YES_NO_OPENERS = frozenset(
@@ -171,8 +173,10 @@ def _worth_parsing(job: _Parsed, resources: Resources) -> bool:
         return False
     first = max(min(m.start for m in job.mentions) - job.offset, 0)
     last = max(m.end for m in job.mentions) - job.offset
+    after = _WORD.findall(job.text[last:])
+    reach = TRIGGER_WORDS_AFTER + (INFINITIVE_REACH if "to" in after[:TRIGGER_WORDS_AFTER] else 0)
     words = (_WORD.findall(job.text[:first])[-TRIGGER_WORDS_BEFORE:] + _WORD.findall(job.text[first:last])
-             + _WORD.findall(job.text[last:])[:TRIGGER_WORDS_AFTER])
+             + after[:reach])
     return any(word.lower() in TRIGGERS or resources.events.lookup(word.lower()) is not None for word in words)
 
 
@@ -420,9 +424,11 @@ def find_relations(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     organisations = frozenset(code for code, actor in resources.dictionary.actors.items()
                               if actor.kind == "bloc" and code not in COLLECTIVES)
     parsed = [job for job in jobs if _worth_parsing(job, resources)]
-    prepared = [for_parsing(job.text, [(m.start - job.offset, m.end - job.offset) for m in job.mentions],
-                            resources.events, [(m.start - job.offset, m.end - job.offset) for m in job.mentions
-                                               if not m.adjective]) for job in parsed]
+    prepared = []
+    for job in parsed:
+        spans = [(m.start - job.offset, m.end - job.offset) for m in job.mentions]
+        subjects = [span for span, mention in zip(spans, job.mentions) if not mention.adjective]
+        prepared.append(for_parsing(job.text, spans, resources.events, subjects, names=spans))
     began = time.perf_counter()
     unique = list(dict.fromkeys(text for text, _ in prepared))  # feeds repeat leads: each distinct window once
     by_text = dict(zip(unique, parse_texts(unique)))
