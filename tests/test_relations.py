@@ -206,6 +206,19 @@ def test_joint_subjects_of_a_clause_with_a_symmetric_event_hold_it_toward_each_o
                     source, target, score)
 
 
+@pytest.mark.parametrize("text, pair, sign", [
+    # demanding is hostile, whatever the demanded words say
+    ("The Finnish foreign minister said Estonia must respect the fishing quotas.", ("FIN", "EST"), "-"),
+    ("Kenya says Somalia should stop harbouring militants.", ("KEN", "SOM"), "-"),
+    # what an actor should gain is no demand of it
+    ("Poland said Moldova should join the European Union soon.", ("POL", "MDA"), "+"),
+])
+def test_a_reported_demand_is_hostile_unless_it_is_a_gain(text, pair, sign):
+    found = _directed(text)
+    assert pair in found, found
+    assert (found[pair] > 0.05) if sign == "+" else (found[pair] < -0.05), (pair, found[pair])
+
+
 def test_a_verb_with_its_own_object_hands_the_clause_to_that_object():
     found = _directed("Germany and France urged Serbia to hold talks with Kosovo.")
     assert ("DEU", "FRA") not in found and ("FRA", "DEU") not in found, found

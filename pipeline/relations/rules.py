@@ -112,6 +112,11 @@ _BACKGROUND_PREPOSITIONS = frozenset({"amid", "in", "over", "during", "since", "
 _CONFLICT_POLARITY = -0.5
 """An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
 
+_OBLIGATIONS = frozenset({"must", "should", "ought"})
+_ENTITLEMENTS = frozenset("join get receive become be have win gain enter keep".split())
+"""What a reported clause may say an actor should do without demanding anything of it ("should join the EU")."""
+DEMAND_POLARITY = -0.4
+
 AGENT, PATIENT, PARTICIPANT = "agent", "patient", "participant"
 _DIRECT_PATIENTS = {"object", "passive-subject", "prep-object"}
 """Patients of a symmetric predicate that take part in it ("X met Y"), unlike handed-over ones."""
@@ -608,8 +613,28 @@ class SentenceRelations:
                     for m in (*slot.agents, *slot.participants,
                               *([] if self._hostile(p) and not self._agentless_passive(p) else slot.patients))}
         targets = [i for i, h in enumerate(self.heads) if h is not None and h.i in clause and i in in_roles]
-        return self._pairs([(a, b, "reported-clause") for a in slot.agents for b in targets], shown,
-                           polarity, None, 0.6)
+        demands = {} if polarity is not None and abs(polarity) >= _SIGNED else self._demands(clause)
+        found = self._pairs([(a, b, "reported-clause") for a in slot.agents for b in targets if b not in demands],
+                            shown, polarity, None, 0.6)
+        for target, (words, demanded) in demands.items():
+            found += self._pairs([(a, target, "reported-demand") for a in slot.agents], f"{shown}: {words}",
+                                 demanded, None, 0.6)
+        return found
+
+    def _demands(self, clause: set[int]) -> dict[int, tuple[str, float]]:
+        """The actors a reported clause says must or should act ("… said Turkey must respect the borders", "Japan
+        should reflect on its past"): demanding, which analysts code as hostile, whatever the words. Not what an
+        actor should gain ("Ukraine should join the EU") nor a passive ("must be held to account")."""
+        demands = {}
+        for index, slot in self.predicates.items():
+            verb = self.doc[index]
+            modal = next((c.text for c in verb.children if c.dep_ == "aux" and c.text.lower() in _OBLIGATIONS), None)
+            if index not in clause or modal is None or verb.text.lower() in _ENTITLEMENTS:
+                continue
+            for mention, rule in slot.agents.items():
+                if rule == "subject":
+                    demands[mention] = (f"{modal} {verb.text}", DEMAND_POLARITY)
+        return demands
 
 
 def _inverts(verb: Token) -> bool:
