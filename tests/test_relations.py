@@ -212,6 +212,8 @@ def test_joint_subjects_of_a_clause_with_a_symmetric_event_hold_it_toward_each_o
     ("Kenya says Somalia should stop harbouring militants.", ("KEN", "SOM"), "-"),
     # what an actor should gain is no demand of it
     ("Poland said Moldova should join the European Union soon.", ("POL", "MDA"), "+"),
+    # denied, a gain is demanded away
+    ("Armenia says Azerbaijan should not run the corridor.", ("ARM", "AZE"), "-"),
 ])
 def test_a_reported_demand_is_hostile_unless_it_is_a_gain(text, pair, sign):
     found = _directed(text)

@@ -113,8 +113,9 @@ _CONFLICT_POLARITY = -0.5
 """An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
 
 _OBLIGATIONS = frozenset({"must", "should", "ought"})
-_ENTITLEMENTS = frozenset("join get receive become be have win gain enter keep".split())
-"""What a reported clause may say an actor should do without demanding anything of it ("should join the EU")."""
+_ENTITLEMENTS = frozenset("join get receive become be have win gain enter keep govern run lead".split())
+"""What a reported clause may say an actor should do without demanding anything of it ("should join the EU",
+"should govern Gaza"); denied ("should not run Gaza"), it is a demand again."""
 DEMAND_POLARITY = -0.4
 
 AGENT, PATIENT, PARTICIPANT = "agent", "patient", "participant"
@@ -629,7 +630,8 @@ class SentenceRelations:
         for index, slot in self.predicates.items():
             verb = self.doc[index]
             modal = next((c.text for c in verb.children if c.dep_ == "aux" and c.text.lower() in _OBLIGATIONS), None)
-            if index not in clause or modal is None or verb.text.lower() in _ENTITLEMENTS:
+            denied = any(c.dep_ == "neg" for c in verb.children)
+            if index not in clause or modal is None or (verb.text.lower() in _ENTITLEMENTS and not denied):
                 continue
             for mention, rule in slot.agents.items():
                 if rule == "subject":
