@@ -221,6 +221,18 @@ def test_a_reported_demand_is_hostile_unless_it_is_a_gain(text, pair, sign):
     assert (found[pair] > 0.05) if sign == "+" else (found[pair] < -0.05), (pair, found[pair])
 
 
+@pytest.mark.parametrize("text, act, responder_to_target", [
+    ("The EU imposed sanctions on Belarus over its arms deliveries to Russia.", ("BLR", "RUS"), ("EU", "RUS")),
+    ("EU sanctions on Iran over drone supplies to Russia", ("IRN", "RUS"), ("EU", "RUS")),
+    ("Poland condemned Russia for the missile strike on Kyiv.", ("RUS", "UKR"), ("POL", "UKR")),
+])
+def test_the_act_a_response_answers_is_the_one_responded_to(text, act, responder_to_target):
+    relations = _analysed(text)["relations"]
+    by_rule = relations[relations["method"].str.startswith("rule:")]
+    pairs = set(zip(by_rule["source_actor"], by_rule["target_actor"]))
+    assert act in pairs and responder_to_target not in pairs, pairs
+
+
 def test_a_verb_with_its_own_object_hands_the_clause_to_that_object():
     found = _directed("Germany and France urged Serbia to hold talks with Kosovo.")
     assert ("DEU", "FRA") not in found and ("FRA", "DEU") not in found, found

@@ -42,6 +42,7 @@ RULE_EXPLANATIONS = {
     "reciprocal": "reciprocal (X and Y accused each other)",
     "implied-target": "hostile act with no stated target, toward the sentence's other actor",
     "reported-clause": "speaker toward an actor of what it said (X warned Y)",
+    "answered-act": "the act a response answers is the respondent's target's (X sanctioned Y over supplies to Z)",
     "reported-demand": "speaker demands of an actor (X said Y must stop): demanding counts as hostile",
     "quote-names-target": "quote names the target",
     "quote-nearest-actor": "quote names no actor: the actor nearest to it",

@@ -108,6 +108,8 @@ _ACCUSES = frozenset("accuse accuses accused accusing blame blames blamed blamin
 _MAX_CLIMB = 6
 _COLLECTIVE_POSSESSIVES = frozenset({"its", "their"})
 _SIGNED = 0.15  # an event polarity at least this far from 0 carries a sign
+_ANSWERED_POLARITY = 0.5
+"""How strongly a response ("sanctions", "condemned", "praised") must be signed to say whose act it answers."""
 _BACKGROUND_PREPOSITIONS = frozenset({"amid", "in", "over", "during", "since", "despite", "throughout"})
 _CONFLICT_POLARITY = -0.5
 """An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
@@ -329,6 +331,7 @@ class SentenceRelations:
         self._reduced_passives()
         self._inherit_agents()
         self._acts_of_the_object()
+        self._acts_answered()
         self._hand_over_nominal_agents()
 
     def _add(self, predicate: int, part: str, mention: int, rule: str) -> None:
@@ -370,6 +373,25 @@ class SentenceRelations:
                     self._add(act.i, AGENT, mention, "thanked-object" if thanks else "object-control")
                 for mention in slot.agents if thanks else ():
                     self._add(act.i, PATIENT, mention, "thanked-for")
+
+    def _acts_answered(self) -> None:
+        """The act that a signed response answers ("EU sanctions on Iran over drone supplies to Russia", "condemned
+        Russia for the strike on Kyiv") was done by the one responded to, not by the responder: when the act names
+        its own target but only inherited the responder as its agent, the response's targets become its agents."""
+        for index, slot in list(self.predicates.items()):
+            response = self.doc[index]
+            event = _event(response, self.events)
+            if (event is None or event.direction != "forward" or abs(event.polarity) < _ANSWERED_POLARITY
+                    or not slot.agents or not slot.patients):
+                continue
+            acts = [token for prep in response.children if prep.dep_ == "prep" and prep.text.lower() in ("over", "for")
+                    for act in prep.children if act.dep_ == "pobj" for token in (act, *act.conjuncts)]
+            for act in acts:
+                answered = self.predicates.get(act.i)
+                if (answered is None or not answered.patients or _event(act, self.events) is None
+                        or any(why != "inherited-agent" for why in answered.agents.values())):
+                    continue
+                answered.agents = {m: "answered-act" for m in slot.patients if m not in answered.patients}
 
     def _governing_agents(self, token: Token) -> dict[int, str]:
         """Agents of the nearest governing predicate ("Russia vowed to strike", "imposed sanctions on")."""
