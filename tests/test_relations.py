@@ -233,6 +233,11 @@ def test_the_act_a_response_answers_is_the_one_responded_to(text, act, responder
     assert act in pairs and responder_to_target not in pairs, pairs
 
 
+def test_a_preposition_hung_on_the_verb_still_names_the_target_of_its_event_object():
+    found = _directed("Hungary blocks EU aid to Ukraine")
+    assert found.get(("EU", "UKR"), 0) > 0.05 and found.get(("HUN", "UKR"), 0) < -0.05, found
+
+
 def test_a_verb_with_its_own_object_hands_the_clause_to_that_object():
     found = _directed("Germany and France urged Serbia to hold talks with Kosovo.")
     assert ("DEU", "FRA") not in found and ("FRA", "DEU") not in found, found

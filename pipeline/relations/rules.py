@@ -329,6 +329,7 @@ class SentenceRelations:
             if role is not None:
                 self._add(role.predicate, role.part, index, role.rule)
         self._reduced_passives()
+        self._reattached_targets()
         self._inherit_agents()
         self._acts_of_the_object()
         self._acts_answered()
@@ -349,6 +350,25 @@ class SentenceRelations:
                 if head is not None and (head.i == noun.i or (head.head.i == noun.i and head.dep_ in _DESCRIPTORS
                                                                | {"poss"})):
                     self._add(verb.i, PATIENT, index, "passive-subject")
+
+    def _reattached_targets(self) -> None:
+        """"Hungary blocks EU aid to Ukraine": the parser hangs "to Ukraine" on the verb, but it names the target
+        of the verb's event object ("aid to"), unless the verb itself takes that preposition."""
+        heads = {h.i: index for index, h in enumerate(self.heads) if h is not None}
+        for verb in self.doc:
+            if not verb.tag_.startswith("VB"):
+                continue
+            verb_event = _event(verb, self.events)
+            nouns = [(c, e) for c in verb.children if c.dep_ in _OBJECTS
+                     and (e := _event(c, self.events)) is not None and c.tag_.startswith("NN")]
+            for prep in verb.children:
+                word = prep.text.lower()
+                if prep.dep_ != "prep" or (verb_event is not None and word in verb_event.target_preps):
+                    continue
+                for noun, event in nouns:
+                    if noun.i < prep.i and word in event.target_preps:
+                        for target in (c for c in prep.children if c.dep_ == "pobj" and c.i in heads):
+                            self._add(noun.i, PATIENT, heads[target.i], "prep-object")
 
     def _acts_of_the_object(self) -> None:
         """The act that one thanks or accuses an actor for, when it names no actor of its own, is that actor's:
