@@ -238,6 +238,19 @@ def test_a_preposition_hung_on_the_verb_still_names_the_target_of_its_event_obje
     assert found.get(("EU", "UKR"), 0) > 0.05 and found.get(("HUN", "UKR"), 0) < -0.05, found
 
 
+def test_an_act_warned_against_is_not_done():
+    relations = _analysed("Germany cautioned Serbia against sending troops to Kosovo.")["relations"]
+    by_rule = relations[relations["method"].str.startswith("rule:")]
+    pairs = set(zip(by_rule["source_actor"], by_rule["target_actor"]))
+    assert ("DEU", "SRB") in pairs and ("SRB", "XKX") not in pairs, pairs
+
+
+def test_joint_drills_are_cooperation_and_drills_near_a_state_name_no_partner():
+    joint = _directed("Russia and Belarus held joint military drills.")
+    assert joint.get(("RUS", "BLR"), 0) > 0.05 and joint.get(("BLR", "RUS"), 0) > 0.05, joint
+    assert _directed("China holds military drills near Taiwan.") == {}
+
+
 def test_a_verb_with_its_own_object_hands_the_clause_to_that_object():
     found = _directed("Germany and France urged Serbia to hold talks with Kosovo.")
     assert ("DEU", "FRA") not in found and ("FRA", "DEU") not in found, found

@@ -114,6 +114,8 @@ _BACKGROUND_PREPOSITIONS = frozenset({"amid", "in", "over", "during", "since", "
 _CONFLICT_POLARITY = -0.5
 """An event at least this hostile takes the place it happens in as its target ("Russian strikes in Ukraine")."""
 
+WARNINGS = frozenset("warn warns warned warning caution cautions cautioned cautioning deter deters deterred "
+                     "deterring dissuade dissuades dissuaded".split())
 _OBLIGATIONS = frozenset({"must", "should", "ought"})
 _ENTITLEMENTS = frozenset("join get receive become be have win gain enter keep govern run lead".split())
 """What a reported clause may say an actor should do without demanding anything of it ("should join the EU",
@@ -556,6 +558,8 @@ class SentenceRelations:
                 found += self._pairs([(a, b, slot.patients[b]) for a in slot.agents for b in slot.patients
                                       if b not in members], shown, polarity, None, 0.7)
                 continue
+            if _warned_against(token):
+                continue  # "warned China against arming Russia": an act warned against is not done
             sources, targets = (slot.patients, slot.agents) if event and event.direction == "reverse" else (
                 slot.agents, slot.patients)
             found += self._joint_symmetric(token, slot)
@@ -679,6 +683,14 @@ class SentenceRelations:
                 if rule == "subject":
                     demands[mention] = (f"{modal} {verb.text}", DEMAND_POLARITY)
         return demands
+
+
+def _warned_against(token: Token) -> bool:
+    """The act of "warned X against arming Y", "cautioned X against …": its clause hangs on "against" (or "from")
+    under a verb of warning."""
+    preposition = token.head
+    return (token.dep_ in ("pcomp", "pobj") and preposition.text.lower() in ("against", "from")
+            and preposition.head.text.lower() in WARNINGS)
 
 
 def _inverts(verb: Token) -> bool:

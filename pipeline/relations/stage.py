@@ -40,7 +40,7 @@ WORDS_BEFORE = 4
 WHOLE_OPENING = 8
 WORDS_AFTER = 6
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
-TRIGGER_WORDS_BEFORE, TRIGGER_WORDS_AFTER = 2, 3
+TRIGGER_WORDS_BEFORE, TRIGGER_WORDS_AFTER = 2, 4
 INFINITIVE_REACH = 2
 """How far from the actors an event word or a verb of speech makes a window worth parsing; a "to" among the words
 after reaches ``INFINITIVE_REACH`` words further ("X and Y plan to hold talks")."""
