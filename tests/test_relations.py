@@ -238,6 +238,15 @@ def test_a_preposition_hung_on_the_verb_still_names_the_target_of_its_event_obje
     assert found.get(("EU", "UKR"), 0) > 0.05 and found.get(("HUN", "UKR"), 0) < -0.05, found
 
 
+@pytest.mark.parametrize("text, pair, sign", [
+    ("Washington lifts sanctions on Venezuelan oil", ("USA", "VEN"), "+"),
+    ("Japan froze Russian assets worth billions.", ("JPN", "RUS"), "-"),
+])
+def test_a_countrys_goods_stand_for_it_as_a_target(text, pair, sign):
+    found = _directed(text)
+    assert pair in found and ((found[pair] > 0.05) if sign == "+" else (found[pair] < -0.05)), found
+
+
 def test_an_act_warned_against_is_not_done():
     relations = _analysed("Germany cautioned Serbia against sending troops to Kosovo.")["relations"]
     by_rule = relations[relations["method"].str.startswith("rule:")]

@@ -57,6 +57,11 @@ STATE_BODIES = frozenset(
     "nationals citizens hostages prisoners detainees pilots servicemen sailors marines militants allies "
     "cities city towns villages territory territories land lands border borders infrastructure ports tunnels "
     "depots depot airfield airfields refinery refineries".split())
+NATIONAL_GOODS = frozenset(
+    "oil gas crude coal grain wheat steel aluminium aluminum diamonds gold fertiliser fertilizer goods products "
+    "imports exports assets reserves".split())
+"""A country's trade and wealth stand for it as a target ("lifts sanctions on Venezuelan oil", "freezes Russian
+assets"), like the bodies that act for it."""
 OFFICE_TITLES = frozenset(
     "president minister leader spokesman spokeswoman spokesperson ambassador envoy chief counterpart diplomat "
     "official pm premier chancellor secretary king queen prince emir sheikh ayatollah sultan speaker general "
@@ -235,7 +240,7 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
                 if dep == "compound" and token.tag_ == "NNP" and parent.text.lower() in LOCATIVE_CONFLICTS:
                     return Role(parent.i, PATIENT, "nominal-location")  # "the Ukraine war"
                 return Role(parent.i, AGENT, "nominal-agent")
-            if dep == "poss" or parent.text.lower() in STATE_BODIES or (
+            if dep == "poss" or parent.text.lower() in STATE_BODIES | NATIONAL_GOODS or (
                     parent.tag_ == "NNP" and token.text.lower() in OFFICE_TITLES):  # "Australian PM Albanese"
                 token = parent
                 continue
