@@ -247,6 +247,20 @@ def test_a_countrys_goods_stand_for_it_as_a_target(text, pair, sign):
     assert pair in found and ((found[pair] > 0.05) if sign == "+" else (found[pair] < -0.05)), found
 
 
+@pytest.mark.parametrize("text, mediator, parties, mediator_sign", [
+    ("Oman mediated talks between Iran and Saudi Arabia.", "OMN", ("IRN", "SAU"), "+"),
+    ("Turkey has hosted talks between Russia and Ukraine.", "TUR", ("RUS", "UKR"), "0"),
+])
+def test_a_mediator_relates_to_both_parties_whose_talks_keep_their_own_sign(text, mediator, parties, mediator_sign):
+    found = _directed(text)
+    first, second = parties
+    for party in parties:
+        score = found.get((mediator, party))
+        assert score is not None, (mediator, party, found)
+        assert score > 0.05 if mediator_sign == "+" else abs(score) <= 0.05, (mediator, party, score)
+    assert abs(found[(first, second)]) <= 0.05 and abs(found[(second, first)]) <= 0.05, found
+
+
 def test_an_act_warned_against_is_not_done():
     relations = _analysed("Germany cautioned Serbia against sending troops to Kosovo.")["relations"]
     by_rule = relations[relations["method"].str.startswith("rule:")]

@@ -30,6 +30,7 @@ RULE_EXPLANATIONS = {
     "with-partner": "partner after 'with' (talks with Y)",
     "conflict-in": "where a hostile act happens (strikes in Y)",
     "between": "'between X and Y'",
+    "mediator": "mediator of an event between the parties (X mediated talks between Y and Z)",
     "inherited-agent": "agent of the governing verb (X vowed to strike Y)",
     "headline-actor": "actor heading the clause (X in talks with Y)",
     "object-control": "the one a verb acts on is the agent of its complement (X helped Y to repel Z)",

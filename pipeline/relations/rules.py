@@ -549,6 +549,13 @@ class SentenceRelations:
             event = _event(token, self.events)
             polarity, shown = self._polarity(token, event)
             symmetric = event is not None and event.direction == "symmetric"
+            mediator = self._mediator(token, slot)
+            if mediator is not None:  # "Egypt mediated talks between X and Y": the talks keep their own sign
+                polarity, shown = (event.polarity if event else None), token.text
+                mediation = _event(mediator, self.events)
+                found += self._pairs([(a, b, "mediator") for a in self.predicates[mediator.i].agents
+                                      for b in slot.participants], f"{mediator.text} {token.text}",
+                                     mediation.polarity, None, 0.75)
             if slot.participants or symmetric:
                 members = {**slot.agents, **slot.participants}
                 if symmetric:  # "X met Y", "Y was met by X": the object takes part like the subject
@@ -580,6 +587,16 @@ class SentenceRelations:
                                                           and not _aims_at_non_state(token)):
                 found += self._speech(index, slot, shown, polarity)
         return _unique(found)
+
+    def _mediator(self, token: Token, slot: _Predicate) -> Token | None:
+        """The verb of mediation whose object is an event between the participants ("Egypt mediated talks between
+        Israel and Hamas", "Qatar brokered a deal between …"), when it has an agent."""
+        if "between" not in slot.participants.values() or token.dep_ not in _OBJECTS:
+            return None
+        verb = token.head
+        mediation = _event(verb, self.events)
+        agents = self.predicates.get(verb.i, _Predicate()).agents
+        return verb if mediation is not None and "between" in mediation.target_preps and agents else None
 
     @staticmethod
     def _proposed(token: Token, polarity) -> bool:
