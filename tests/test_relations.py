@@ -25,6 +25,19 @@ def _directed(text: str, date: str = "2023-06-01") -> dict[tuple[str, str], floa
     return directed.groupby(["source_actor", "target_actor"])["score"].mean().to_dict()
 
 
+def _has_sign(score: float, sign: str) -> bool:
+    """"+" above 0.05, "-" below -0.05, "0" within 0.05 of zero."""
+    return score > 0.05 if sign == "+" else score < -0.05 if sign == "-" else abs(score) <= 0.05
+
+
+def _assert_every_direction(found: dict, members: tuple[str, ...], sign: str) -> None:
+    for source in members:
+        for target in members:
+            if source != target:
+                score = found.get((source, target))
+                assert score is not None and _has_sign(score, sign), (source, target, found)
+
+
 def test_relations_and_dyads_follow_their_contracts():
     tables = _analysed("France condemned Russia's invasion of Ukraine.")
     assert list(tables["relations"].columns) == RELATIONS
@@ -161,7 +174,7 @@ def test_direction_and_sign(text, expected, absent):
     for pair, sign in expected.items():
         assert pair in found, f"{pair} missing from {found}"
         score = found[pair]
-        assert (score > 0.05) if sign == "+" else (score < -0.05) if sign == "-" else abs(score) <= 0.05, (pair, score)
+        assert _has_sign(score, sign), (pair, score)
     for pair in absent:
         assert pair not in found, f"{pair} should not be directed: {found}"
 
@@ -178,12 +191,7 @@ def test_symmetric_relations_hold_both_ways(text, actors, sign):
 
 
 def test_joint_pledge_holds_in_every_direction():
-    found = _directed("Brazil, India and South Africa pledge closer ties.")
-    members = ("BRA", "IND", "ZAF")
-    for source in members:
-        for target in members:
-            if source != target:
-                assert found.get((source, target), 0) > 0.05, (source, target, found)
+    _assert_every_direction(_directed("Brazil, India and South Africa pledge closer ties."), ("BRA", "IND", "ZAF"), "+")
 
 
 @pytest.mark.parametrize("text, members, sign", [
@@ -196,14 +204,7 @@ def test_joint_pledge_holds_in_every_direction():
     ("Serbia and Kosovo refused to resume talks.", ("SRB", "XKX"), "-"),
 ])
 def test_joint_subjects_of_a_clause_with_a_symmetric_event_hold_it_toward_each_other(text, members, sign):
-    found = _directed(text)
-    for source in members:
-        for target in members:
-            if source != target:
-                score = found.get((source, target))
-                assert score is not None, (source, target, found)
-                assert (score > 0.05) if sign == "+" else (score < -0.05) if sign == "-" else abs(score) <= 0.05, (
-                    source, target, score)
+    _assert_every_direction(_directed(text), members, sign)
 
 
 @pytest.mark.parametrize("text, pair, sign", [
@@ -218,7 +219,7 @@ def test_joint_subjects_of_a_clause_with_a_symmetric_event_hold_it_toward_each_o
 def test_a_reported_demand_is_hostile_unless_it_is_a_gain(text, pair, sign):
     found = _directed(text)
     assert pair in found, found
-    assert (found[pair] > 0.05) if sign == "+" else (found[pair] < -0.05), (pair, found[pair])
+    assert _has_sign(found[pair], sign), (pair, found[pair])
 
 
 @pytest.mark.parametrize("text, act, responder_to_target", [
@@ -244,7 +245,7 @@ def test_a_preposition_hung_on_the_verb_still_names_the_target_of_its_event_obje
 ])
 def test_a_countrys_goods_stand_for_it_as_a_target(text, pair, sign):
     found = _directed(text)
-    assert pair in found and ((found[pair] > 0.05) if sign == "+" else (found[pair] < -0.05)), found
+    assert pair in found and _has_sign(found[pair], sign), found
 
 
 @pytest.mark.parametrize("text, mediator, parties, mediator_sign", [
@@ -257,7 +258,7 @@ def test_a_mediator_relates_to_both_parties_whose_talks_keep_their_own_sign(text
     for party in parties:
         score = found.get((mediator, party))
         assert score is not None, (mediator, party, found)
-        assert score > 0.05 if mediator_sign == "+" else abs(score) <= 0.05, (mediator, party, score)
+        assert _has_sign(score, mediator_sign), (mediator, party, score)
     assert abs(found[(first, second)]) <= 0.05 and abs(found[(second, first)]) <= 0.05, found
 
 

@@ -62,6 +62,7 @@ NATIONAL_GOODS = frozenset(
     "imports exports assets reserves".split())
 """A country's trade and wealth stand for it as a target ("lifts sanctions on Venezuelan oil", "freezes Russian
 assets"), like the bodies that act for it."""
+_STANDS_FOR_STATE = STATE_BODIES | NATIONAL_GOODS
 OFFICE_TITLES = frozenset(
     "president minister leader spokesman spokeswoman spokesperson ambassador envoy chief counterpart diplomat "
     "official pm premier chancellor secretary king queen prince emir sheikh ayatollah sultan speaker general "
@@ -240,7 +241,7 @@ def role_of(token: Token, events: EventLexicon, actor_heads: set[int]) -> Role |
                 if dep == "compound" and token.tag_ == "NNP" and parent.text.lower() in LOCATIVE_CONFLICTS:
                     return Role(parent.i, PATIENT, "nominal-location")  # "the Ukraine war"
                 return Role(parent.i, AGENT, "nominal-agent")
-            if dep == "poss" or parent.text.lower() in STATE_BODIES | NATIONAL_GOODS or (
+            if dep == "poss" or parent.text.lower() in _STANDS_FOR_STATE or (
                     parent.tag_ == "NNP" and token.text.lower() in OFFICE_TITLES):  # "Australian PM Albanese"
                 token = parent
                 continue
