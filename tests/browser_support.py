@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +16,7 @@ import pandas as pd
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from pipeline.dashboard import urlstate as url
-from pipeline.dashboard.load import BASE_PATH_PROBE, CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: F401 (for the tests)
+from pipeline.dashboard.load import BASE_PATH_PROBE, CHROMIUM, CHROMIUM_ARGS, POLL_SECONDS, VIEWPORT, RunCounter  # noqa: F401 (for the tests)
 from pipeline.dashboard.server import streamlit_server  # noqa: F401 (the tests start the app with it)
 from pipeline.export import FORMULA_PREFIXES
 
@@ -34,6 +36,7 @@ def new_context(browser: Browser) -> BrowserContext:
     """A fresh browser profile (no cookies, no session) with downloads enabled."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
+    context.on("page", _track)
     return context
 
 
@@ -44,26 +47,35 @@ def settle(page: Page) -> None:
     page.wait_for_selector("[data-testid='stSkeleton']", state="detached")
 
 
-_COUNT_RUNS = """() => {
-    if (window.enteRuns === undefined) {
-        const app = document.querySelector("[data-testid='stApp']");
-        window.enteRuns = 0;
-        new MutationObserver(() => {
-            if (app.getAttribute("data-test-script-state") === "notRunning") window.enteRuns += 1;
-        }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-    }
-    return window.enteRuns;
-}"""
+_COUNTERS: weakref.WeakKeyDictionary[Page, RunCounter] = weakref.WeakKeyDictionary()
+"""The run counter of every page opened in a context of :func:`new_context`."""
+
+
+def _track(page: Page) -> None:
+    _COUNTERS[page] = RunCounter(page)
 
 
 @contextmanager
 def rerun(page: Page) -> Iterator[None]:
-    """Wrap an interaction that reruns the script: wait until a run has finished *after* it (the
-    script state may still read ``notRunning`` from the previous run right after a click)."""
-    finished = page.evaluate(_COUNT_RUNS)
+    """Wrap an interaction that reruns the script: wait until the server has finished a run *after*
+    it (the script state may still read ``notRunning`` from the previous run right after a click)."""
+    counter = _COUNTERS[page]
+    finished = counter.finished
     yield
-    page.wait_for_function("finished => window.enteRuns > finished", arg=finished)
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while counter.finished <= finished:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no run of the script finished within {TIMEOUT_MS} ms of the interaction "
+                               f"({counter.finished} runs in all; the page at {page.url} shows {app_state(page)})")
+        page.wait_for_timeout(POLL_SECONDS * 1000)
     settle(page)
+
+
+def app_state(page: Page) -> dict[str, str | None]:
+    """The script and connection state the page shows (for failure messages)."""
+    app = page.get_by_test_id("stApp")
+    return {name: app.get_attribute(f"data-test-{name}-state", timeout=EXPECT_TIMEOUT_MS)
+            for name in ("script", "connection")}
 
 
 def open_app(page: Page, address: str) -> None:

@@ -51,16 +51,28 @@ GRANULARITY_PAGES = ["/", "/pair", "/shifts"]
 BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
 """Opened at ``/pair``, Streamlit's client first looks for its server under ``/pair/_stcore/`` (a 404)
 and then under ``/_stcore/``: those 404s are the framework's, not errors."""
-COUNT_RUNS = """() => {
-    if (window.loadRuns === undefined) {
-        const app = document.querySelector("[data-testid='stApp']");
-        window.loadRuns = 0;
-        new MutationObserver(() => {
-            if (app.getAttribute("data-test-script-state") === "notRunning") window.loadRuns += 1;
-        }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-    }
-    return window.loadRuns;
-}"""
+POLL_SECONDS = 0.025
+"""How often a wait for the end of a run looks at the :class:`RunCounter` (Playwright delivers the
+websocket's frames meanwhile)."""
+
+
+class RunCounter:
+    """Counts the script runs the server has finished for one page, from the ``script_finished``
+    ForwardMsgs on its websocket (works for sync and async Playwright pages). The page's
+    ``data-test-script-state`` is no count: when the browser takes a quick run's messages in one
+    task, React draws only the last state and the attribute never leaves ``notRunning``."""
+
+    def __init__(self, page) -> None:
+        self.finished = 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._count))
+
+    def _count(self, payload: bytes | str) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, bytes):
+            message = ForwardMsg()
+            message.ParseFromString(payload)
+            self.finished += message.WhichOneof("type") == "script_finished"
 
 
 @dataclass
@@ -111,15 +123,20 @@ async def navigate(page, base: str, path: str, query: dict, tally: Tally) -> Non
     tally.seconds["navigation"].append(time.perf_counter() - began)
 
 
-async def change_granularity(page, path: str, rng: random.Random, tally: Tally) -> None:
+async def _run_after(counter: RunCounter, runs: int) -> None:
+    while counter.finished <= runs:
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def change_granularity(page, counter: RunCounter, path: str, rng: random.Random, tally: Tally) -> None:
     """Click another granularity in the sidebar and time it to the finished run."""
     chosen = page.locator(f".st-key-{url.GRANULARITY} [role='radio'][aria-checked='true']")
     current = (await chosen.inner_text()).strip() if await chosen.count() else url.DEFAULT_GRANULARITY
     other = rng.choice([name for name in ("week", "month", "quarter", "year") if name != current])
-    runs = await page.evaluate(COUNT_RUNS)
+    runs = counter.finished
     began = time.perf_counter()
     await page.locator(f".st-key-{url.GRANULARITY}").get_by_role("radio", name=other, exact=True).click()
-    await page.wait_for_function("runs => window.loadRuns > runs", arg=runs)
+    await asyncio.wait_for(_run_after(counter, runs), ACTION_TIMEOUT_MS / 1000)
     await finished(page, PAGES[path], tally)
     tally.seconds["interaction"].append(time.perf_counter() - began)
 
@@ -149,6 +166,7 @@ async def session(browser, base: str, pairs: list[str], deadline: float, seed: i
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = await context.new_page()
     watch(page, urlparse(base).netloc, tally)
+    counter = RunCounter(page)
     try:
         choices = GRANULARITY_PAGES  # the first view is one whose granularity can be clicked
         while True:
@@ -157,7 +175,7 @@ async def session(browser, base: str, pairs: list[str], deadline: float, seed: i
             try:
                 await navigate(page, base, path, random_query(rng, pairs), tally)
                 if path in GRANULARITY_PAGES:
-                    await change_granularity(page, path, rng, tally)
+                    await change_granularity(page, counter, path, rng, tally)
             except Exception as error:  # noqa: BLE001 - any failure of a user's action is a counted error
                 tally.errors.append(f"{path}: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
             if time.monotonic() >= deadline:
